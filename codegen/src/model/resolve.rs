@@ -1,0 +1,1005 @@
+//! `resolve`: the syntax tree to the semantic model. Assigns every named type an id before
+//! converting any of them, so forward references and cycles need no special case; then
+//! resolves names through namespaces and aliases, checks the rules a generator relies on,
+//! and attaches external annotations to their targets. Every problem becomes a diagnostic.
+
+use std::collections::HashMap;
+
+use super::*;
+use crate::csdl::ast;
+use crate::diag::{Diagnostics, Severity, Source};
+
+/// The primitive types of CSDL 4.01 (after `Edm.`), abstract ones included.
+pub const PRIMITIVES: &[&str] = &[
+    "Binary",
+    "Boolean",
+    "Byte",
+    "Date",
+    "DateTimeOffset",
+    "Decimal",
+    "Double",
+    "Duration",
+    "Guid",
+    "Int16",
+    "Int32",
+    "Int64",
+    "SByte",
+    "Single",
+    "Stream",
+    "String",
+    "TimeOfDay",
+    "Geography",
+    "GeographyPoint",
+    "GeographyLineString",
+    "GeographyPolygon",
+    "GeographyMultiPoint",
+    "GeographyMultiLineString",
+    "GeographyMultiPolygon",
+    "GeographyCollection",
+    "Geometry",
+    "GeometryPoint",
+    "GeometryLineString",
+    "GeometryPolygon",
+    "GeometryMultiPoint",
+    "GeometryMultiLineString",
+    "GeometryMultiPolygon",
+    "GeometryCollection",
+    "PrimitiveType",
+    "Untyped",
+    "AnnotationPath",
+    "PropertyPath",
+    "NavigationPropertyPath",
+    "ModelElementPath",
+    "AnyPropertyPath",
+];
+
+/// Abstract structured types usable in some positions (`Edm.EntityType`, `Edm.ComplexType`).
+const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
+
+/// Resolves a syntax tree. The model is returned even when there are errors (it is then
+/// incomplete: unresolved references are left out), so every problem can be reported at once.
+pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
+    let mut r = Resolver {
+        src,
+        diags: Diagnostics::default(),
+        aliases: HashMap::new(),
+    };
+    let model = r.run(doc);
+    (model, r.diags)
+}
+
+struct Resolver<'a> {
+    src: &'a Source<'a>,
+    diags: Diagnostics,
+    /// Alias or namespace -> namespace.
+    aliases: HashMap<String, String>,
+}
+
+/// Where a type came from, for the second pass.
+enum Pending {
+    Structured(ast::StructuredType),
+    Enum(ast::EnumType),
+    Definition(ast::TypeDefinition),
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
+        let d = self
+            .src
+            .diagnostic(Severity::Error, offset as usize, path, msg);
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
+        let d = self
+            .src
+            .diagnostic(Severity::Warning, offset as usize, path, msg);
+        self.diags.push(d);
+    }
+
+    /// `graph.user` -> `microsoft.graph.user`; names without a known prefix stay as written.
+    fn qualify(&self, name: &str) -> String {
+        match name.rsplit_once('.') {
+            Some((ns, local)) => match self.aliases.get(ns) {
+                Some(full) if full != ns => format!("{full}.{local}"),
+                _ => name.to_string(),
+            },
+            None => name.to_string(),
+        }
+    }
+
+    fn run(&mut self, doc: ast::Document) -> Model {
+        let mut model = Model {
+            version: doc.version,
+            ..Default::default()
+        };
+        for r in &doc.references {
+            for inc in &r.includes {
+                if let Some(a) = &inc.alias {
+                    self.aliases.insert(a.clone(), inc.namespace.clone());
+                }
+            }
+            model.references.push(Reference {
+                uri: r.uri.clone(),
+                includes: r
+                    .includes
+                    .iter()
+                    .map(|i| (i.namespace.clone(), i.alias.clone()))
+                    .collect(),
+            });
+        }
+        let mut seen_ns: HashMap<String, u32> = HashMap::new();
+        for s in &doc.schemas {
+            if let Some(&first) = seen_ns.get(&s.namespace) {
+                let (l, c) = self.src.line_col(first as usize);
+                self.error(
+                    s.offset,
+                    format!("Schema[{}]", s.namespace),
+                    format!(
+                        "duplicate schema namespace {}: first declared at {l}:{c}",
+                        s.namespace
+                    ),
+                );
+            }
+            seen_ns.insert(s.namespace.clone(), s.offset);
+            self.aliases
+                .insert(s.namespace.clone(), s.namespace.clone());
+            if let Some(a) = &s.alias {
+                self.aliases.insert(a.clone(), s.namespace.clone());
+            }
+        }
+
+        // Pass 1: ids for every named type.
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut first_offset: HashMap<String, u32> = HashMap::new();
+        let mut blocks = Vec::new();
+        let mut containers = Vec::new();
+        let mut operations = Vec::new();
+        for s in doc.schemas {
+            let ns = s.namespace;
+            let schema_path = format!("Schema[{ns}]");
+            let named = s
+                .entity_types
+                .into_iter()
+                .chain(s.complex_types)
+                .map(|t| (t.name.clone(), t.offset, Pending::Structured(t)))
+                .chain(
+                    s.enum_types
+                        .into_iter()
+                        .map(|t| (t.name.clone(), t.offset, Pending::Enum(t))),
+                )
+                .chain(
+                    s.type_definitions
+                        .into_iter()
+                        .map(|t| (t.name.clone(), t.offset, Pending::Definition(t))),
+                );
+            for (name, offset, p) in named {
+                let q = format!("{ns}.{name}");
+                if let Some(&first) = first_offset.get(&q) {
+                    let (l, c) = self.src.line_col(first as usize);
+                    self.error(
+                        offset,
+                        format!("{schema_path}/{name}"),
+                        format!("duplicate type {q}: first declared at {l}:{c}"),
+                    );
+                    continue;
+                }
+                first_offset.insert(q.clone(), offset);
+                let id = TypeId(model.types.len() as u32);
+                model.by_name.insert(q, id);
+                model.types.push(TypeDef {
+                    namespace: ns.clone(),
+                    name,
+                    kind: TypeKind::Definition {
+                        underlying: String::new(),
+                        facets: Facets::default(),
+                    },
+                    annotations: Annotations::default(),
+                    offset,
+                });
+                pending.push(p);
+            }
+            let schema_annotations = self.annotations(s.annotations);
+            model.schemas.push(SchemaInfo {
+                namespace: ns.clone(),
+                alias: s.alias,
+                annotations: schema_annotations,
+            });
+            for t in s.terms {
+                let annotations = self.annotations(t.annotations);
+                model.terms.push(Term {
+                    namespace: ns.clone(),
+                    name: t.name,
+                    ty: self.qualify_type_text(&t.ty),
+                    base_term: t.base_term.map(|b| self.qualify(&b)),
+                    default_value: t.default_value,
+                    applies_to: t.applies_to,
+                    facets: t.facets,
+                    annotations,
+                });
+            }
+            operations.extend(s.operations.into_iter().map(|o| (ns.clone(), o)));
+            containers.extend(s.containers.into_iter().map(|c| (ns.clone(), c)));
+            blocks.extend(s.annotation_blocks);
+        }
+
+        // Pass 2: convert each type.
+        for (i, p) in pending.into_iter().enumerate() {
+            let id = TypeId(i as u32);
+            let (ns, name) = {
+                let t = model.ty(id);
+                (t.namespace.clone(), t.name.clone())
+            };
+            let (kind, annotations) = match p {
+                Pending::Structured(t) => self.structured(&model, &ns, t),
+                Pending::Enum(e) => self.enumeration(&ns, e),
+                Pending::Definition(d) => self.definition(&ns, &name, d),
+            };
+            let t = &mut model.types[i];
+            t.kind = kind;
+            t.annotations = annotations;
+        }
+        self.check_bases(&mut model);
+        model.derived = vec![Vec::new(); model.types.len()];
+        for (i, t) in model.types.iter().enumerate() {
+            if let Some(b) = t.structured().and_then(|s| s.base) {
+                model.derived[b.0 as usize].push(TypeId(i as u32));
+            }
+        }
+        let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
+        for d in &mut model.derived {
+            d.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
+        }
+        self.check_members(&model);
+
+        for (ns, o) in operations {
+            if let Some(op) = self.operation(&model, &ns, o) {
+                let id = OpId(model.operations.len() as u32);
+                if let Some(TypeUse {
+                    target: Target::Named(t),
+                    ..
+                }) = op.binding()
+                {
+                    model.bound.entry(*t).or_default().push(id);
+                }
+                model.operations.push(op);
+            }
+        }
+        let mut containers = containers.into_iter();
+        if let Some((ns, c)) = containers.next() {
+            model.container = Some(self.container(&model, &ns, c));
+        }
+        for (ns, c) in containers {
+            self.error(
+                c.offset,
+                format!("Schema[{ns}]/EntityContainer[{}]", c.name),
+                "a service has one entity container; this second one is not read",
+            );
+        }
+        for b in blocks {
+            self.attach(&mut model, b);
+        }
+        model
+    }
+
+    fn qualify_type_text(&self, t: &ast::TypeRef) -> String {
+        let inner = self.qualify(&t.name);
+        if t.collection {
+            format!("Collection({inner})")
+        } else {
+            inner
+        }
+    }
+
+    fn annotations(&mut self, list: Vec<ast::Annotation>) -> Annotations {
+        Annotations(
+            list.into_iter()
+                .map(|a| Annotation {
+                    term: self.qualify(&a.term),
+                    qualifier: a.qualifier,
+                    value: a.value,
+                })
+                .collect(),
+        )
+    }
+
+    /// Resolves a written type to a primitive or a model type.
+    fn target(&mut self, model: &Model, name: &str, offset: u32, path: &str) -> Option<Target> {
+        if let Some(p) = name.strip_prefix("Edm.") {
+            if PRIMITIVES.contains(&p) || ABSTRACT_STRUCTURED.contains(&p) {
+                return Some(Target::Primitive(p.to_string()));
+            }
+            self.error(offset, path, format!("unknown primitive type {name}"));
+            return None;
+        }
+        let q = self.qualify(name);
+        match model.lookup(&q) {
+            Some(id) => Some(Target::Named(id)),
+            None => {
+                let hint = if name.contains('.') {
+                    ""
+                } else {
+                    " (type names must be qualified with a namespace or alias)"
+                };
+                self.error(offset, path, format!("unresolved type {name}{hint}"));
+                None
+            }
+        }
+    }
+
+    fn type_use(
+        &mut self,
+        model: &Model,
+        t: &ast::TypeRef,
+        offset: u32,
+        path: &str,
+    ) -> Option<TypeUse> {
+        if t.name.is_empty() {
+            return None; // already reported by the reader
+        }
+        let target = self.target(model, &t.name, offset, path)?;
+        Some(TypeUse {
+            collection: t.collection,
+            target,
+        })
+    }
+
+    fn structured(
+        &mut self,
+        model: &Model,
+        ns: &str,
+        t: ast::StructuredType,
+    ) -> (TypeKind, Annotations) {
+        let element = match t.kind {
+            StructuredKind::Entity => "EntityType",
+            StructuredKind::Complex => "ComplexType",
+        };
+        let path = format!("Schema[{ns}]/{element}[{}]", t.name);
+        let base =
+            t.base_type
+                .as_deref()
+                .and_then(|b| match self.target(model, b, t.offset, &path)? {
+                    Target::Named(id) => match model.ty(id).kind {
+                        // Pass 2 runs in order, so a base declared later is still a placeholder here;
+                        // the kind check happens in check_bases once every type is converted.
+                        _ => Some(id),
+                    },
+                    Target::Primitive(_) => {
+                        self.error(
+                            t.offset,
+                            &path,
+                            format!("base type {b} is not a structured type"),
+                        );
+                        None
+                    }
+                });
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut properties = Vec::new();
+        for p in &t.properties {
+            let ppath = format!("{path}/Property[{}]", p.name);
+            if seen.insert(&p.name, ()).is_some() {
+                self.error(
+                    p.offset,
+                    &ppath,
+                    format!("duplicate property {} in {element} {}", p.name, t.name),
+                );
+                continue;
+            }
+            let Some(ty) = self.type_use(model, &p.ty, p.offset, &ppath) else {
+                continue;
+            };
+            properties.push(Property {
+                name: p.name.clone(),
+                ty,
+                facets: p.facets.clone(),
+                default_value: p.default_value.clone(),
+                annotations: Annotations::default(),
+                offset: p.offset,
+            });
+        }
+        let mut navigation = Vec::new();
+        for n in &t.navigation_properties {
+            let npath = format!("{path}/NavigationProperty[{}]", n.name);
+            if seen.insert(&n.name, ()).is_some() {
+                self.error(
+                    n.offset,
+                    &npath,
+                    format!("duplicate property {} in {element} {}", n.name, t.name),
+                );
+                continue;
+            }
+            if t.kind == StructuredKind::Complex && n.contains_target {
+                // Allowed by CSDL; nothing to check.
+            }
+            let Some(TypeUse { collection, target }) =
+                self.type_use(model, &n.ty, n.offset, &npath)
+            else {
+                continue;
+            };
+            let Target::Named(target) = target else {
+                self.error(
+                    n.offset,
+                    &npath,
+                    format!(
+                        "navigation property {} must target an entity type, not {}",
+                        n.name, n.ty.name
+                    ),
+                );
+                continue;
+            };
+            navigation.push(NavigationProperty {
+                name: n.name.clone(),
+                target,
+                collection,
+                nullable: n.nullable,
+                partner: n.partner.clone(),
+                contains_target: n.contains_target,
+                on_delete: n.on_delete,
+                constraints: n
+                    .referential_constraints
+                    .iter()
+                    .map(|c| Constraint {
+                        property: c.property.clone(),
+                        referenced_property: c.referenced_property.clone(),
+                    })
+                    .collect(),
+                annotations: Annotations::default(),
+                offset: n.offset,
+            });
+        }
+        // Annotations are moved last: the loops above borrowed `t`.
+        let mut prop_ann: Vec<Vec<ast::Annotation>> = Vec::new();
+        let mut nav_ann: Vec<Vec<ast::Annotation>> = Vec::new();
+        let kept: Vec<&str> = properties
+            .iter()
+            .map(|p: &Property| p.name.as_str())
+            .collect();
+        for p in t.properties.iter() {
+            if kept.contains(&p.name.as_str()) {
+                prop_ann.push(p.annotations.clone());
+            }
+        }
+        let kept_nav: Vec<&str> = navigation
+            .iter()
+            .map(|n: &NavigationProperty| n.name.as_str())
+            .collect();
+        for n in t.navigation_properties.iter() {
+            if kept_nav.contains(&n.name.as_str()) {
+                nav_ann.push(n.annotations.clone());
+            }
+        }
+        for (p, a) in properties.iter_mut().zip(prop_ann) {
+            p.annotations = self.annotations(a);
+        }
+        for (n, a) in navigation.iter_mut().zip(nav_ann) {
+            n.annotations = self.annotations(a);
+        }
+        let key = t
+            .key
+            .map(|k| k.into_iter().map(|r| (r.name, r.alias)).collect());
+        let annotations = self.annotations(t.annotations);
+        let s = Structured {
+            kind: t.kind,
+            base,
+            is_abstract: t.is_abstract,
+            open_type: t.open_type,
+            has_stream: t.has_stream,
+            key,
+            properties,
+            navigation,
+        };
+        (TypeKind::Structured(s), annotations)
+    }
+
+    fn enumeration(&mut self, ns: &str, e: ast::EnumType) -> (TypeKind, Annotations) {
+        let path = format!("Schema[{ns}]/EnumType[{}]", e.name);
+        let mut members: Vec<Member> = Vec::new();
+        let mut next = if e.is_flags { 1 } else { 0 };
+        for m in e.members {
+            if members.iter().any(|x| x.name == m.name) {
+                self.error(
+                    m.offset,
+                    format!("{path}/Member[{}]", m.name),
+                    format!("duplicate member {} in enum {}", m.name, e.name),
+                );
+                continue;
+            }
+            let value = m.value.unwrap_or(next);
+            next = value.saturating_add(1);
+            let annotations = self.annotations(m.annotations);
+            members.push(Member {
+                name: m.name,
+                value,
+                explicit: m.value.is_some(),
+                annotations,
+                offset: m.offset,
+            });
+        }
+        let underlying = e
+            .underlying_type
+            .as_deref()
+            .and_then(|u| u.strip_prefix("Edm."))
+            .unwrap_or("Int32")
+            .to_string();
+        let annotations = self.annotations(e.annotations);
+        (
+            TypeKind::Enum(Enum {
+                underlying,
+                is_flags: e.is_flags,
+                members,
+            }),
+            annotations,
+        )
+    }
+
+    fn definition(
+        &mut self,
+        ns: &str,
+        name: &str,
+        d: ast::TypeDefinition,
+    ) -> (TypeKind, Annotations) {
+        let path = format!("Schema[{ns}]/TypeDefinition[{name}]");
+        let underlying = match d.underlying_type.strip_prefix("Edm.") {
+            Some(p) if PRIMITIVES.contains(&p) => p.to_string(),
+            _ => {
+                if !d.underlying_type.is_empty() {
+                    self.error(
+                        d.offset,
+                        path,
+                        format!(
+                            "UnderlyingType {} of a TypeDefinition must be a primitive Edm type",
+                            d.underlying_type
+                        ),
+                    );
+                }
+                "String".to_string()
+            }
+        };
+        let annotations = self.annotations(d.annotations);
+        (
+            TypeKind::Definition {
+                underlying,
+                facets: d.facets,
+            },
+            annotations,
+        )
+    }
+
+    /// Base types must be structured types of the same kind, and chains must end.
+    fn check_bases(&mut self, model: &mut Model) {
+        for i in 0..model.types.len() {
+            let t = &model.types[i];
+            let Some(s) = t.structured() else { continue };
+            let Some(b) = s.base else { continue };
+            let kind = s.kind;
+            let ok = matches!(&model.ty(b).kind, TypeKind::Structured(bs) if bs.kind == kind);
+            if !ok {
+                let (off, q, bq) = (t.offset, t.qualified(), model.ty(b).qualified());
+                self.error(
+                    off,
+                    q.clone(),
+                    format!("base type {bq} of {q} is not a type of the same kind"),
+                );
+                if let TypeKind::Structured(s) = &mut model.types[i].kind {
+                    s.base = None;
+                }
+            }
+        }
+        // Cycle detection: walk each chain with a step limit equal to the number of types.
+        let n = model.types.len();
+        let mut in_cycle = vec![false; n];
+        for i in 0..n {
+            let mut chain = vec![i];
+            let mut cur = model.types[i].structured().and_then(|s| s.base);
+            while let Some(b) = cur {
+                let b = b.0 as usize;
+                if let Some(pos) = chain.iter().position(|&c| c == b) {
+                    if pos == 0 && !in_cycle[i] {
+                        let names: Vec<String> = chain
+                            .iter()
+                            .chain(std::iter::once(&b))
+                            .map(|&c| model.types[c].qualified())
+                            .collect();
+                        for &c in &chain {
+                            in_cycle[c] = true;
+                        }
+                        let t = &model.types[i];
+                        let (off, q) = (t.offset, t.qualified());
+                        self.error(off, q, format!("base-type cycle: {}", names.join(" -> ")));
+                    }
+                    break;
+                }
+                if chain.len() > n {
+                    break;
+                }
+                chain.push(b);
+                cur = model.types[b].structured().and_then(|s| s.base);
+            }
+        }
+        for (i, c) in in_cycle.into_iter().enumerate() {
+            if c {
+                if let TypeKind::Structured(s) = &mut model.types[i].kind {
+                    s.base = None;
+                }
+            }
+        }
+    }
+
+    /// A property may not redeclare one it inherits; key properties must exist.
+    fn check_members(&mut self, model: &Model) {
+        for (i, t) in model.types.iter().enumerate() {
+            let Some(s) = t.structured() else { continue };
+            let ancestors = model.ancestors(TypeId(i as u32));
+            if ancestors.is_empty() {
+                if let Some(key) = &s.key {
+                    for (name, _) in key {
+                        let first = name.split('/').next().unwrap_or(name);
+                        if !s.properties.iter().any(|p| p.name == first) {
+                            self.error(
+                                t.offset,
+                                t.qualified(),
+                                format!(
+                                    "key property {name} is not a property of {}",
+                                    t.qualified()
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            if ancestors.is_empty() {
+                continue;
+            }
+            let own = s
+                .properties
+                .iter()
+                .map(|p| (&p.name, p.offset))
+                .chain(s.navigation.iter().map(|n| (&n.name, n.offset)));
+            for (name, offset) in own {
+                for &a in &ancestors {
+                    let at = model.ty(a);
+                    let Some(asx) = at.structured() else { continue };
+                    if asx.properties.iter().any(|p| &p.name == name)
+                        || asx.navigation.iter().any(|n| &n.name == name)
+                    {
+                        self.error(
+                            offset,
+                            format!("{}/{name}", t.qualified()),
+                            format!(
+                                "property {name} of {} redeclares the property inherited from {}",
+                                t.qualified(),
+                                at.qualified()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn operation(&mut self, model: &Model, ns: &str, o: ast::Operation) -> Option<Operation> {
+        let element = match o.kind {
+            OperationKind::Action => "Action",
+            OperationKind::Function => "Function",
+        };
+        let path = format!("Schema[{ns}]/{element}[{}]", o.name);
+        let mut parameters = Vec::new();
+        let mut ok = true;
+        for p in o.parameters {
+            let ppath = format!("{path}/Parameter[{}]", p.name);
+            if parameters.iter().any(|x: &Parameter| x.name == p.name) {
+                self.error(p.offset, &ppath, format!("duplicate parameter {}", p.name));
+                continue;
+            }
+            match self.type_use(model, &p.ty, p.offset, &ppath) {
+                Some(ty) => {
+                    let annotations = self.annotations(p.annotations);
+                    parameters.push(Parameter {
+                        name: p.name,
+                        ty,
+                        facets: p.facets,
+                        annotations,
+                    });
+                }
+                None => ok = false,
+            }
+        }
+        let return_type = match o.return_type {
+            Some(r) => match self.type_use(model, &r.ty, r.offset, &format!("{path}/ReturnType")) {
+                Some(ty) => Some(ReturnType {
+                    ty,
+                    facets: r.facets,
+                }),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let annotations = self.annotations(o.annotations);
+        ok.then(|| Operation {
+            kind: o.kind,
+            namespace: ns.to_string(),
+            name: o.name,
+            is_bound: o.is_bound,
+            is_composable: o.is_composable,
+            entity_set_path: o.entity_set_path,
+            parameters,
+            return_type,
+            annotations,
+            offset: o.offset,
+        })
+    }
+
+    fn entity_set(
+        &mut self,
+        model: &Model,
+        path: &str,
+        s: ast::EntitySet,
+        element: &str,
+    ) -> Option<EntitySet> {
+        let spath = format!("{path}/{element}[{}]", s.name);
+        let ty = match self.target(model, &s.entity_type, s.offset, &spath)? {
+            Target::Named(id) if matches!(&model.ty(id).kind, TypeKind::Structured(x) if x.kind == StructuredKind::Entity) => {
+                id
+            }
+            _ => {
+                self.error(
+                    s.offset,
+                    &spath,
+                    format!(
+                        "{element} {} must have an entity type, not {}",
+                        s.name, s.entity_type
+                    ),
+                );
+                return None;
+            }
+        };
+        let annotations = self.annotations(s.annotations);
+        Some(EntitySet {
+            name: s.name,
+            ty,
+            include_in_service_document: s.include_in_service_document,
+            bindings: s.bindings.into_iter().map(|b| (b.path, b.target)).collect(),
+            annotations,
+        })
+    }
+
+    fn container(&mut self, model: &Model, ns: &str, c: ast::EntityContainer) -> Container {
+        let path = format!("Schema[{ns}]/EntityContainer[{}]", c.name);
+        let mut out = Container {
+            namespace: ns.to_string(),
+            name: c.name,
+            ..Default::default()
+        };
+        let mut names: HashMap<String, ()> = HashMap::new();
+        for s in c.entity_sets {
+            if names.insert(s.name.clone(), ()).is_some() {
+                self.error(
+                    s.offset,
+                    &path,
+                    format!("duplicate container child {}", s.name),
+                );
+                continue;
+            }
+            if let Some(es) = self.entity_set(model, &path, s, "EntitySet") {
+                out.entity_sets.push(es);
+            }
+        }
+        for s in c.singletons {
+            if names.insert(s.name.clone(), ()).is_some() {
+                self.error(
+                    s.offset,
+                    &path,
+                    format!("duplicate container child {}", s.name),
+                );
+                continue;
+            }
+            if let Some(es) = self.entity_set(model, &path, s, "Singleton") {
+                out.singletons.push(es);
+            }
+        }
+        for i in c.operation_imports {
+            if names.insert(i.name.clone(), ()).is_some() {
+                self.error(
+                    i.offset,
+                    &path,
+                    format!("duplicate container child {}", i.name),
+                );
+                continue;
+            }
+            let operation = self.qualify(&i.operation);
+            if !model
+                .operations
+                .iter()
+                .any(|o| o.qualified() == operation && o.kind == i.kind && !o.is_bound)
+            {
+                self.error(
+                    i.offset,
+                    format!("{path}/{}", i.name),
+                    format!(
+                        "import {} names no unbound operation {}",
+                        i.name, i.operation
+                    ),
+                );
+            }
+            let annotations = self.annotations(i.annotations);
+            out.imports.push(OperationImport {
+                kind: i.kind,
+                name: i.name,
+                operation,
+                entity_set: i.entity_set,
+                include_in_service_document: i.include_in_service_document,
+                annotations,
+            });
+        }
+        out.annotations = self.annotations(c.annotations);
+        out
+    }
+
+    /// Attaches an external `Annotations` block to its target.
+    fn attach(&mut self, model: &mut Model, b: ast::Annotations) {
+        let mut anns = self.annotations(b.annotations);
+        if let Some(q) = &b.qualifier {
+            for a in &mut anns.0 {
+                if a.qualifier.is_none() {
+                    a.qualifier = Some(q.clone());
+                }
+            }
+        }
+        let target = b.target.trim();
+        let (head, member) = match target.split_once('/') {
+            Some((h, m)) => (h, Some(m)),
+            None => (target, None),
+        };
+        // Operation overloads are written `ns.op(ns.type,...)`.
+        let (head, overload) = match head.split_once('(') {
+            Some((h, rest)) => (h, Some(rest.trim_end_matches(')'))),
+            None => (head, None),
+        };
+        let q = self.qualify(head);
+        let slot: Option<&mut Annotations> = if let Some(id) = model.lookup(&q) {
+            let t = &mut model.types[id.0 as usize];
+            match (member, &mut t.kind) {
+                (None, _) => Some(&mut t.annotations),
+                (Some(m), TypeKind::Structured(s)) => {
+                    if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
+                        Some(&mut p.annotations)
+                    } else {
+                        s.navigation
+                            .iter_mut()
+                            .find(|n| n.name == m)
+                            .map(|n| &mut n.annotations)
+                    }
+                }
+                (Some(m), TypeKind::Enum(e)) => e
+                    .members
+                    .iter_mut()
+                    .find(|x| x.name == m)
+                    .map(|x| &mut x.annotations),
+                (Some(_), TypeKind::Definition { .. }) => None,
+            }
+        } else if model
+            .container
+            .as_ref()
+            .is_some_and(|c| format!("{}.{}", c.namespace, c.name) == q)
+        {
+            let c = model.container.as_mut().expect("checked above");
+            match member {
+                None => Some(&mut c.annotations),
+                Some(m) => {
+                    if let Some(s) = c
+                        .entity_sets
+                        .iter_mut()
+                        .chain(c.singletons.iter_mut())
+                        .find(|s| s.name == m)
+                    {
+                        Some(&mut s.annotations)
+                    } else {
+                        c.imports
+                            .iter_mut()
+                            .find(|i| i.name == m)
+                            .map(|i| &mut i.annotations)
+                    }
+                }
+            }
+        } else if model.operations.iter().any(|o| o.qualified() == q) {
+            // All overloads, or the one whose parameter types match.
+            let wanted: Option<Vec<String>> = overload.map(|o| {
+                o.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| self.qualify_written(s))
+                    .collect()
+            });
+            let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
+            let mut hit = false;
+            for op in model.operations.iter_mut().filter(|o| o.qualified() == q) {
+                if let Some(w) = &wanted {
+                    let have: Vec<String> = op
+                        .parameters
+                        .iter()
+                        .take(if op.kind == OperationKind::Action {
+                            1.min(op.parameters.len())
+                        } else {
+                            op.parameters.len()
+                        })
+                        .map(|p| type_use_text(&p.ty, &names))
+                        .collect();
+                    if op.kind == OperationKind::Function && &have != w
+                        || op.kind == OperationKind::Action && have.first() != w.first()
+                    {
+                        continue;
+                    }
+                }
+                let slot = match member {
+                    None => Some(&mut op.annotations),
+                    Some(m) => op
+                        .parameters
+                        .iter_mut()
+                        .find(|p| p.name == m)
+                        .map(|p| &mut p.annotations),
+                };
+                if let Some(slot) = slot {
+                    slot.0.extend(anns.0.iter().cloned());
+                    hit = true;
+                }
+            }
+            if hit {
+                return;
+            }
+            None
+        } else if model
+            .terms
+            .iter()
+            .any(|t| format!("{}.{}", t.namespace, t.name) == q)
+            && member.is_none()
+        {
+            let t = model
+                .terms
+                .iter_mut()
+                .find(|t| format!("{}.{}", t.namespace, t.name) == q)
+                .expect("checked above");
+            Some(&mut t.annotations)
+        } else if let Some(s) = model.schemas.iter_mut().find(|s| s.namespace == q) {
+            Some(&mut s.annotations)
+        } else {
+            None
+        };
+        match slot {
+            Some(slot) => slot.0.extend(anns.0),
+            None => self.warn(
+                b.offset,
+                format!("Annotations[{}]", b.target),
+                format!(
+                    "annotation target {} not found; its annotations are ignored",
+                    b.target
+                ),
+            ),
+        }
+    }
+
+    fn qualify_written(&self, t: &str) -> String {
+        match t
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            Some(inner) => format!("Collection({})", self.qualify(inner)),
+            None => self.qualify(t),
+        }
+    }
+}
+
+/// A type use as CSDL writes it, qualified.
+pub(crate) fn type_use_text(t: &TypeUse, names: &[String]) -> String {
+    let inner = match &t.target {
+        Target::Primitive(p) => format!("Edm.{p}"),
+        Target::Named(id) => names[id.0 as usize].clone(),
+    };
+    if t.collection {
+        format!("Collection({inner})")
+    } else {
+        inner
+    }
+}
