@@ -81,9 +81,7 @@ fn clip_line(line: &str, column: usize) -> (String, usize) {
     if chars.len() <= WIDTH {
         return (line.to_string(), column);
     }
-    let start = column
-        .saturating_sub(WIDTH / 2)
-        .min(chars.len().saturating_sub(WIDTH));
+    let start = column.saturating_sub(WIDTH / 2).min(chars.len().saturating_sub(WIDTH));
     let end = (start + WIDTH).min(chars.len());
     let mut shown: String = chars[start..end].iter().collect();
     let mut caret = column - start;
@@ -109,11 +107,7 @@ pub struct Source<'a> {
 impl<'a> Source<'a> {
     /// A named source.
     pub fn new(name: &'a str, text: &'a [u8]) -> Self {
-        Source {
-            name,
-            text,
-            line_starts: std::cell::OnceCell::new(),
-        }
+        Source { name, text, line_starts: std::cell::OnceCell::new() }
     }
 
     /// The file name given to [`Source::new`].
@@ -150,9 +144,7 @@ impl<'a> Source<'a> {
         let Some(&start) = starts.get(line as usize - 1) else {
             return String::new();
         };
-        let end = starts
-            .get(line as usize)
-            .map_or(self.text.len(), |&e| e - 1);
+        let end = starts.get(line as usize).map_or(self.text.len(), |&e| e - 1);
         let text = String::from_utf8_lossy(&self.text[start..end.max(start)]);
         text.trim_end_matches('\r').replace('\t', " ")
     }

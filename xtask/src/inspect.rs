@@ -25,10 +25,8 @@ pub fn run(file: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
             eprintln!("warning: no namespace {ns} in {name}");
         }
     }
-    let (sets, singletons) = model
-        .as_ref()
-        .and_then(|m| m.container.as_ref())
-        .map_or((0, 0), |c| (c.entity_sets.len(), c.singletons.len()));
+    let (sets, singletons) =
+        model.as_ref().and_then(|m| m.container.as_ref()).map_or((0, 0), |c| (c.entity_sets.len(), c.singletons.len()));
     match format {
         Format::Json => {
             let namespaces: serde_json::Map<String, serde_json::Value> = counts
@@ -67,10 +65,7 @@ pub fn run(file: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
                 "singletons": singletons,
                 "diagnostics": diagnostics,
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out).expect("JSON values always serialize")
-            );
+            println!("{}", serde_json::to_string_pretty(&out).expect("JSON values always serialize"));
         }
         Format::Text => {
             println!("{name}");
@@ -81,14 +76,8 @@ pub fn run(file: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
                 );
             }
             println!("  container: {sets} entity sets, {singletons} singletons");
-            for d in diags.iter() {
-                eprintln!("{d}\n");
-            }
-            println!(
-                "  {} errors, {} warnings",
-                diags.error_count(),
-                diags.warning_count()
-            );
+            crate::report::print(&diags);
+            println!("  {} errors, {} warnings", diags.error_count(), diags.warning_count());
         }
     }
     if diags.has_errors() {

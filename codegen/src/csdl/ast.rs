@@ -150,17 +150,11 @@ impl TypeRef {
             if inner.is_empty() || inner.contains(['(', ')']) {
                 return None;
             }
-            Some(TypeRef {
-                collection: true,
-                name: inner.to_string(),
-            })
+            Some(TypeRef { collection: true, name: inner.to_string() })
         } else if text.is_empty() || text.contains(['(', ')']) {
             None
         } else {
-            Some(TypeRef {
-                collection: false,
-                name: text.to_string(),
-            })
+            Some(TypeRef { collection: false, name: text.to_string() })
         }
     }
 

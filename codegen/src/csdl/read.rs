@@ -27,14 +27,8 @@ pub fn read(source: &Source<'_>) -> (Option<Document>, Diagnostics) {
             return (None, diags);
         }
     };
-    let mut p = Parser {
-        xml: quick_xml::Reader::from_str(text),
-        text,
-        src: source,
-        diags,
-        path: Vec::new(),
-        open: Vec::new(),
-    };
+    let mut p =
+        Parser { xml: quick_xml::Reader::from_str(text), text, src: source, diags, path: Vec::new(), open: Vec::new() };
     p.xml.config_mut().check_end_names = true;
     let doc = p.document().ok();
     (doc, p.diags)
@@ -80,13 +74,10 @@ struct Attrs<'s> {
 
 impl<'s> Attrs<'s> {
     fn take(&mut self, name: &str) -> Option<Cow<'s, str>> {
-        self.list
-            .iter_mut()
-            .find(|(k, _, used)| !*used && k == name)
-            .map(|(_, v, used)| {
-                *used = true;
-                std::mem::take(v)
-            })
+        self.list.iter_mut().find(|(k, _, used)| !*used && k == name).map(|(_, v, used)| {
+            *used = true;
+            std::mem::take(v)
+        })
     }
 }
 
@@ -117,9 +108,7 @@ impl<'s> Parser<'s> {
     }
 
     fn diag(&mut self, severity: Severity, offset: usize, message: impl Into<String>) {
-        let d = self
-            .src
-            .diagnostic(severity, offset, self.path_string(), message);
+        let d = self.src.diagnostic(severity, offset, self.path_string(), message);
         self.diags.push(d);
     }
 
@@ -156,11 +145,7 @@ impl<'s> Parser<'s> {
                         );
                         return Err(Fatal);
                     }
-                    self.diag(
-                        Severity::Warning,
-                        at.saturating_sub(d.len() + 11),
-                        "DOCTYPE ignored",
-                    );
+                    self.diag(Severity::Warning, at.saturating_sub(d.len() + 11), "DOCTYPE ignored");
                     continue;
                 }
                 other => return Ok(other),
@@ -173,16 +158,8 @@ impl<'s> Parser<'s> {
         let end = self.xml.buffer_position() as usize;
         let len = start.len() + if empty { 3 } else { 2 };
         let offset = end.saturating_sub(len);
-        let raw = self
-            .text
-            .get(offset + 1..offset + 1 + start.len())
-            .unwrap_or("");
-        Tag {
-            start,
-            raw,
-            offset: offset as Offset,
-            empty,
-        }
+        let raw = self.text.get(offset + 1..offset + 1 + start.len()).unwrap_or("");
+        Tag { start, raw, offset: offset as Offset, empty }
     }
 
     fn attrs(&mut self, tag: &Tag<'s>) -> Attrs<'s> {
@@ -202,11 +179,7 @@ impl<'s> Parser<'s> {
                 Err(e) => self.error(tag.offset, format!("malformed attribute: {e}")),
             }
         }
-        Attrs {
-            element: tag.local().to_string(),
-            offset: tag.offset,
-            list,
-        }
+        Attrs { element: tag.local().to_string(), offset: tag.offset, list }
     }
 
     /// Reports the attributes nobody took.
@@ -253,10 +226,7 @@ impl<'s> Parser<'s> {
             "true" => Some(true),
             "false" => Some(false),
             other => {
-                let msg = format!(
-                    "invalid value {other:?} for {name} on {}: expected true or false",
-                    attrs.element
-                );
+                let msg = format!("invalid value {other:?} for {name} on {}: expected true or false", attrs.element);
                 self.error(attrs.offset, msg);
                 None
             }
@@ -281,20 +251,12 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn number<T: std::str::FromStr>(
-        &mut self,
-        attrs: &mut Attrs<'s>,
-        name: &str,
-        what: &str,
-    ) -> Option<T> {
+    fn number<T: std::str::FromStr>(&mut self, attrs: &mut Attrs<'s>, name: &str, what: &str) -> Option<T> {
         let v = attrs.take(name)?;
         match v.trim().parse::<T>() {
             Ok(n) => Some(n),
             Err(_) => {
-                let msg = format!(
-                    "invalid value {v:?} for {name} on {}: expected {what}",
-                    attrs.element
-                );
+                let msg = format!("invalid value {v:?} for {name} on {}: expected {what}", attrs.element);
                 self.error(attrs.offset, msg);
                 None
             }
@@ -351,14 +313,7 @@ impl<'s> Parser<'s> {
                 }
             },
         };
-        Facets {
-            nullable,
-            max_length,
-            precision,
-            scale,
-            srid,
-            unicode,
-        }
+        Facets { nullable, max_length, precision, scale, srid, unicode }
     }
 
     /// Skips the content of an element whose start tag was just read.
@@ -398,11 +353,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Reads the children of `parent` until its end tag, handing each start tag to `f`.
-    fn children(
-        &mut self,
-        parent: &Tag<'s>,
-        mut f: impl FnMut(&mut Self, Tag<'s>) -> Res<()>,
-    ) -> Res<()> {
+    fn children(&mut self, parent: &Tag<'s>, mut f: impl FnMut(&mut Self, Tag<'s>) -> Res<()>) -> Res<()> {
         if parent.empty {
             return Ok(());
         }
@@ -450,12 +401,7 @@ impl<'s> Parser<'s> {
                             match quick_xml::escape::resolve_predefined_entity(&name) {
                                 Some(s) => out.push_str(s),
                                 None => {
-                                    self.error(
-                                        at,
-                                        format!(
-                                            "unknown entity &{name}; (entities are never expanded)"
-                                        ),
-                                    );
+                                    self.error(at, format!("unknown entity &{name}; (entities are never expanded)"));
                                 }
                             }
                         }
@@ -463,18 +409,12 @@ impl<'s> Parser<'s> {
                 }
                 Event::Start(s) => {
                     let t = self.tag(s, false);
-                    self.warn(
-                        t.offset,
-                        format!("unexpected element <{}> in text ignored", t.local()),
-                    );
+                    self.warn(t.offset, format!("unexpected element <{}> in text ignored", t.local()));
                     self.skip(&t)?;
                 }
                 Event::Empty(s) => {
                     let t = self.tag(s, true);
-                    self.warn(
-                        t.offset,
-                        format!("unexpected element <{}> in text ignored", t.local()),
-                    );
+                    self.warn(t.offset, format!("unexpected element <{}> in text ignored", t.local()));
                 }
                 Event::End(_) => return Ok(out),
                 Event::Eof => return self.eof(),
@@ -489,11 +429,7 @@ impl<'s> Parser<'s> {
                 Event::Start(s) => break self.tag(s, false),
                 Event::Empty(s) => break self.tag(s, true),
                 Event::Eof => {
-                    self.diag(
-                        Severity::Error,
-                        0,
-                        "empty document: expected an <edmx:Edmx> root element",
-                    );
+                    self.diag(Severity::Error, 0, "empty document: expected an <edmx:Edmx> root element");
                     return Err(Fatal);
                 }
                 _ => {
@@ -504,27 +440,17 @@ impl<'s> Parser<'s> {
             }
         };
         if root.local() != "Edmx" {
-            let msg = format!(
-                "wrong root element <{}>: expected <edmx:Edmx>",
-                tag_name(&root)
-            );
+            let msg = format!("wrong root element <{}>: expected <edmx:Edmx>", tag_name(&root));
             self.error(root.offset, msg);
             return Err(Fatal);
         }
         let mut a = self.attrs(&root);
         let version = self.required(&mut a, "Version");
         if !version.is_empty() && version != "4.0" && version != "4.01" {
-            self.warn(
-                root.offset,
-                format!("Edmx Version {version:?} is neither 4.0 nor 4.01; read as 4.01"),
-            );
+            self.warn(root.offset, format!("Edmx Version {version:?} is neither 4.0 nor 4.01; read as 4.01"));
         }
         self.finish(a);
-        let mut doc = Document {
-            version,
-            offset: root.offset,
-            ..Default::default()
-        };
+        let mut doc = Document { version, offset: root.offset, ..Default::default() };
         let mut data_services = 0;
         self.children(&root, |p, t| match t.local() {
             "Reference" => {
@@ -572,22 +498,14 @@ impl<'s> Parser<'s> {
         let mut a = self.attrs(t);
         let uri = self.required(&mut a, "Uri");
         self.finish(a);
-        let mut r = Reference {
-            uri,
-            offset: t.offset,
-            ..Default::default()
-        };
+        let mut r = Reference { uri, offset: t.offset, ..Default::default() };
         self.children(t, |p, c| match c.local() {
             "Include" => {
                 let mut a = p.attrs(&c);
                 let namespace = p.required(&mut a, "Namespace");
                 let alias = p.opt(&mut a, "Alias");
                 p.finish(a);
-                r.includes.push(Include {
-                    namespace,
-                    alias,
-                    offset: c.offset,
-                });
+                r.includes.push(Include { namespace, alias, offset: c.offset });
                 p.skip(&c)
             }
             "IncludeAnnotations" => {
@@ -618,28 +536,17 @@ impl<'s> Parser<'s> {
         let mut a = self.attrs(t);
         let namespace = self.required(&mut a, "Namespace");
         if !namespace.is_empty() && !namespace.split('.').all(is_simple_identifier) {
-            self.error(
-                t.offset,
-                format!("invalid namespace {namespace:?}: expected dot-separated identifiers"),
-            );
+            self.error(t.offset, format!("invalid namespace {namespace:?}: expected dot-separated identifiers"));
         }
         let alias = self.opt(&mut a, "Alias");
         if let Some(al) = &alias {
             if !is_simple_identifier(al) {
-                self.error(
-                    t.offset,
-                    format!("invalid alias {al:?}: expected an identifier"),
-                );
+                self.error(t.offset, format!("invalid alias {al:?}: expected an identifier"));
             }
         }
         self.finish(a);
         self.path.push(format!("Schema[{namespace}]"));
-        let mut s = Schema {
-            namespace,
-            alias,
-            offset: t.offset,
-            ..Default::default()
-        };
+        let mut s = Schema { namespace, alias, offset: t.offset, ..Default::default() };
         self.children(t, |p, c| {
             match c.local() {
                 "EntityType" => {
@@ -696,11 +603,8 @@ impl<'s> Parser<'s> {
         let base_type = self.opt(&mut a, "BaseType");
         let is_abstract = self.boolean(&mut a, "Abstract").unwrap_or(false);
         let open_type = self.boolean(&mut a, "OpenType").unwrap_or(false);
-        let has_stream = if kind == StructuredKind::Entity {
-            self.boolean(&mut a, "HasStream").unwrap_or(false)
-        } else {
-            false
-        };
+        let has_stream =
+            if kind == StructuredKind::Entity { self.boolean(&mut a, "HasStream").unwrap_or(false) } else { false };
         self.finish(a);
         let element = match kind {
             StructuredKind::Entity => "EntityType",
@@ -734,11 +638,7 @@ impl<'s> Parser<'s> {
                         let name = p.required(&mut a, "Name");
                         let alias = p.opt(&mut a, "Alias");
                         p.finish(a);
-                        refs.push(PropertyRef {
-                            name,
-                            alias,
-                            offset: r.offset,
-                        });
+                        refs.push(PropertyRef { name, alias, offset: r.offset });
                         p.skip(&r)
                     })?;
                     if ty.key.is_some() {
@@ -791,14 +691,7 @@ impl<'s> Parser<'s> {
         self.path.push(format!("Property[{name}]"));
         let annotations = self.annotations_only(t, "Property")?;
         self.path.pop();
-        Ok(Property {
-            name,
-            ty,
-            facets,
-            default_value,
-            annotations,
-            offset: t.offset,
-        })
+        Ok(Property { name, ty, facets, default_value, annotations, offset: t.offset })
     }
 
     fn navigation_property(&mut self, t: &Tag<'s>) -> Res<NavigationProperty> {
@@ -834,7 +727,12 @@ impl<'s> Parser<'s> {
                         "SetDefault" => Some(OnDeleteAction::SetDefault),
                         "" => None,
                         other => {
-                            p.error(c.offset, format!("invalid OnDelete Action {other:?}: expected Cascade, None, SetNull or SetDefault"));
+                            p.error(
+                                c.offset,
+                                format!(
+                                    "invalid OnDelete Action {other:?}: expected Cascade, None, SetNull or SetDefault"
+                                ),
+                            );
                             None
                         }
                     };
@@ -869,10 +767,7 @@ impl<'s> Parser<'s> {
         let name = self.identifier(&mut a, "Name");
         let underlying_type = self.opt(&mut a, "UnderlyingType");
         if let Some(u) = &underlying_type {
-            if !matches!(
-                u.as_str(),
-                "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64"
-            ) {
+            if !matches!(u.as_str(), "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64") {
                 self.error(t.offset, format!("invalid UnderlyingType {u:?} on EnumType: expected Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64"));
             }
         }
@@ -897,12 +792,7 @@ impl<'s> Parser<'s> {
                     p.path.push(format!("Member[{name}]"));
                     let annotations = p.annotations_only(&c, "Member")?;
                     p.path.pop();
-                    e.members.push(EnumMember {
-                        name,
-                        value,
-                        annotations,
-                        offset: c.offset,
-                    });
+                    e.members.push(EnumMember { name, value, annotations, offset: c.offset });
                 }
                 "Annotation" => {
                     let an = p.annotation(&c)?;
@@ -925,13 +815,7 @@ impl<'s> Parser<'s> {
         self.path.push(format!("TypeDefinition[{name}]"));
         let annotations = self.annotations_only(t, "TypeDefinition")?;
         self.path.pop();
-        Ok(TypeDefinition {
-            name,
-            underlying_type,
-            facets,
-            annotations,
-            offset: t.offset,
-        })
+        Ok(TypeDefinition { name, underlying_type, facets, annotations, offset: t.offset })
     }
 
     fn operation(&mut self, t: &Tag<'s>, kind: OperationKind) -> Res<Operation> {
@@ -942,11 +826,8 @@ impl<'s> Parser<'s> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let is_bound = self.boolean(&mut a, "IsBound").unwrap_or(false);
-        let is_composable = if kind == OperationKind::Function {
-            self.boolean(&mut a, "IsComposable").unwrap_or(false)
-        } else {
-            false
-        };
+        let is_composable =
+            if kind == OperationKind::Function { self.boolean(&mut a, "IsComposable").unwrap_or(false) } else { false };
         let entity_set_path = self.opt(&mut a, "EntitySetPath");
         self.finish(a);
         self.path.push(format!("{element}[{name}]"));
@@ -972,13 +853,7 @@ impl<'s> Parser<'s> {
                     p.path.push(format!("Parameter[{name}]"));
                     let annotations = p.annotations_only(&c, "Parameter")?;
                     p.path.pop();
-                    op.parameters.push(Parameter {
-                        name,
-                        ty,
-                        facets,
-                        annotations,
-                        offset: c.offset,
-                    });
+                    op.parameters.push(Parameter { name, ty, facets, annotations, offset: c.offset });
                 }
                 "ReturnType" => {
                     let mut a = p.attrs(&c);
@@ -989,12 +864,7 @@ impl<'s> Parser<'s> {
                     if op.return_type.is_some() {
                         p.error(c.offset, "an operation has at most one ReturnType");
                     }
-                    op.return_type = Some(ReturnType {
-                        ty,
-                        facets,
-                        annotations,
-                        offset: c.offset,
-                    });
+                    op.return_type = Some(ReturnType { ty, facets, annotations, offset: c.offset });
                 }
                 "Annotation" => {
                     let an = p.annotation(&c)?;
@@ -1005,10 +875,7 @@ impl<'s> Parser<'s> {
             Ok(())
         })?;
         if op.is_bound && op.parameters.is_empty() {
-            self.error(
-                t.offset,
-                format!("bound {element} {} has no binding parameter", op.name),
-            );
+            self.error(t.offset, format!("bound {element} {} has no binding parameter", op.name));
         }
         if kind == OperationKind::Function && op.return_type.is_none() {
             self.error(t.offset, format!("Function {} has no ReturnType", op.name));
@@ -1029,16 +896,7 @@ impl<'s> Parser<'s> {
         self.path.push(format!("Term[{name}]"));
         let annotations = self.annotations_only(t, "Term")?;
         self.path.pop();
-        Ok(Term {
-            name,
-            ty,
-            base_term,
-            default_value,
-            applies_to,
-            facets,
-            annotations,
-            offset: t.offset,
-        })
+        Ok(Term { name, ty, base_term, default_value, applies_to, facets, annotations, offset: t.offset })
     }
 
     fn container(&mut self, t: &Tag<'s>) -> Res<EntityContainer> {
@@ -1047,12 +905,7 @@ impl<'s> Parser<'s> {
         let extends = self.opt(&mut a, "Extends");
         self.finish(a);
         self.path.push(format!("EntityContainer[{name}]"));
-        let mut ec = EntityContainer {
-            name,
-            extends,
-            offset: t.offset,
-            ..Default::default()
-        };
+        let mut ec = EntityContainer { name, extends, offset: t.offset, ..Default::default() };
         self.children(t, |p, c| {
             match c.local() {
                 "EntitySet" | "Singleton" => {
@@ -1060,11 +913,8 @@ impl<'s> Parser<'s> {
                     let mut a = p.attrs(&c);
                     let name = p.identifier(&mut a, "Name");
                     let entity_type = p.required(&mut a, if set { "EntityType" } else { "Type" });
-                    let include_in_service_document = if set {
-                        p.boolean(&mut a, "IncludeInServiceDocument")
-                    } else {
-                        None
-                    };
+                    let include_in_service_document =
+                        if set { p.boolean(&mut a, "IncludeInServiceDocument") } else { None };
                     if !set {
                         // Some services write Nullable on singletons (CSDL 4.01); it has no bearing here.
                         let _ = p.boolean(&mut a, "Nullable");
@@ -1085,11 +935,7 @@ impl<'s> Parser<'s> {
                                 let path = p.required(&mut a, "Path");
                                 let target = p.required(&mut a, "Target");
                                 p.finish(a);
-                                es.bindings.push(NavigationPropertyBinding {
-                                    path,
-                                    target,
-                                    offset: b.offset,
-                                });
+                                es.bindings.push(NavigationPropertyBinding { path, target, offset: b.offset });
                                 p.skip(&b)?;
                             }
                             "Annotation" => {
@@ -1108,21 +954,12 @@ impl<'s> Parser<'s> {
                     }
                 }
                 "ActionImport" | "FunctionImport" => {
-                    let kind = if c.local() == "ActionImport" {
-                        OperationKind::Action
-                    } else {
-                        OperationKind::Function
-                    };
+                    let kind =
+                        if c.local() == "ActionImport" { OperationKind::Action } else { OperationKind::Function };
                     let mut a = p.attrs(&c);
                     let name = p.identifier(&mut a, "Name");
-                    let operation = p.required(
-                        &mut a,
-                        if kind == OperationKind::Action {
-                            "Action"
-                        } else {
-                            "Function"
-                        },
-                    );
+                    let operation =
+                        p.required(&mut a, if kind == OperationKind::Action { "Action" } else { "Function" });
                     let entity_set = p.opt(&mut a, "EntitySet");
                     let include_in_service_document = if kind == OperationKind::Function {
                         p.boolean(&mut a, "IncludeInServiceDocument")
@@ -1161,12 +998,7 @@ impl<'s> Parser<'s> {
         self.path.push(format!("Annotations[{target}]"));
         let annotations = self.annotations_only(t, "Annotations")?;
         self.path.pop();
-        Ok(Annotations {
-            target,
-            qualifier,
-            annotations,
-            offset: t.offset,
-        })
+        Ok(Annotations { target, qualifier, annotations, offset: t.offset })
     }
 
     /// A constant or path expression written as an attribute, if any.
@@ -1176,10 +1008,7 @@ impl<'s> Parser<'s> {
             if let Some(v) = a.take(name) {
                 let e = self.constant(name, v.into_owned(), a.offset);
                 if found.is_some() {
-                    self.error(
-                        a.offset,
-                        format!("{} has more than one value expression", a.element),
-                    );
+                    self.error(a.offset, format!("{} has more than one value expression", a.element));
                 }
                 found = Some(e);
             }
@@ -1194,31 +1023,23 @@ impl<'s> Parser<'s> {
                 "true" => Expr::Bool(true),
                 "false" => Expr::Bool(false),
                 other => {
-                    self.error(
-                        offset,
-                        format!("invalid Bool value {other:?}: expected true or false"),
-                    );
+                    self.error(offset, format!("invalid Bool value {other:?}: expected true or false"));
                     Expr::Bool(false)
                 }
             },
             "Int" => match v.trim().parse() {
                 Ok(n) => Expr::Int(n),
                 Err(_) => {
-                    self.error(
-                        offset,
-                        format!("invalid Int value {v:?}: expected an integer"),
-                    );
+                    self.error(offset, format!("invalid Int value {v:?}: expected an integer"));
                     Expr::Int(0)
                 }
             },
             "Float" => Expr::Float(v),
             "Decimal" => Expr::Decimal(v),
             "EnumMember" => Expr::EnumMember(v),
-            "Path"
-            | "PropertyPath"
-            | "NavigationPropertyPath"
-            | "AnnotationPath"
-            | "ModelElementPath" => Expr::Path(kind.to_string(), v),
+            "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" | "ModelElementPath" => {
+                Expr::Path(kind.to_string(), v)
+            }
             "UrlRef" => Expr::Dynamic(format!("UrlRef({v})")),
             _ => Expr::Constant(kind.to_string(), v),
         }
@@ -1246,13 +1067,7 @@ impl<'s> Parser<'s> {
             Ok(())
         })?;
         self.path.pop();
-        Ok(Annotation {
-            term,
-            qualifier,
-            value,
-            annotations,
-            offset: t.offset,
-        })
+        Ok(Annotation { term, qualifier, value, annotations, offset: t.offset })
     }
 
     fn expr(&mut self, t: &Tag<'s>) -> Res<Expr> {
@@ -1277,10 +1092,7 @@ impl<'s> Parser<'s> {
                 let mut a = self.attrs(t);
                 let ty = self.opt(&mut a, "Type");
                 self.finish(a);
-                let mut rec = Record {
-                    ty,
-                    ..Default::default()
-                };
+                let mut rec = Record { ty, ..Default::default() };
                 self.children(t, |p, c| {
                     match c.local() {
                         "PropertyValue" => {
@@ -1295,10 +1107,7 @@ impl<'s> Parser<'s> {
                                 }
                                 let e = p.expr(&v)?;
                                 if value.is_some() {
-                                    p.error(
-                                        v.offset,
-                                        "PropertyValue has more than one value expression",
-                                    );
+                                    p.error(v.offset, "PropertyValue has more than one value expression");
                                 }
                                 value = Some(e);
                                 Ok(())
@@ -1404,11 +1213,7 @@ fn parent_name(local: &str) -> &'static str {
         "Include",
         "IncludeAnnotations",
     ];
-    KNOWN
-        .iter()
-        .copied()
-        .find(|k| *k == local)
-        .unwrap_or("element")
+    KNOWN.iter().copied().find(|k| *k == local).unwrap_or("element")
 }
 
 fn tag_name(t: &Tag<'_>) -> String {
@@ -1443,10 +1248,7 @@ mod tests {
         let doc = doc.unwrap();
         let src = Source::new("t.xml", xml.as_bytes());
         assert_eq!(src.line_col(doc.schemas[0].offset as usize), (3, 5));
-        assert_eq!(
-            src.line_col(doc.schemas[0].enum_types[0].offset as usize),
-            (4, 7)
-        );
+        assert_eq!(src.line_col(doc.schemas[0].enum_types[0].offset as usize), (4, 7));
     }
 
     #[test]

@@ -52,9 +52,7 @@ pub struct Annotations(pub Vec<Annotation>);
 impl Annotations {
     /// The first unqualified annotation of `term`.
     pub fn get(&self, term: &str) -> Option<&Annotation> {
-        self.0
-            .iter()
-            .find(|a| a.term == term && a.qualifier.is_none())
+        self.0.iter().find(|a| a.term == term && a.qualifier.is_none())
     }
 
     /// The string value of `term`, if it is a string.
@@ -77,8 +75,7 @@ impl Annotations {
 
     /// True when `Core.Computed` is set (and not false).
     pub fn computed(&self) -> bool {
-        self.get(terms::COMPUTED)
-            .is_some_and(|a| !matches!(a.value, Some(Expr::Bool(false))))
+        self.get(terms::COMPUTED).is_some_and(|a| !matches!(a.value, Some(Expr::Bool(false))))
     }
 
     /// `Core.Permissions` scopes, as written.
@@ -99,12 +96,7 @@ impl Annotations {
         };
         items.iter().find_map(|item| {
             let Expr::Record(r) = item else { return None };
-            let field = |name: &str| {
-                r.properties
-                    .iter()
-                    .find(|p| p.property == name)
-                    .map(|p| &p.value)
-            };
+            let field = |name: &str| r.properties.iter().find(|p| p.property == name).map(|p| &p.value);
             let kind = match field("Kind") {
                 Some(Expr::EnumMember(m)) => m.as_str(),
                 _ => return None,
@@ -128,11 +120,7 @@ impl Annotations {
 
     /// Annotations of the Capabilities vocabulary (`Org.OData.Capabilities.V1.*`).
     pub fn capabilities(&self) -> impl Iterator<Item = &Annotation> {
-        self.0.iter().filter(|a| {
-            a.term
-                .strip_prefix(terms::CAPABILITIES)
-                .is_some_and(|rest| rest.starts_with('.'))
-        })
+        self.0.iter().filter(|a| a.term.strip_prefix(terms::CAPABILITIES).is_some_and(|rest| rest.starts_with('.')))
     }
 
     /// Whether there are none.
@@ -145,10 +133,7 @@ fn collect_strings<'a>(e: Option<&'a Expr>, out: &mut Vec<&'a str>) {
     match e {
         Some(Expr::String(s)) => out.push(s),
         Some(Expr::Collection(items)) => items.iter().for_each(|i| collect_strings(Some(i), out)),
-        Some(Expr::Record(r)) => r
-            .properties
-            .iter()
-            .for_each(|p| collect_strings(Some(&p.value), out)),
+        Some(Expr::Record(r)) => r.properties.iter().for_each(|p| collect_strings(Some(&p.value), out)),
         _ => {}
     }
 }
@@ -292,9 +277,7 @@ pub struct Enum {
 impl Enum {
     /// Index of `unknownFutureValue`, the sentinel of evolvable enums.
     pub fn unknown_future_value(&self) -> Option<usize> {
-        self.members
-            .iter()
-            .position(|m| m.name == "unknownFutureValue")
+        self.members.iter().position(|m| m.name == "unknownFutureValue")
     }
 }
 
@@ -523,6 +506,26 @@ pub struct Model {
 }
 
 impl Model {
+    /// Recomputes [`Model::derived`] and [`Model::bound`] from the types and operations.
+    pub fn rebuild_indexes(&mut self) {
+        self.derived = vec![Vec::new(); self.types.len()];
+        for (i, t) in self.types.iter().enumerate() {
+            if let Some(b) = t.structured().and_then(|s| s.base) {
+                self.derived[b.0 as usize].push(TypeId(i as u32));
+            }
+        }
+        let names: Vec<String> = self.types.iter().map(TypeDef::qualified).collect();
+        for d in &mut self.derived {
+            d.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
+        }
+        self.bound.clear();
+        for (i, o) in self.operations.iter().enumerate() {
+            if let Some(TypeUse { target: Target::Named(t), .. }) = o.binding() {
+                self.bound.entry(*t).or_default().push(OpId(i as u32));
+            }
+        }
+    }
+
     /// The type behind an id.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
@@ -589,22 +592,14 @@ impl Model {
 
     /// The key property names of an entity type (its own or inherited).
     pub fn key(&self, id: TypeId) -> Option<Vec<String>> {
-        std::iter::once(id).chain(self.ancestors(id)).find_map(|t| {
-            self.ty(t)
-                .structured()?
-                .key
-                .as_ref()
-                .map(|k| k.iter().map(|(n, _)| n.clone()).collect())
-        })
+        std::iter::once(id)
+            .chain(self.ancestors(id))
+            .find_map(|t| self.ty(t).structured()?.key.as_ref().map(|k| k.iter().map(|(n, _)| n.clone()).collect()))
     }
 
     /// Bound operations whose binding parameter has this type (exactly, not via a base).
     pub fn bound_to(&self, id: TypeId) -> impl Iterator<Item = &Operation> {
-        self.bound
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .map(|o| &self.operations[o.0 as usize])
+        self.bound.get(&id).into_iter().flatten().map(|o| &self.operations[o.0 as usize])
     }
 
     /// Counts per namespace, for `metadata inspect`.

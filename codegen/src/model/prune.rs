@@ -1,1 +1,291 @@
-//! prune
+//! `prune`: the closure of one namespace. Every type of the namespace and of its operations,
+//! then transitively every type reached through properties, navigation properties, base types
+//! and (for types reached by reference, not only as a base) derived types; plus the container
+//! paths that lead to the namespace's entities, with only the navigation properties on them.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::*;
+
+/// Why a namespace could not be pruned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PruneError(pub String);
+
+impl std::fmt::Display for PruneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PruneError {}
+
+/// How much of a type is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Every member.
+    Full,
+    /// Only the key and the named navigation properties (a type on a container path).
+    Path,
+}
+
+/// The closure of `namespace` in `model`, as a model of its own.
+pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
+    if !model.schemas.iter().any(|s| s.namespace == namespace) {
+        let known: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+        return Err(PruneError(format!("no namespace {namespace} in the document (it has: {})", known.join(", "))));
+    }
+    let mut full: BTreeSet<TypeId> = BTreeSet::new();
+    let mut expanded: BTreeSet<TypeId> = BTreeSet::new();
+    let mut queue: VecDeque<(TypeId, bool)> = VecDeque::new();
+
+    let ops: Vec<OpId> = (0..model.operations.len() as u32)
+        .map(OpId)
+        .filter(|&o| {
+            let op = &model.operations[o.0 as usize];
+            op.namespace == namespace
+                || matches!(op.binding(), Some(TypeUse { target: Target::Named(t), .. }) if model.ty(*t).namespace == namespace)
+        })
+        .collect();
+    for (i, t) in model.types.iter().enumerate() {
+        if t.namespace == namespace {
+            queue.push_back((TypeId(i as u32), true));
+        }
+    }
+    for &o in &ops {
+        let op = &model.operations[o.0 as usize];
+        let uses = op.parameters.iter().map(|p| &p.ty).chain(op.return_type.iter().map(|r| &r.ty));
+        for u in uses {
+            if let Target::Named(t) = u.target {
+                queue.push_back((t, true));
+            }
+        }
+    }
+    while let Some((t, by_reference)) = queue.pop_front() {
+        let first_visit = full.insert(t);
+        let expand = by_reference && expanded.insert(t);
+        if first_visit {
+            if let Some(s) = model.ty(t).structured() {
+                if let Some(b) = s.base {
+                    queue.push_back((b, false));
+                }
+                let uses = s.properties.iter().filter_map(|p| match p.ty.target {
+                    Target::Named(x) => Some(x),
+                    Target::Primitive(_) => None,
+                });
+                queue.extend(uses.chain(s.navigation.iter().map(|n| n.target)).map(|x| (x, true)));
+            }
+        }
+        if expand {
+            // Reached by reference: any derived type may stand where this one is declared.
+            queue.extend(model.derived[t.0 as usize].iter().map(|&d| (d, true)));
+        }
+    }
+
+    // Container paths: from each entity set and singleton, the shortest path of navigation
+    // properties (containment first) to an entity type of the namespace.
+    let mut path_navs: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
+    let mut kept_children: BTreeSet<String> = BTreeSet::new();
+    if let Some(c) = &model.container {
+        for child in c.entity_sets.iter().chain(&c.singletons) {
+            if model.ty(child.ty).namespace == namespace {
+                kept_children.insert(child.name.clone());
+                continue;
+            }
+            let path = shortest_path(model, child.ty, namespace, true)
+                .or_else(|| shortest_path(model, child.ty, namespace, false));
+            if let Some(path) = path {
+                kept_children.insert(child.name.clone());
+                for (owner, nav) in path {
+                    path_navs.entry(owner).or_default().insert(nav);
+                }
+            }
+        }
+    }
+    let mut keep: BTreeMap<TypeId, Keep> = full.iter().map(|&t| (t, Keep::Full)).collect();
+    for &t in path_navs.keys() {
+        keep.entry(t).or_insert(Keep::Path);
+        for a in model.ancestors(t) {
+            keep.entry(a).or_insert(Keep::Path);
+        }
+    }
+    // Path types keep their key properties, whose types must then be kept too.
+    let path_types: Vec<TypeId> = keep.iter().filter(|(_, k)| **k == Keep::Path).map(|(t, _)| *t).collect();
+    for t in path_types {
+        if let Some(s) = model.ty(t).structured() {
+            for p in &s.properties {
+                if is_key(model, t, &p.name) {
+                    if let Target::Named(x) = p.ty.target {
+                        keep.entry(x).or_insert(Keep::Full);
+                    }
+                }
+            }
+        }
+    }
+    Ok(build(model, namespace, &keep, &path_navs, &ops, &kept_children))
+}
+
+fn is_key(model: &Model, t: TypeId, name: &str) -> bool {
+    model.key(t).is_some_and(|k| k.iter().any(|p| p == name))
+}
+
+/// Breadth-first search over navigation properties (declared or inherited) from `start`
+/// to any entity type of `namespace`. Returns the (owner type, navigation) edges.
+fn shortest_path(model: &Model, start: TypeId, namespace: &str, contained_only: bool) -> Option<Vec<(TypeId, String)>> {
+    let mut prev: BTreeMap<TypeId, (TypeId, TypeId, String)> = BTreeMap::new();
+    let mut queue = VecDeque::from([start]);
+    let mut seen = BTreeSet::from([start]);
+    while let Some(t) = queue.pop_front() {
+        for (owner, nav) in model.all_navigation(t) {
+            if contained_only && !nav.contains_target {
+                continue;
+            }
+            let next = nav.target;
+            if !seen.insert(next) {
+                continue;
+            }
+            prev.insert(next, (t, owner, nav.name.clone()));
+            if model.ty(next).namespace == namespace {
+                let mut path = Vec::new();
+                let mut cur = next;
+                while let Some((from, owner, name)) = prev.get(&cur) {
+                    path.push((*owner, name.clone()));
+                    cur = *from;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(next);
+        }
+    }
+    None
+}
+
+fn build(
+    model: &Model,
+    namespace: &str,
+    keep: &BTreeMap<TypeId, Keep>,
+    path_navs: &BTreeMap<TypeId, BTreeSet<String>>,
+    ops: &[OpId],
+    kept_children: &BTreeSet<String>,
+) -> Model {
+    let mut out = Model { version: model.version.clone(), references: model.references.clone(), ..Default::default() };
+    let remap: BTreeMap<TypeId, TypeId> = keep.keys().enumerate().map(|(i, &t)| (t, TypeId(i as u32))).collect();
+    let map_use = |u: &TypeUse| TypeUse {
+        collection: u.collection,
+        target: match &u.target {
+            Target::Named(t) => Target::Named(remap[t]),
+            p => p.clone(),
+        },
+    };
+    for (&old, &k) in keep {
+        let def = model.ty(old);
+        let kind = match &def.kind {
+            TypeKind::Structured(s) => {
+                let properties = s
+                    .properties
+                    .iter()
+                    .filter(|p| k == Keep::Full || is_key_declared(s, &p.name))
+                    .map(|p| Property { ty: map_use(&p.ty), ..p.clone() })
+                    .collect();
+                let navs = path_navs.get(&old);
+                let navigation = s
+                    .navigation
+                    .iter()
+                    .filter(|n| {
+                        if k == Keep::Full {
+                            keep.contains_key(&n.target)
+                        } else {
+                            navs.is_some_and(|ns| ns.contains(&n.name))
+                        }
+                    })
+                    .map(|n| NavigationProperty { target: remap[&n.target], ..n.clone() })
+                    .collect();
+                TypeKind::Structured(Structured {
+                    base: s.base.map(|b| remap[&b]),
+                    properties,
+                    navigation,
+                    ..s.clone()
+                })
+            }
+            other => other.clone(),
+        };
+        out.by_name.insert(def.qualified(), remap[&old]);
+        out.types.push(TypeDef { kind, ..def.clone() });
+    }
+    let mut namespaces: BTreeSet<&str> = out.types.iter().map(|t| t.namespace.as_str()).collect();
+    namespaces.insert(namespace);
+    for &o in ops {
+        let op = &model.operations[o.0 as usize];
+        namespaces.insert(&op.namespace);
+        out.operations.push(Operation {
+            parameters: op.parameters.iter().map(|p| Parameter { ty: map_use(&p.ty), ..p.clone() }).collect(),
+            return_type: op.return_type.as_ref().map(|r| ReturnType { ty: map_use(&r.ty), facets: r.facets.clone() }),
+            ..op.clone()
+        });
+    }
+    out.terms = model.terms.iter().filter(|t| t.namespace == namespace).cloned().collect();
+    if let Some(c) = &model.container {
+        let map_set = |s: &EntitySet| EntitySet {
+            ty: remap[&s.ty],
+            bindings: s
+                .bindings
+                .iter()
+                .filter(|(path, target)| {
+                    kept_children.contains(target) && binding_kept(&out_nav_names(model, s.ty, keep, path_navs), path)
+                })
+                .cloned()
+                .collect(),
+            ..s.clone()
+        };
+        let entity_sets: Vec<EntitySet> =
+            c.entity_sets.iter().filter(|s| kept_children.contains(&s.name)).map(map_set).collect();
+        let singletons: Vec<EntitySet> =
+            c.singletons.iter().filter(|s| kept_children.contains(&s.name)).map(map_set).collect();
+        if !entity_sets.is_empty() || !singletons.is_empty() {
+            namespaces.insert(&c.namespace);
+            out.container = Some(Container {
+                namespace: c.namespace.clone(),
+                name: c.name.clone(),
+                entity_sets,
+                singletons,
+                imports: Vec::new(),
+                annotations: c.annotations.clone(),
+            });
+        }
+    }
+    out.schemas = model.schemas.iter().filter(|s| namespaces.contains(s.namespace.as_str())).cloned().collect();
+    out.rebuild_indexes();
+    out
+}
+
+fn is_key_declared(s: &Structured, name: &str) -> bool {
+    s.key.as_ref().is_some_and(|k| k.iter().any(|(n, _)| n == name))
+}
+
+/// Names of the navigation properties a kept entity type still has.
+fn out_nav_names(
+    model: &Model,
+    t: TypeId,
+    keep: &BTreeMap<TypeId, Keep>,
+    path_navs: &BTreeMap<TypeId, BTreeSet<String>>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (owner, nav) in model.all_navigation(t) {
+        let kept = match keep.get(&owner) {
+            Some(Keep::Full) => keep.contains_key(&nav.target),
+            Some(Keep::Path) => path_navs.get(&owner).is_some_and(|n| n.contains(&nav.name)),
+            None => false,
+        };
+        if kept {
+            out.insert(nav.name.clone());
+        }
+    }
+    out
+}
+
+fn binding_kept(navs: &BTreeSet<String>, path: &str) -> bool {
+    // A binding path may go through a type cast or a complex property; its first segment
+    // names the navigation property or the property that leads to it.
+    let first = path.split('/').next().unwrap_or(path);
+    navs.contains(first)
+}

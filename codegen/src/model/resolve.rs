@@ -59,11 +59,7 @@ const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 /// Resolves a syntax tree. The model is returned even when there are errors (it is then
 /// incomplete: unresolved references are left out), so every problem can be reported at once.
 pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
-    let mut r = Resolver {
-        src,
-        diags: Diagnostics::default(),
-        aliases: HashMap::new(),
-    };
+    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::new() };
     let model = r.run(doc);
     (model, r.diags)
 }
@@ -84,16 +80,12 @@ enum Pending {
 
 impl Resolver<'_> {
     fn error(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
-        let d = self
-            .src
-            .diagnostic(Severity::Error, offset as usize, path, msg);
+        let d = self.src.diagnostic(Severity::Error, offset as usize, path, msg);
         self.diags.push(d);
     }
 
     fn warn(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
-        let d = self
-            .src
-            .diagnostic(Severity::Warning, offset as usize, path, msg);
+        let d = self.src.diagnostic(Severity::Warning, offset as usize, path, msg);
         self.diags.push(d);
     }
 
@@ -109,10 +101,7 @@ impl Resolver<'_> {
     }
 
     fn run(&mut self, doc: ast::Document) -> Model {
-        let mut model = Model {
-            version: doc.version,
-            ..Default::default()
-        };
+        let mut model = Model { version: doc.version, ..Default::default() };
         for r in &doc.references {
             for inc in &r.includes {
                 if let Some(a) = &inc.alias {
@@ -121,11 +110,7 @@ impl Resolver<'_> {
             }
             model.references.push(Reference {
                 uri: r.uri.clone(),
-                includes: r
-                    .includes
-                    .iter()
-                    .map(|i| (i.namespace.clone(), i.alias.clone()))
-                    .collect(),
+                includes: r.includes.iter().map(|i| (i.namespace.clone(), i.alias.clone())).collect(),
             });
         }
         let mut seen_ns: HashMap<String, u32> = HashMap::new();
@@ -135,15 +120,11 @@ impl Resolver<'_> {
                 self.error(
                     s.offset,
                     format!("Schema[{}]", s.namespace),
-                    format!(
-                        "duplicate schema namespace {}: first declared at {l}:{c}",
-                        s.namespace
-                    ),
+                    format!("duplicate schema namespace {}: first declared at {l}:{c}", s.namespace),
                 );
             }
             seen_ns.insert(s.namespace.clone(), s.offset);
-            self.aliases
-                .insert(s.namespace.clone(), s.namespace.clone());
+            self.aliases.insert(s.namespace.clone(), s.namespace.clone());
             if let Some(a) = &s.alias {
                 self.aliases.insert(a.clone(), s.namespace.clone());
             }
@@ -163,16 +144,8 @@ impl Resolver<'_> {
                 .into_iter()
                 .chain(s.complex_types)
                 .map(|t| (t.name.clone(), t.offset, Pending::Structured(t)))
-                .chain(
-                    s.enum_types
-                        .into_iter()
-                        .map(|t| (t.name.clone(), t.offset, Pending::Enum(t))),
-                )
-                .chain(
-                    s.type_definitions
-                        .into_iter()
-                        .map(|t| (t.name.clone(), t.offset, Pending::Definition(t))),
-                );
+                .chain(s.enum_types.into_iter().map(|t| (t.name.clone(), t.offset, Pending::Enum(t))))
+                .chain(s.type_definitions.into_iter().map(|t| (t.name.clone(), t.offset, Pending::Definition(t))));
             for (name, offset, p) in named {
                 let q = format!("{ns}.{name}");
                 if let Some(&first) = first_offset.get(&q) {
@@ -190,21 +163,14 @@ impl Resolver<'_> {
                 model.types.push(TypeDef {
                     namespace: ns.clone(),
                     name,
-                    kind: TypeKind::Definition {
-                        underlying: String::new(),
-                        facets: Facets::default(),
-                    },
+                    kind: TypeKind::Definition { underlying: String::new(), facets: Facets::default() },
                     annotations: Annotations::default(),
                     offset,
                 });
                 pending.push(p);
             }
             let schema_annotations = self.annotations(s.annotations);
-            model.schemas.push(SchemaInfo {
-                namespace: ns.clone(),
-                alias: s.alias,
-                annotations: schema_annotations,
-            });
+            model.schemas.push(SchemaInfo { namespace: ns.clone(), alias: s.alias, annotations: schema_annotations });
             for t in s.terms {
                 let annotations = self.annotations(t.annotations);
                 model.terms.push(Term {
@@ -255,11 +221,7 @@ impl Resolver<'_> {
         for (ns, o) in operations {
             if let Some(op) = self.operation(&model, &ns, o) {
                 let id = OpId(model.operations.len() as u32);
-                if let Some(TypeUse {
-                    target: Target::Named(t),
-                    ..
-                }) = op.binding()
-                {
+                if let Some(TypeUse { target: Target::Named(t), .. }) = op.binding() {
                     model.bound.entry(*t).or_default().push(id);
                 }
                 model.operations.push(op);
@@ -294,11 +256,7 @@ impl Resolver<'_> {
     fn annotations(&mut self, list: Vec<ast::Annotation>) -> Annotations {
         Annotations(
             list.into_iter()
-                .map(|a| Annotation {
-                    term: self.qualify(&a.term),
-                    qualifier: a.qualifier,
-                    value: a.value,
-                })
+                .map(|a| Annotation { term: self.qualify(&a.term), qualifier: a.qualifier, value: a.value })
                 .collect(),
         )
     }
@@ -316,73 +274,45 @@ impl Resolver<'_> {
         match model.lookup(&q) {
             Some(id) => Some(Target::Named(id)),
             None => {
-                let hint = if name.contains('.') {
-                    ""
-                } else {
-                    " (type names must be qualified with a namespace or alias)"
-                };
+                let hint =
+                    if name.contains('.') { "" } else { " (type names must be qualified with a namespace or alias)" };
                 self.error(offset, path, format!("unresolved type {name}{hint}"));
                 None
             }
         }
     }
 
-    fn type_use(
-        &mut self,
-        model: &Model,
-        t: &ast::TypeRef,
-        offset: u32,
-        path: &str,
-    ) -> Option<TypeUse> {
+    fn type_use(&mut self, model: &Model, t: &ast::TypeRef, offset: u32, path: &str) -> Option<TypeUse> {
         if t.name.is_empty() {
             return None; // already reported by the reader
         }
         let target = self.target(model, &t.name, offset, path)?;
-        Some(TypeUse {
-            collection: t.collection,
-            target,
-        })
+        Some(TypeUse { collection: t.collection, target })
     }
 
-    fn structured(
-        &mut self,
-        model: &Model,
-        ns: &str,
-        t: ast::StructuredType,
-    ) -> (TypeKind, Annotations) {
+    fn structured(&mut self, model: &Model, ns: &str, t: ast::StructuredType) -> (TypeKind, Annotations) {
         let element = match t.kind {
             StructuredKind::Entity => "EntityType",
             StructuredKind::Complex => "ComplexType",
         };
         let path = format!("Schema[{ns}]/{element}[{}]", t.name);
-        let base =
-            t.base_type
-                .as_deref()
-                .and_then(|b| match self.target(model, b, t.offset, &path)? {
-                    Target::Named(id) => match model.ty(id).kind {
-                        // Pass 2 runs in order, so a base declared later is still a placeholder here;
-                        // the kind check happens in check_bases once every type is converted.
-                        _ => Some(id),
-                    },
-                    Target::Primitive(_) => {
-                        self.error(
-                            t.offset,
-                            &path,
-                            format!("base type {b} is not a structured type"),
-                        );
-                        None
-                    }
-                });
+        let base = t.base_type.as_deref().and_then(|b| match self.target(model, b, t.offset, &path)? {
+            Target::Named(id) => match model.ty(id).kind {
+                // Pass 2 runs in order, so a base declared later is still a placeholder here;
+                // the kind check happens in check_bases once every type is converted.
+                _ => Some(id),
+            },
+            Target::Primitive(_) => {
+                self.error(t.offset, &path, format!("base type {b} is not a structured type"));
+                None
+            }
+        });
         let mut seen: HashMap<&str, ()> = HashMap::new();
         let mut properties = Vec::new();
         for p in &t.properties {
             let ppath = format!("{path}/Property[{}]", p.name);
             if seen.insert(&p.name, ()).is_some() {
-                self.error(
-                    p.offset,
-                    &ppath,
-                    format!("duplicate property {} in {element} {}", p.name, t.name),
-                );
+                self.error(p.offset, &ppath, format!("duplicate property {} in {element} {}", p.name, t.name));
                 continue;
             }
             let Some(ty) = self.type_use(model, &p.ty, p.offset, &ppath) else {
@@ -401,29 +331,20 @@ impl Resolver<'_> {
         for n in &t.navigation_properties {
             let npath = format!("{path}/NavigationProperty[{}]", n.name);
             if seen.insert(&n.name, ()).is_some() {
-                self.error(
-                    n.offset,
-                    &npath,
-                    format!("duplicate property {} in {element} {}", n.name, t.name),
-                );
+                self.error(n.offset, &npath, format!("duplicate property {} in {element} {}", n.name, t.name));
                 continue;
             }
             if t.kind == StructuredKind::Complex && n.contains_target {
                 // Allowed by CSDL; nothing to check.
             }
-            let Some(TypeUse { collection, target }) =
-                self.type_use(model, &n.ty, n.offset, &npath)
-            else {
+            let Some(TypeUse { collection, target }) = self.type_use(model, &n.ty, n.offset, &npath) else {
                 continue;
             };
             let Target::Named(target) = target else {
                 self.error(
                     n.offset,
                     &npath,
-                    format!(
-                        "navigation property {} must target an entity type, not {}",
-                        n.name, n.ty.name
-                    ),
+                    format!("navigation property {} must target an entity type, not {}", n.name, n.ty.name),
                 );
                 continue;
             };
@@ -450,19 +371,13 @@ impl Resolver<'_> {
         // Annotations are moved last: the loops above borrowed `t`.
         let mut prop_ann: Vec<Vec<ast::Annotation>> = Vec::new();
         let mut nav_ann: Vec<Vec<ast::Annotation>> = Vec::new();
-        let kept: Vec<&str> = properties
-            .iter()
-            .map(|p: &Property| p.name.as_str())
-            .collect();
+        let kept: Vec<&str> = properties.iter().map(|p: &Property| p.name.as_str()).collect();
         for p in t.properties.iter() {
             if kept.contains(&p.name.as_str()) {
                 prop_ann.push(p.annotations.clone());
             }
         }
-        let kept_nav: Vec<&str> = navigation
-            .iter()
-            .map(|n: &NavigationProperty| n.name.as_str())
-            .collect();
+        let kept_nav: Vec<&str> = navigation.iter().map(|n: &NavigationProperty| n.name.as_str()).collect();
         for n in t.navigation_properties.iter() {
             if kept_nav.contains(&n.name.as_str()) {
                 nav_ann.push(n.annotations.clone());
@@ -474,9 +389,7 @@ impl Resolver<'_> {
         for (n, a) in navigation.iter_mut().zip(nav_ann) {
             n.annotations = self.annotations(a);
         }
-        let key = t
-            .key
-            .map(|k| k.into_iter().map(|r| (r.name, r.alias)).collect());
+        let key = t.key.map(|k| k.into_iter().map(|r| (r.name, r.alias)).collect());
         let annotations = self.annotations(t.annotations);
         let s = Structured {
             kind: t.kind,
@@ -507,37 +420,15 @@ impl Resolver<'_> {
             let value = m.value.unwrap_or(next);
             next = value.saturating_add(1);
             let annotations = self.annotations(m.annotations);
-            members.push(Member {
-                name: m.name,
-                value,
-                explicit: m.value.is_some(),
-                annotations,
-                offset: m.offset,
-            });
+            members.push(Member { name: m.name, value, explicit: m.value.is_some(), annotations, offset: m.offset });
         }
-        let underlying = e
-            .underlying_type
-            .as_deref()
-            .and_then(|u| u.strip_prefix("Edm."))
-            .unwrap_or("Int32")
-            .to_string();
+        let underlying =
+            e.underlying_type.as_deref().and_then(|u| u.strip_prefix("Edm.")).unwrap_or("Int32").to_string();
         let annotations = self.annotations(e.annotations);
-        (
-            TypeKind::Enum(Enum {
-                underlying,
-                is_flags: e.is_flags,
-                members,
-            }),
-            annotations,
-        )
+        (TypeKind::Enum(Enum { underlying, is_flags: e.is_flags, members }), annotations)
     }
 
-    fn definition(
-        &mut self,
-        ns: &str,
-        name: &str,
-        d: ast::TypeDefinition,
-    ) -> (TypeKind, Annotations) {
+    fn definition(&mut self, ns: &str, name: &str, d: ast::TypeDefinition) -> (TypeKind, Annotations) {
         let path = format!("Schema[{ns}]/TypeDefinition[{name}]");
         let underlying = match d.underlying_type.strip_prefix("Edm.") {
             Some(p) if PRIMITIVES.contains(&p) => p.to_string(),
@@ -556,13 +447,7 @@ impl Resolver<'_> {
             }
         };
         let annotations = self.annotations(d.annotations);
-        (
-            TypeKind::Definition {
-                underlying,
-                facets: d.facets,
-            },
-            annotations,
-        )
+        (TypeKind::Definition { underlying, facets: d.facets }, annotations)
     }
 
     /// Base types must be structured types of the same kind, and chains must end.
@@ -575,11 +460,7 @@ impl Resolver<'_> {
             let ok = matches!(&model.ty(b).kind, TypeKind::Structured(bs) if bs.kind == kind);
             if !ok {
                 let (off, q, bq) = (t.offset, t.qualified(), model.ty(b).qualified());
-                self.error(
-                    off,
-                    q.clone(),
-                    format!("base type {bq} of {q} is not a type of the same kind"),
-                );
+                self.error(off, q.clone(), format!("base type {bq} of {q} is not a type of the same kind"));
                 if let TypeKind::Structured(s) = &mut model.types[i].kind {
                     s.base = None;
                 }
@@ -595,11 +476,8 @@ impl Resolver<'_> {
                 let b = b.0 as usize;
                 if let Some(pos) = chain.iter().position(|&c| c == b) {
                     if pos == 0 && !in_cycle[i] {
-                        let names: Vec<String> = chain
-                            .iter()
-                            .chain(std::iter::once(&b))
-                            .map(|&c| model.types[c].qualified())
-                            .collect();
+                        let names: Vec<String> =
+                            chain.iter().chain(std::iter::once(&b)).map(|&c| model.types[c].qualified()).collect();
                         for &c in &chain {
                             in_cycle[c] = true;
                         }
@@ -638,10 +516,7 @@ impl Resolver<'_> {
                             self.error(
                                 t.offset,
                                 t.qualified(),
-                                format!(
-                                    "key property {name} is not a property of {}",
-                                    t.qualified()
-                                ),
+                                format!("key property {name} is not a property of {}", t.qualified()),
                             );
                         }
                     }
@@ -659,8 +534,7 @@ impl Resolver<'_> {
                 for &a in &ancestors {
                     let at = model.ty(a);
                     let Some(asx) = at.structured() else { continue };
-                    if asx.properties.iter().any(|p| &p.name == name)
-                        || asx.navigation.iter().any(|n| &n.name == name)
+                    if asx.properties.iter().any(|p| &p.name == name) || asx.navigation.iter().any(|n| &n.name == name)
                     {
                         self.error(
                             offset,
@@ -694,22 +568,14 @@ impl Resolver<'_> {
             match self.type_use(model, &p.ty, p.offset, &ppath) {
                 Some(ty) => {
                     let annotations = self.annotations(p.annotations);
-                    parameters.push(Parameter {
-                        name: p.name,
-                        ty,
-                        facets: p.facets,
-                        annotations,
-                    });
+                    parameters.push(Parameter { name: p.name, ty, facets: p.facets, annotations });
                 }
                 None => ok = false,
             }
         }
         let return_type = match o.return_type {
             Some(r) => match self.type_use(model, &r.ty, r.offset, &format!("{path}/ReturnType")) {
-                Some(ty) => Some(ReturnType {
-                    ty,
-                    facets: r.facets,
-                }),
+                Some(ty) => Some(ReturnType { ty, facets: r.facets }),
                 None => {
                     ok = false;
                     None
@@ -732,13 +598,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn entity_set(
-        &mut self,
-        model: &Model,
-        path: &str,
-        s: ast::EntitySet,
-        element: &str,
-    ) -> Option<EntitySet> {
+    fn entity_set(&mut self, model: &Model, path: &str, s: ast::EntitySet, element: &str) -> Option<EntitySet> {
         let spath = format!("{path}/{element}[{}]", s.name);
         let ty = match self.target(model, &s.entity_type, s.offset, &spath)? {
             Target::Named(id) if matches!(&model.ty(id).kind, TypeKind::Structured(x) if x.kind == StructuredKind::Entity) => {
@@ -748,10 +608,7 @@ impl Resolver<'_> {
                 self.error(
                     s.offset,
                     &spath,
-                    format!(
-                        "{element} {} must have an entity type, not {}",
-                        s.name, s.entity_type
-                    ),
+                    format!("{element} {} must have an entity type, not {}", s.name, s.entity_type),
                 );
                 return None;
             }
@@ -768,19 +625,11 @@ impl Resolver<'_> {
 
     fn container(&mut self, model: &Model, ns: &str, c: ast::EntityContainer) -> Container {
         let path = format!("Schema[{ns}]/EntityContainer[{}]", c.name);
-        let mut out = Container {
-            namespace: ns.to_string(),
-            name: c.name,
-            ..Default::default()
-        };
+        let mut out = Container { namespace: ns.to_string(), name: c.name, ..Default::default() };
         let mut names: HashMap<String, ()> = HashMap::new();
         for s in c.entity_sets {
             if names.insert(s.name.clone(), ()).is_some() {
-                self.error(
-                    s.offset,
-                    &path,
-                    format!("duplicate container child {}", s.name),
-                );
+                self.error(s.offset, &path, format!("duplicate container child {}", s.name));
                 continue;
             }
             if let Some(es) = self.entity_set(model, &path, s, "EntitySet") {
@@ -789,11 +638,7 @@ impl Resolver<'_> {
         }
         for s in c.singletons {
             if names.insert(s.name.clone(), ()).is_some() {
-                self.error(
-                    s.offset,
-                    &path,
-                    format!("duplicate container child {}", s.name),
-                );
+                self.error(s.offset, &path, format!("duplicate container child {}", s.name));
                 continue;
             }
             if let Some(es) = self.entity_set(model, &path, s, "Singleton") {
@@ -802,26 +647,15 @@ impl Resolver<'_> {
         }
         for i in c.operation_imports {
             if names.insert(i.name.clone(), ()).is_some() {
-                self.error(
-                    i.offset,
-                    &path,
-                    format!("duplicate container child {}", i.name),
-                );
+                self.error(i.offset, &path, format!("duplicate container child {}", i.name));
                 continue;
             }
             let operation = self.qualify(&i.operation);
-            if !model
-                .operations
-                .iter()
-                .any(|o| o.qualified() == operation && o.kind == i.kind && !o.is_bound)
-            {
+            if !model.operations.iter().any(|o| o.qualified() == operation && o.kind == i.kind && !o.is_bound) {
                 self.error(
                     i.offset,
                     format!("{path}/{}", i.name),
-                    format!(
-                        "import {} names no unbound operation {}",
-                        i.name, i.operation
-                    ),
+                    format!("import {} names no unbound operation {}", i.name, i.operation),
                 );
             }
             let annotations = self.annotations(i.annotations);
@@ -867,51 +701,28 @@ impl Resolver<'_> {
                     if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
                         Some(&mut p.annotations)
                     } else {
-                        s.navigation
-                            .iter_mut()
-                            .find(|n| n.name == m)
-                            .map(|n| &mut n.annotations)
+                        s.navigation.iter_mut().find(|n| n.name == m).map(|n| &mut n.annotations)
                     }
                 }
-                (Some(m), TypeKind::Enum(e)) => e
-                    .members
-                    .iter_mut()
-                    .find(|x| x.name == m)
-                    .map(|x| &mut x.annotations),
+                (Some(m), TypeKind::Enum(e)) => e.members.iter_mut().find(|x| x.name == m).map(|x| &mut x.annotations),
                 (Some(_), TypeKind::Definition { .. }) => None,
             }
-        } else if model
-            .container
-            .as_ref()
-            .is_some_and(|c| format!("{}.{}", c.namespace, c.name) == q)
-        {
+        } else if model.container.as_ref().is_some_and(|c| format!("{}.{}", c.namespace, c.name) == q) {
             let c = model.container.as_mut().expect("checked above");
             match member {
                 None => Some(&mut c.annotations),
                 Some(m) => {
-                    if let Some(s) = c
-                        .entity_sets
-                        .iter_mut()
-                        .chain(c.singletons.iter_mut())
-                        .find(|s| s.name == m)
-                    {
+                    if let Some(s) = c.entity_sets.iter_mut().chain(c.singletons.iter_mut()).find(|s| s.name == m) {
                         Some(&mut s.annotations)
                     } else {
-                        c.imports
-                            .iter_mut()
-                            .find(|i| i.name == m)
-                            .map(|i| &mut i.annotations)
+                        c.imports.iter_mut().find(|i| i.name == m).map(|i| &mut i.annotations)
                     }
                 }
             }
         } else if model.operations.iter().any(|o| o.qualified() == q) {
             // All overloads, or the one whose parameter types match.
             let wanted: Option<Vec<String>> = overload.map(|o| {
-                o.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| self.qualify_written(s))
-                    .collect()
+                o.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| self.qualify_written(s)).collect()
             });
             let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
             let mut hit = false;
@@ -935,11 +746,7 @@ impl Resolver<'_> {
                 }
                 let slot = match member {
                     None => Some(&mut op.annotations),
-                    Some(m) => op
-                        .parameters
-                        .iter_mut()
-                        .find(|p| p.name == m)
-                        .map(|p| &mut p.annotations),
+                    Some(m) => op.parameters.iter_mut().find(|p| p.name == m).map(|p| &mut p.annotations),
                 };
                 if let Some(slot) = slot {
                     slot.0.extend(anns.0.iter().cloned());
@@ -950,17 +757,8 @@ impl Resolver<'_> {
                 return;
             }
             None
-        } else if model
-            .terms
-            .iter()
-            .any(|t| format!("{}.{}", t.namespace, t.name) == q)
-            && member.is_none()
-        {
-            let t = model
-                .terms
-                .iter_mut()
-                .find(|t| format!("{}.{}", t.namespace, t.name) == q)
-                .expect("checked above");
+        } else if model.terms.iter().any(|t| format!("{}.{}", t.namespace, t.name) == q) && member.is_none() {
+            let t = model.terms.iter_mut().find(|t| format!("{}.{}", t.namespace, t.name) == q).expect("checked above");
             Some(&mut t.annotations)
         } else if let Some(s) = model.schemas.iter_mut().find(|s| s.namespace == q) {
             Some(&mut s.annotations)
@@ -972,19 +770,13 @@ impl Resolver<'_> {
             None => self.warn(
                 b.offset,
                 format!("Annotations[{}]", b.target),
-                format!(
-                    "annotation target {} not found; its annotations are ignored",
-                    b.target
-                ),
+                format!("annotation target {} not found; its annotations are ignored", b.target),
             ),
         }
     }
 
     fn qualify_written(&self, t: &str) -> String {
-        match t
-            .strip_prefix("Collection(")
-            .and_then(|r| r.strip_suffix(')'))
-        {
+        match t.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
             Some(inner) => format!("Collection({})", self.qualify(inner)),
             None => self.qualify(t),
         }

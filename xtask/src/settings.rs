@@ -1,0 +1,47 @@
+//! `metadata/codegen.json`: which namespace the embedded metadata is the closure of, and the
+//! name prefix of the crates generated from it.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+/// Generation settings kept beside the embedded metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The namespace whose closure `metadata/` holds.
+    pub namespace: String,
+    /// Prefix of the generated crates' names (`callrecords` -> `callrecords-model`).
+    pub crate_prefix: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { namespace: "microsoft.graph.callRecords".into(), crate_prefix: "callrecords".into() }
+    }
+}
+
+impl Settings {
+    /// Where the settings live, relative to the workspace root.
+    pub const PATH: &'static str = "metadata/codegen.json";
+    /// Where the embedded CSDL lives, relative to the workspace root.
+    pub const METADATA: &'static str = "metadata/metadata.xml";
+
+    /// Reads the settings file.
+    pub fn load(path: &Path) -> Result<Settings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("{}: missing string field {k:?}", path.display()))
+        };
+        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")? })
+    }
+
+    /// The file text.
+    pub fn to_json(&self) -> String {
+        let v = json!({ "namespace": self.namespace, "crate_prefix": self.crate_prefix });
+        serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
+    }
+}
