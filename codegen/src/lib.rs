@@ -8,6 +8,7 @@
 pub mod csdl;
 pub mod diag;
 pub mod model;
+pub mod mutate;
 
 use diag::{Diagnostics, Source};
 

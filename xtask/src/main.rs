@@ -1,7 +1,9 @@
 //! `cargo xtask`: the project's command line. Parses flags, reads and writes files, and hands
 //! everything else to the `codegen` library.
 
+mod bench;
 mod fsx;
+mod fuzz;
 mod inspect;
 mod report;
 mod settings;
@@ -21,10 +23,43 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Benchmarks that print a table.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+    /// Feeds mutated metadata to every stage for a while and reports how many inputs it tried.
+    Fuzz {
+        /// The document to mutate (default: metadata/metadata.xml).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// How long to run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Seed of the mutation sequence.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Work with CSDL metadata documents.
     Metadata {
         #[command(subcommand)]
         command: MetadataCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Reading Graph: raw quick-xml floor, read, resolve, prune.
+    Reader {
+        /// The document (default: ../shared/metadata/graph-beta-2021-07-13.xml).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// The namespace to prune to.
+        #[arg(long, default_value = "microsoft.graph.callRecords")]
+        namespace: String,
+        /// Runs per stage.
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
     },
 }
 
@@ -63,10 +98,18 @@ pub enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let root = workspace_root();
     match cli.command {
+        Command::Bench { command: BenchCommand::Reader { file, namespace, runs } } => {
+            let file = file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml"));
+            bench::reader(&file, &namespace, runs.max(1))
+        }
+        Command::Fuzz { file, seconds, seed } => {
+            fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed)
+        }
         Command::Metadata { command } => match command {
             MetadataCommand::Inspect { file, namespace, format } => inspect::run(&file, namespace.as_deref(), format),
-            MetadataCommand::Update { from, namespace } => update::run(&workspace_root(), &from, namespace),
+            MetadataCommand::Update { from, namespace } => update::run(&root, &from, namespace),
         },
     }
 }

@@ -45,7 +45,7 @@ struct Parser<'s> {
     src: &'s Source<'s>,
     diags: Diagnostics,
     /// Element path for diagnostics, e.g. `["Schema[ns]", "EntityType[t]"]`.
-    path: Vec<String>,
+    path: Vec<(&'static str, Offset)>,
     /// Open elements (local name, offset) to explain a truncated document.
     open: Vec<(&'static str, Offset)>,
 }
@@ -69,12 +69,12 @@ impl<'s> Tag<'s> {
 struct Attrs<'s> {
     element: String,
     offset: Offset,
-    list: Vec<(String, Cow<'s, str>, bool)>,
+    list: Vec<(&'s str, Cow<'s, str>, bool)>,
 }
 
 impl<'s> Attrs<'s> {
     fn take(&mut self, name: &str) -> Option<Cow<'s, str>> {
-        self.list.iter_mut().find(|(k, _, used)| !*used && k == name).map(|(_, v, used)| {
+        self.list.iter_mut().find(|(k, _, used)| !*used && *k == name).map(|(_, v, used)| {
             *used = true;
             std::mem::take(v)
         })
@@ -103,8 +103,40 @@ const EXPR_ATTRS: &[&str] = &[
 ];
 
 impl<'s> Parser<'s> {
+    /// The element path, built only when a diagnostic needs it: each entry's name attribute is
+    /// read again from the source.
     fn path_string(&self) -> String {
-        self.path.join("/")
+        let mut out = String::new();
+        for &(kind, offset) in &self.path {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(kind);
+            if let Some(name) = self.name_at(kind, offset) {
+                out.push('[');
+                out.push_str(&name);
+                out.push(']');
+            }
+        }
+        out
+    }
+
+    /// The naming attribute of the start tag at `offset`.
+    fn name_at(&self, kind: &str, offset: Offset) -> Option<String> {
+        let key = match kind {
+            "Schema" => "Namespace",
+            "Annotations" => "Target",
+            "Annotation" => "Term",
+            _ => "Name",
+        };
+        let rest = self.text.get(offset as usize + 1..)?;
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        let tag = tag.strip_suffix('/').unwrap_or(tag);
+        let name_len = tag.find(|c: char| c.is_ascii_whitespace()).unwrap_or(tag.len());
+        quick_xml::events::attributes::Attributes::new(tag, name_len)
+            .filter_map(Result::ok)
+            .find(|a| a.key.into_inner() == key)
+            .map(|a| a.value.into_owned())
     }
 
     fn diag(&mut self, severity: Severity, offset: usize, message: impl Into<String>) {
@@ -168,7 +200,7 @@ impl<'s> Parser<'s> {
         for a in quick_xml::events::attributes::Attributes::new(tag.raw, name_len) {
             match a {
                 Ok(a) => {
-                    let key = a.key.into_inner().to_string();
+                    let key = a.key.into_inner();
                     match a.normalized_value(XmlVersion::Implicit1_0) {
                         Ok(v) => list.push((key, v, false)),
                         Err(e) => {
@@ -185,7 +217,7 @@ impl<'s> Parser<'s> {
     /// Reports the attributes nobody took.
     fn finish(&mut self, attrs: Attrs<'s>) {
         for (key, _, used) in &attrs.list {
-            if *used || key == "xmlns" || key.starts_with("xmlns:") {
+            if *used || *key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
             let msg = format!("unknown attribute {key} on {} ignored", attrs.element);
@@ -424,19 +456,17 @@ impl<'s> Parser<'s> {
     }
 
     fn document(&mut self) -> Res<Document> {
-        let root = loop {
-            match self.next()? {
-                Event::Start(s) => break self.tag(s, false),
-                Event::Empty(s) => break self.tag(s, true),
-                Event::Eof => {
-                    self.diag(Severity::Error, 0, "empty document: expected an <edmx:Edmx> root element");
-                    return Err(Fatal);
-                }
-                _ => {
-                    let at = self.xml.buffer_position() as usize;
-                    self.diag(Severity::Error, at, "text before the root element");
-                    return Err(Fatal);
-                }
+        let root = match self.next()? {
+            Event::Start(s) => self.tag(s, false),
+            Event::Empty(s) => self.tag(s, true),
+            Event::Eof => {
+                self.diag(Severity::Error, 0, "empty document: expected an <edmx:Edmx> root element");
+                return Err(Fatal);
+            }
+            _ => {
+                let at = self.xml.buffer_position() as usize;
+                self.diag(Severity::Error, at, "text before the root element");
+                return Err(Fatal);
             }
         };
         if root.local() != "Edmx" {
@@ -545,7 +575,7 @@ impl<'s> Parser<'s> {
             }
         }
         self.finish(a);
-        self.path.push(format!("Schema[{namespace}]"));
+        self.path.push(("Schema", t.offset));
         let mut s = Schema { namespace, alias, offset: t.offset, ..Default::default() };
         self.children(t, |p, c| {
             match c.local() {
@@ -610,7 +640,7 @@ impl<'s> Parser<'s> {
             StructuredKind::Entity => "EntityType",
             StructuredKind::Complex => "ComplexType",
         };
-        self.path.push(format!("{element}[{name}]"));
+        self.path.push((element, t.offset));
         let mut ty = StructuredType {
             kind,
             name,
@@ -688,7 +718,7 @@ impl<'s> Parser<'s> {
         let facets = self.facets(&mut a);
         let default_value = self.opt(&mut a, "DefaultValue");
         self.finish(a);
-        self.path.push(format!("Property[{name}]"));
+        self.path.push(("Property", t.offset));
         let annotations = self.annotations_only(t, "Property")?;
         self.path.pop();
         Ok(Property { name, ty, facets, default_value, annotations, offset: t.offset })
@@ -702,7 +732,7 @@ impl<'s> Parser<'s> {
         let partner = self.opt(&mut a, "Partner");
         let contains_target = self.boolean(&mut a, "ContainsTarget").unwrap_or(false);
         self.finish(a);
-        self.path.push(format!("NavigationProperty[{name}]"));
+        self.path.push(("NavigationProperty", t.offset));
         let mut nav = NavigationProperty {
             name,
             ty,
@@ -773,7 +803,7 @@ impl<'s> Parser<'s> {
         }
         let is_flags = self.boolean(&mut a, "IsFlags").unwrap_or(false);
         self.finish(a);
-        self.path.push(format!("EnumType[{name}]"));
+        self.path.push(("EnumType", t.offset));
         let mut e = EnumType {
             name,
             underlying_type,
@@ -789,7 +819,7 @@ impl<'s> Parser<'s> {
                     let name = p.identifier(&mut a, "Name");
                     let value = p.number::<i64>(&mut a, "Value", "an integer");
                     p.finish(a);
-                    p.path.push(format!("Member[{name}]"));
+                    p.path.push(("Member", c.offset));
                     let annotations = p.annotations_only(&c, "Member")?;
                     p.path.pop();
                     e.members.push(EnumMember { name, value, annotations, offset: c.offset });
@@ -812,7 +842,7 @@ impl<'s> Parser<'s> {
         let underlying_type = self.required(&mut a, "UnderlyingType");
         let facets = self.facets(&mut a);
         self.finish(a);
-        self.path.push(format!("TypeDefinition[{name}]"));
+        self.path.push(("TypeDefinition", t.offset));
         let annotations = self.annotations_only(t, "TypeDefinition")?;
         self.path.pop();
         Ok(TypeDefinition { name, underlying_type, facets, annotations, offset: t.offset })
@@ -830,7 +860,7 @@ impl<'s> Parser<'s> {
             if kind == OperationKind::Function { self.boolean(&mut a, "IsComposable").unwrap_or(false) } else { false };
         let entity_set_path = self.opt(&mut a, "EntitySetPath");
         self.finish(a);
-        self.path.push(format!("{element}[{name}]"));
+        self.path.push((element, t.offset));
         let mut op = Operation {
             kind,
             name,
@@ -850,7 +880,7 @@ impl<'s> Parser<'s> {
                     let ty = p.type_ref(&mut a, "Type");
                     let facets = p.facets(&mut a);
                     p.finish(a);
-                    p.path.push(format!("Parameter[{name}]"));
+                    p.path.push(("Parameter", c.offset));
                     let annotations = p.annotations_only(&c, "Parameter")?;
                     p.path.pop();
                     op.parameters.push(Parameter { name, ty, facets, annotations, offset: c.offset });
@@ -893,7 +923,7 @@ impl<'s> Parser<'s> {
         let applies_to = self.opt(&mut a, "AppliesTo");
         let facets = self.facets(&mut a);
         self.finish(a);
-        self.path.push(format!("Term[{name}]"));
+        self.path.push(("Term", t.offset));
         let annotations = self.annotations_only(t, "Term")?;
         self.path.pop();
         Ok(Term { name, ty, base_term, default_value, applies_to, facets, annotations, offset: t.offset })
@@ -904,7 +934,7 @@ impl<'s> Parser<'s> {
         let name = self.identifier(&mut a, "Name");
         let extends = self.opt(&mut a, "Extends");
         self.finish(a);
-        self.path.push(format!("EntityContainer[{name}]"));
+        self.path.push(("EntityContainer", t.offset));
         let mut ec = EntityContainer { name, extends, offset: t.offset, ..Default::default() };
         self.children(t, |p, c| {
             match c.local() {
@@ -920,7 +950,7 @@ impl<'s> Parser<'s> {
                         let _ = p.boolean(&mut a, "Nullable");
                     }
                     p.finish(a);
-                    p.path.push(format!("{}[{name}]", c.local()));
+                    p.path.push((if set { "EntitySet" } else { "Singleton" }, c.offset));
                     let mut es = EntitySet {
                         name,
                         entity_type,
@@ -995,7 +1025,7 @@ impl<'s> Parser<'s> {
         let target = self.required(&mut a, "Target");
         let qualifier = self.opt(&mut a, "Qualifier");
         self.finish(a);
-        self.path.push(format!("Annotations[{target}]"));
+        self.path.push(("Annotations", t.offset));
         let annotations = self.annotations_only(t, "Annotations")?;
         self.path.pop();
         Ok(Annotations { target, qualifier, annotations, offset: t.offset })
@@ -1051,7 +1081,7 @@ impl<'s> Parser<'s> {
         let qualifier = self.opt(&mut a, "Qualifier");
         let mut value = self.attr_expr(&mut a);
         self.finish(a);
-        self.path.push(format!("Annotation[{term}]"));
+        self.path.push(("Annotation", t.offset));
         let mut annotations = Vec::new();
         self.children(t, |p, c| {
             if c.local() == "Annotation" {

@@ -64,6 +64,13 @@ pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
     (model, r.diags)
 }
 
+/// Look-ups built once for attaching external annotations.
+struct Index {
+    ops_by_name: HashMap<String, Vec<usize>>,
+    container: Option<String>,
+    names: Vec<String>,
+}
+
 struct Resolver<'a> {
     src: &'a Source<'a>,
     diags: Diagnostics,
@@ -146,6 +153,9 @@ impl Resolver<'_> {
                 .map(|t| (t.name.clone(), t.offset, Pending::Structured(t)))
                 .chain(s.enum_types.into_iter().map(|t| (t.name.clone(), t.offset, Pending::Enum(t))))
                 .chain(s.type_definitions.into_iter().map(|t| (t.name.clone(), t.offset, Pending::Definition(t))));
+            // Document order, so "first declared" means first in the file.
+            let mut named: Vec<_> = named.collect();
+            named.sort_by_key(|(_, offset, _)| *offset);
             for (name, offset, p) in named {
                 let q = format!("{ns}.{name}");
                 if let Some(&first) = first_offset.get(&q) {
@@ -238,8 +248,17 @@ impl Resolver<'_> {
                 "a service has one entity container; this second one is not read",
             );
         }
+        let mut ops_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, o) in model.operations.iter().enumerate() {
+            ops_by_name.entry(o.qualified()).or_default().push(i);
+        }
+        let idx = Index {
+            ops_by_name,
+            container: model.container.as_ref().map(|c| format!("{}.{}", c.namespace, c.name)),
+            names: model.types.iter().map(TypeDef::qualified).collect(),
+        };
         for b in blocks {
-            self.attach(&mut model, b);
+            self.attach(&mut model, &idx, b);
         }
         model
     }
@@ -262,12 +281,12 @@ impl Resolver<'_> {
     }
 
     /// Resolves a written type to a primitive or a model type.
-    fn target(&mut self, model: &Model, name: &str, offset: u32, path: &str) -> Option<Target> {
+    fn target(&mut self, model: &Model, name: &str, offset: u32, path: &dyn Fn() -> String) -> Option<Target> {
         if let Some(p) = name.strip_prefix("Edm.") {
             if PRIMITIVES.contains(&p) || ABSTRACT_STRUCTURED.contains(&p) {
                 return Some(Target::Primitive(p.to_string()));
             }
-            self.error(offset, path, format!("unknown primitive type {name}"));
+            self.error(offset, path(), format!("unknown primitive type {name}"));
             return None;
         }
         let q = self.qualify(name);
@@ -276,13 +295,13 @@ impl Resolver<'_> {
             None => {
                 let hint =
                     if name.contains('.') { "" } else { " (type names must be qualified with a namespace or alias)" };
-                self.error(offset, path, format!("unresolved type {name}{hint}"));
+                self.error(offset, path(), format!("unresolved type {name}{hint}"));
                 None
             }
         }
     }
 
-    fn type_use(&mut self, model: &Model, t: &ast::TypeRef, offset: u32, path: &str) -> Option<TypeUse> {
+    fn type_use(&mut self, model: &Model, t: &ast::TypeRef, offset: u32, path: &dyn Fn() -> String) -> Option<TypeUse> {
         if t.name.is_empty() {
             return None; // already reported by the reader
         }
@@ -295,99 +314,76 @@ impl Resolver<'_> {
             StructuredKind::Entity => "EntityType",
             StructuredKind::Complex => "ComplexType",
         };
-        let path = format!("Schema[{ns}]/{element}[{}]", t.name);
-        let base = t.base_type.as_deref().and_then(|b| match self.target(model, b, t.offset, &path)? {
-            Target::Named(id) => match model.ty(id).kind {
-                // Pass 2 runs in order, so a base declared later is still a placeholder here;
-                // the kind check happens in check_bases once every type is converted.
-                _ => Some(id),
+        let type_name = t.name;
+        let path = || format!("Schema[{ns}]/{element}[{type_name}]");
+        let base = match t.base_type.as_deref() {
+            None => None,
+            // Kinds are checked in check_bases, once every type is converted.
+            Some(b) => match self.target(model, b, t.offset, &path) {
+                None => None,
+                Some(Target::Named(id)) => Some(id),
+                Some(Target::Primitive(_)) => {
+                    self.error(t.offset, path(), format!("base type {b} is not a structured type"));
+                    None
+                }
             },
-            Target::Primitive(_) => {
-                self.error(t.offset, &path, format!("base type {b} is not a structured type"));
-                None
-            }
-        });
-        let mut seen: HashMap<&str, ()> = HashMap::new();
-        let mut properties = Vec::new();
-        for p in &t.properties {
-            let ppath = format!("{path}/Property[{}]", p.name);
-            if seen.insert(&p.name, ()).is_some() {
-                self.error(p.offset, &ppath, format!("duplicate property {} in {element} {}", p.name, t.name));
+        };
+        let mut properties: Vec<Property> = Vec::with_capacity(t.properties.len());
+        let mut navigation: Vec<NavigationProperty> = Vec::with_capacity(t.navigation_properties.len());
+        let taken = |name: &str, properties: &[Property], navigation: &[NavigationProperty]| {
+            properties.iter().any(|p| p.name == name) || navigation.iter().any(|n| n.name == name)
+        };
+        for p in t.properties {
+            let name = p.name;
+            let ppath = || format!("{}/Property[{name}]", path());
+            if taken(&name, &properties, &navigation) {
+                self.error(p.offset, ppath(), format!("duplicate property {name} in {element} {type_name}"));
                 continue;
             }
-            let Some(ty) = self.type_use(model, &p.ty, p.offset, &ppath) else {
-                continue;
-            };
+            let Some(ty) = self.type_use(model, &p.ty, p.offset, &ppath) else { continue };
+            let annotations = self.annotations(p.annotations);
             properties.push(Property {
-                name: p.name.clone(),
+                name,
                 ty,
-                facets: p.facets.clone(),
-                default_value: p.default_value.clone(),
-                annotations: Annotations::default(),
+                facets: p.facets,
+                default_value: p.default_value,
+                annotations,
                 offset: p.offset,
             });
         }
-        let mut navigation = Vec::new();
-        for n in &t.navigation_properties {
-            let npath = format!("{path}/NavigationProperty[{}]", n.name);
-            if seen.insert(&n.name, ()).is_some() {
-                self.error(n.offset, &npath, format!("duplicate property {} in {element} {}", n.name, t.name));
+        for n in t.navigation_properties {
+            let name = n.name;
+            let npath = || format!("{}/NavigationProperty[{name}]", path());
+            if taken(&name, &properties, &navigation) {
+                self.error(n.offset, npath(), format!("duplicate property {name} in {element} {type_name}"));
                 continue;
             }
-            if t.kind == StructuredKind::Complex && n.contains_target {
-                // Allowed by CSDL; nothing to check.
-            }
-            let Some(TypeUse { collection, target }) = self.type_use(model, &n.ty, n.offset, &npath) else {
-                continue;
-            };
+            let Some(TypeUse { collection, target }) = self.type_use(model, &n.ty, n.offset, &npath) else { continue };
             let Target::Named(target) = target else {
                 self.error(
                     n.offset,
-                    &npath,
-                    format!("navigation property {} must target an entity type, not {}", n.name, n.ty.name),
+                    npath(),
+                    format!("navigation property {name} must target an entity type, not {}", n.ty.name),
                 );
                 continue;
             };
+            let annotations = self.annotations(n.annotations);
             navigation.push(NavigationProperty {
-                name: n.name.clone(),
+                name,
                 target,
                 collection,
                 nullable: n.nullable,
-                partner: n.partner.clone(),
+                partner: n.partner,
                 contains_target: n.contains_target,
                 on_delete: n.on_delete,
                 constraints: n
                     .referential_constraints
-                    .iter()
-                    .map(|c| Constraint {
-                        property: c.property.clone(),
-                        referenced_property: c.referenced_property.clone(),
-                    })
+                    .into_iter()
+                    .map(|c| Constraint { property: c.property, referenced_property: c.referenced_property })
                     .collect(),
-                annotations: Annotations::default(),
+                annotations,
                 offset: n.offset,
             });
-        }
-        // Annotations are moved last: the loops above borrowed `t`.
-        let mut prop_ann: Vec<Vec<ast::Annotation>> = Vec::new();
-        let mut nav_ann: Vec<Vec<ast::Annotation>> = Vec::new();
-        let kept: Vec<&str> = properties.iter().map(|p: &Property| p.name.as_str()).collect();
-        for p in t.properties.iter() {
-            if kept.contains(&p.name.as_str()) {
-                prop_ann.push(p.annotations.clone());
-            }
-        }
-        let kept_nav: Vec<&str> = navigation.iter().map(|n: &NavigationProperty| n.name.as_str()).collect();
-        for n in t.navigation_properties.iter() {
-            if kept_nav.contains(&n.name.as_str()) {
-                nav_ann.push(n.annotations.clone());
-            }
-        }
-        for (p, a) in properties.iter_mut().zip(prop_ann) {
-            p.annotations = self.annotations(a);
-        }
-        for (n, a) in navigation.iter_mut().zip(nav_ann) {
-            n.annotations = self.annotations(a);
         }
         let key = t.key.map(|k| k.into_iter().map(|r| (r.name, r.alias)).collect());
         let annotations = self.annotations(t.annotations);
@@ -560,9 +556,9 @@ impl Resolver<'_> {
         let mut parameters = Vec::new();
         let mut ok = true;
         for p in o.parameters {
-            let ppath = format!("{path}/Parameter[{}]", p.name);
+            let ppath = || format!("{path}/Parameter[{}]", p.name);
             if parameters.iter().any(|x: &Parameter| x.name == p.name) {
-                self.error(p.offset, &ppath, format!("duplicate parameter {}", p.name));
+                self.error(p.offset, ppath(), format!("duplicate parameter {}", p.name));
                 continue;
             }
             match self.type_use(model, &p.ty, p.offset, &ppath) {
@@ -574,7 +570,7 @@ impl Resolver<'_> {
             }
         }
         let return_type = match o.return_type {
-            Some(r) => match self.type_use(model, &r.ty, r.offset, &format!("{path}/ReturnType")) {
+            Some(r) => match self.type_use(model, &r.ty, r.offset, &|| format!("{path}/ReturnType")) {
                 Some(ty) => Some(ReturnType { ty, facets: r.facets }),
                 None => {
                     ok = false;
@@ -599,7 +595,7 @@ impl Resolver<'_> {
     }
 
     fn entity_set(&mut self, model: &Model, path: &str, s: ast::EntitySet, element: &str) -> Option<EntitySet> {
-        let spath = format!("{path}/{element}[{}]", s.name);
+        let spath = || format!("{path}/{element}[{}]", s.name);
         let ty = match self.target(model, &s.entity_type, s.offset, &spath)? {
             Target::Named(id) if matches!(&model.ty(id).kind, TypeKind::Structured(x) if x.kind == StructuredKind::Entity) => {
                 id
@@ -607,7 +603,7 @@ impl Resolver<'_> {
             _ => {
                 self.error(
                     s.offset,
-                    &spath,
+                    spath(),
                     format!("{element} {} must have an entity type, not {}", s.name, s.entity_type),
                 );
                 return None;
@@ -673,7 +669,7 @@ impl Resolver<'_> {
     }
 
     /// Attaches an external `Annotations` block to its target.
-    fn attach(&mut self, model: &mut Model, b: ast::Annotations) {
+    fn attach(&mut self, model: &mut Model, idx: &Index, b: ast::Annotations) {
         let mut anns = self.annotations(b.annotations);
         if let Some(q) = &b.qualifier {
             for a in &mut anns.0 {
@@ -689,7 +685,7 @@ impl Resolver<'_> {
         };
         // Operation overloads are written `ns.op(ns.type,...)`.
         let (head, overload) = match head.split_once('(') {
-            Some((h, rest)) => (h, Some(rest.trim_end_matches(')'))),
+            Some((h, rest)) => (h, Some(rest.strip_suffix(')').unwrap_or(rest))),
             None => (head, None),
         };
         let q = self.qualify(head);
@@ -707,7 +703,7 @@ impl Resolver<'_> {
                 (Some(m), TypeKind::Enum(e)) => e.members.iter_mut().find(|x| x.name == m).map(|x| &mut x.annotations),
                 (Some(_), TypeKind::Definition { .. }) => None,
             }
-        } else if model.container.as_ref().is_some_and(|c| format!("{}.{}", c.namespace, c.name) == q) {
+        } else if idx.container.as_deref() == Some(q.as_str()) {
             let c = model.container.as_mut().expect("checked above");
             match member {
                 None => Some(&mut c.annotations),
@@ -719,14 +715,15 @@ impl Resolver<'_> {
                     }
                 }
             }
-        } else if model.operations.iter().any(|o| o.qualified() == q) {
+        } else if let Some(op_ids) = idx.ops_by_name.get(&q) {
             // All overloads, or the one whose parameter types match.
             let wanted: Option<Vec<String>> = overload.map(|o| {
                 o.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| self.qualify_written(s)).collect()
             });
-            let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
+            let names = &idx.names;
             let mut hit = false;
-            for op in model.operations.iter_mut().filter(|o| o.qualified() == q) {
+            for &i in op_ids {
+                let op = &mut model.operations[i];
                 if let Some(w) = &wanted {
                     let have: Vec<String> = op
                         .parameters
@@ -736,7 +733,7 @@ impl Resolver<'_> {
                         } else {
                             op.parameters.len()
                         })
-                        .map(|p| type_use_text(&p.ty, &names))
+                        .map(|p| type_use_text(&p.ty, names))
                         .collect();
                     if op.kind == OperationKind::Function && &have != w
                         || op.kind == OperationKind::Action && have.first() != w.first()

@@ -1,0 +1,37 @@
+//! Mutated real metadata never makes the reader, resolver, pruner or writer panic.
+
+use codegen::mutate::{mutate, Rng};
+
+/// Runs every stage that takes metadata on one input.
+fn all_stages(bytes: &[u8]) {
+    let (model, diags) = codegen::load("mutated.xml", bytes);
+    for d in diags.iter() {
+        let _ = d.to_string();
+    }
+    if let Some(model) = model {
+        let namespaces: Vec<String> = model.schemas.iter().map(|s| s.namespace.clone()).collect();
+        for ns in namespaces {
+            if let Ok(p) = codegen::model::prune::prune(&model, &ns) {
+                let _ = codegen::csdl::write::write(&p);
+            }
+        }
+    }
+}
+
+#[test]
+fn mutated_metadata_never_panics() {
+    let seed_doc = std::fs::read(tests::workspace_root().join("metadata/metadata.xml")).expect("metadata/metadata.xml");
+    let fixtures = tests::workspace_root().join("tests/fixtures/csdl/constructs.xml");
+    let constructs = std::fs::read(fixtures).unwrap();
+    let mut rng = Rng::new(0x5eed);
+    for i in 0..600 {
+        let base = if i % 2 == 0 { &seed_doc } else { &constructs };
+        let input = mutate(base, &mut rng);
+        let result = std::panic::catch_unwind(|| all_stages(&input));
+        if result.is_err() {
+            let path = std::env::temp_dir().join(format!("odata-panic-{i}.xml"));
+            let _ = std::fs::write(&path, &input);
+            panic!("input {i} panicked; saved to {}", path.display());
+        }
+    }
+}

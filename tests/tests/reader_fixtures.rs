@@ -1,0 +1,195 @@
+//! One small CSDL fixture per construct and one per diagnostic. Error fixtures assert the
+//! message and the line; the construct fixture asserts what the reader and resolver made of it.
+
+use codegen::csdl::ast::{Expr, MaxLength, Scale, Srid, StructuredKind};
+use codegen::diag::Severity;
+use codegen::model::{OperationKind, Target, TypeKind};
+
+fn fixture(name: &str) -> (String, Vec<u8>) {
+    let path = tests::workspace_root().join("tests/fixtures/csdl").join(name);
+    (format!("fixtures/{name}"), std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// (fixture, severity, line, part of the message)
+const DIAGNOSTICS: &[(&str, Severity, u32, &str)] = &[
+    ("errors/unresolved_type.xml", Severity::Error, 5, "unresolved type t.missing"),
+    ("errors/base_type_cycle.xml", Severity::Error, 4, "base-type cycle: t.a -> t.b -> t.c -> t.a"),
+    ("errors/duplicate_type.xml", Severity::Error, 6, "duplicate type t.a: first declared at 4:7"),
+    ("errors/duplicate_property.xml", Severity::Error, 7, "duplicate property x in ComplexType a"),
+    (
+        "errors/bad_facet.xml",
+        Severity::Error,
+        5,
+        "invalid value \"maybe\" for Nullable on Property: expected true or false",
+    ),
+    ("errors/enum_value.xml", Severity::Error, 6, "invalid value \"one\" for Value on Member: expected an integer"),
+    ("errors/malformed_collection.xml", Severity::Error, 5, "malformed type \"Collection(Edm.String\""),
+    ("errors/truncated.xml", Severity::Error, 6, "unexpected end of file: <ComplexType> opened at 4:7 is not closed"),
+    ("errors/wrong_root.xml", Severity::Error, 2, "wrong root element <Schema>: expected <edmx:Edmx>"),
+    ("errors/empty.xml", Severity::Error, 1, "empty document"),
+    ("errors/invalid_utf8.xml", Severity::Error, 3, "invalid UTF-8"),
+    ("errors/invalid_identifier.xml", Severity::Error, 5, "invalid identifier \"2fast\" in Name of Property"),
+    ("errors/entity_bomb.xml", Severity::Error, 2, "DOCTYPE with entity declarations is not accepted"),
+    ("errors/unknown_extensions.xml", Severity::Warning, 4, "unknown attribute v:hint on ComplexType ignored"),
+    ("errors/unknown_extensions.xml", Severity::Warning, 6, "unknown element <Extension> in ComplexType ignored"),
+];
+
+#[test]
+fn every_error_fixture_reports_its_message_at_its_line() {
+    for &(name, severity, line, message) in DIAGNOSTICS {
+        let (file, bytes) = fixture(name);
+        let (_, diags) = codegen::load(&file, &bytes);
+        let hit = diags.iter().find(|d| d.message.contains(message));
+        let Some(d) = hit else {
+            panic!("{name}: no diagnostic containing {message:?}; got {:#?}", diags.0);
+        };
+        assert_eq!((d.severity, d.line), (severity, line), "{name}: {d}");
+        assert_eq!(d.file, file);
+        assert!(d.column >= 1);
+        // Every located diagnostic shows its source line, except past the end of the file.
+        let rendered = d.to_string();
+        assert!(rendered.contains(&format!("{file}:{line}:")), "{rendered}");
+    }
+}
+
+#[test]
+fn warnings_alone_do_not_fail_and_errors_are_all_collected() {
+    let (file, bytes) = fixture("errors/unknown_extensions.xml");
+    let (model, diags) = codegen::load(&file, &bytes);
+    assert!(!diags.has_errors(), "{:?}", diags.0);
+    assert_eq!(model.unwrap().types.len(), 1);
+
+    // Several independent problems in one document are all reported.
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="e"><edmx:DataServices>
+<Schema Namespace="t" xmlns="x">
+<ComplexType Name="a"><Property Name="p" Type="t.nope" /></ComplexType>
+<ComplexType Name="b"><Property Name="q" Type="Edm.Strin" Nullable="no" /></ComplexType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+    let (_, diags) = codegen::load("many.xml", text.as_bytes());
+    assert_eq!(diags.error_count(), 3, "{:#?}", diags.0);
+    assert_eq!(diags.iter().map(|d| d.line).collect::<Vec<_>>(), [4, 3, 4]);
+}
+
+#[test]
+fn a_doctype_entity_is_never_expanded_anywhere() {
+    // Even an entity used in an attribute of a document without DOCTYPE is an error, not text.
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="e"><edmx:DataServices>
+<Schema Namespace="&x;" xmlns="x" /></edmx:DataServices></edmx:Edmx>"#;
+    let (_, diags) = codegen::load("entity.xml", text.as_bytes());
+    assert!(diags.has_errors());
+    assert_eq!(diags.0[0].line, 2);
+}
+
+#[test]
+fn the_construct_fixture_reads_every_element_and_facet() {
+    let (file, bytes) = fixture("constructs.xml");
+    let src = codegen::diag::Source::new(&file, &bytes);
+    let (doc, diags) = codegen::csdl::read(&src);
+    assert!(diags.0.is_empty(), "{:#?}", diags.0);
+    let doc = doc.unwrap();
+    assert_eq!(doc.version, "4.01");
+    assert_eq!(doc.references.len(), 2);
+    assert_eq!(doc.references[0].includes[0].alias.as_deref(), Some("Core"));
+    assert_eq!(doc.references[1].include_annotations[0].qualifier.as_deref(), Some("Tablet"));
+    let s = &doc.schemas[0];
+    assert_eq!(s.alias.as_deref(), Some("self"));
+    assert_eq!(src.line_col(s.offset as usize), (10, 5));
+    let item = s.entity_types.iter().find(|t| t.name == "item").unwrap();
+    assert!(item.open_type && item.has_stream && !item.is_abstract);
+    assert_eq!(item.base_type.as_deref(), Some("self.base"));
+    let id = &s.entity_types[0].properties[0];
+    assert_eq!(
+        (id.facets.nullable, id.facets.max_length, id.facets.unicode),
+        (Some(false), Some(MaxLength::Max), Some(false))
+    );
+    let amount = item.properties.iter().find(|p| p.name == "amount").unwrap();
+    assert_eq!((amount.facets.precision, amount.facets.scale), (Some(10), Some(Scale::Value(2))));
+    let place = item.properties.iter().find(|p| p.name == "place").unwrap();
+    assert_eq!(place.facets.srid, Some(Srid::Value(4326)));
+    let price = item.properties.iter().find(|p| p.name == "price").unwrap();
+    assert_eq!(price.default_value.as_deref(), Some("0"));
+    let owner = &item.navigation_properties[0];
+    assert_eq!(owner.partner.as_deref(), Some("items"));
+    assert_eq!(owner.referential_constraints[0].referenced_property, "id");
+    assert!(owner.on_delete.is_some());
+    assert!(item.navigation_properties[1].contains_target);
+    assert_eq!(s.type_definitions[0].facets.scale, Some(Scale::Variable));
+    assert!(s.enum_types[1].is_flags);
+    assert_eq!(s.operations.len(), 4);
+    assert_eq!(s.terms[0].applies_to.as_deref(), Some("EntityType Property"));
+    let c = &s.containers[0];
+    assert_eq!((c.entity_sets.len(), c.singletons.len(), c.operation_imports.len()), (2, 1, 2));
+    assert_eq!(c.entity_sets[0].bindings[0].target, "owners");
+    assert_eq!(s.annotation_blocks.len(), 4);
+    let long = &item.annotations[0];
+    assert_eq!(long.value, Some(Expr::String("An item & its parts.".into())));
+
+    // The resolver: aliases, implicit enum values, derived index, annotations on targets.
+    let (model, diags) = codegen::load(&file, &bytes);
+    assert!(diags.0.is_empty(), "{:#?}", diags.0);
+    let m = model.unwrap();
+    let color = m.ty(m.lookup("test.core.color").unwrap());
+    let TypeKind::Enum(e) = &color.kind else { panic!("color is an enum") };
+    assert_eq!(e.members.iter().map(|x| x.value).collect::<Vec<_>>(), [0, 1, 7, 8]);
+    assert_eq!(e.underlying, "Byte");
+    assert_eq!(e.unknown_future_value(), Some(3));
+    assert_eq!(e.members[2].annotations.0[0].qualifier.as_deref(), Some("Print"));
+    let item_id = m.lookup("test.core.item").unwrap();
+    let base_id = m.lookup("test.core.base").unwrap();
+    assert_eq!(m.ancestors(item_id), [base_id]);
+    assert_eq!(m.all_derived(base_id).len(), 2);
+    assert_eq!(m.key(item_id), Some(vec!["id".to_string()]));
+    let item = m.ty(item_id).structured().unwrap();
+    assert_eq!(item.kind, StructuredKind::Entity);
+    let price = item.properties.iter().find(|p| p.name == "price").unwrap();
+    assert!(matches!(price.ty.target, Target::Named(t) if m.ty(t).name == "money"));
+    assert!(price.annotations.computed());
+    assert_eq!(price.annotations.permissions(), ["Items.Read", "Items.ReadWrite"]);
+    let dep = price.annotations.deprecation().expect("deprecated");
+    assert_eq!(dep.description.as_deref(), Some("Use amount."));
+    let colors = item.properties.iter().find(|p| p.name == "colors").unwrap();
+    assert_eq!(colors.annotations.description(), Some("The colours."));
+    assert_eq!(m.ty(item_id).annotations.long_description(), Some("An item & its parts."));
+    let items = &m.container.as_ref().unwrap().entity_sets[0];
+    assert_eq!(items.annotations.capabilities().count(), 1);
+    let cheapest: Vec<_> = m.operations.iter().filter(|o| o.name == "cheapest").collect();
+    assert_eq!(cheapest.len(), 2);
+    assert_eq!(cheapest.iter().filter(|o| o.annotations.description().is_some()).count(), 1);
+    assert_eq!(m.bound_to(item_id).count(), 2);
+    assert!(m.operations.iter().any(|o| o.kind == OperationKind::Action && !o.is_bound));
+}
+
+#[test]
+fn canonical_writing_is_a_fixpoint_and_ignores_order() {
+    let (file, bytes) = fixture("constructs.xml");
+    let (m, _) = codegen::load(&file, &bytes);
+    let once = codegen::csdl::write::write(&m.unwrap());
+    let (m2, diags) = codegen::load("once.xml", once.as_bytes());
+    assert!(diags.0.is_empty(), "{:#?}", diags.0);
+    let twice = codegen::csdl::write::write(&m2.unwrap());
+    assert_eq!(once, twice);
+
+    // The same document with every list reversed is written the same.
+    let src = codegen::diag::Source::new(&file, &bytes);
+    let mut doc = codegen::csdl::read(&src).0.unwrap();
+    for s in &mut doc.schemas {
+        s.entity_types.reverse();
+        s.complex_types.reverse();
+        s.enum_types.reverse();
+        s.annotation_blocks.reverse();
+        for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
+            t.properties.reverse();
+            t.navigation_properties.reverse();
+        }
+        for e in &mut s.enum_types {
+            if e.members.iter().all(|m| m.value.is_some()) {
+                e.members.reverse();
+            }
+        }
+        for c in &mut s.containers {
+            c.entity_sets.reverse();
+        }
+    }
+    let (m3, _) = codegen::model::resolve(doc, &src);
+    assert_eq!(codegen::csdl::write::write(&m3), once);
+}
