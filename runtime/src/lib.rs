@@ -1,1 +1,32 @@
-//! stub
+//! Runtime support shared by every crate generated from OData CSDL metadata.
+//!
+//! Generated model crates contain plain Rust structs and enums whose fields are `Option`s of
+//! ordinary Rust types. Everything about the OData JSON wire format lives here instead of in
+//! the generated code:
+//!
+//! - [`wire`]: the [`Edm`] trait, which says how one property value is read and written
+//!   (Int64 as number or string, non-finite doubles as `"NaN"`/`"INF"`, exact decimals, ...).
+//! - [`edm`]: the Edm primitive types that have no exact std counterpart
+//!   ([`edm::Duration`], [`edm::Binary`], ...) and the wire forms of dates and times.
+//! - [`object`]: [`object::Extra`] (unknown properties, annotations and explicit nulls kept on
+//!   every structure), the [`object::Structure`] trait generated structs implement, and
+//!   polymorphic dispatch on `@odata.type` ([`object::Polymorphic`]).
+//! - [`enums`]: evolvable enumerations ([`enums::EnumMember`]) and flags ([`enums::Flags`]).
+//!
+//! The crate re-exports [`serde`] and [`serde_json`] so generated code can name them through
+//! `odata_runtime::` without depending on them directly.
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod edm;
+pub mod enums;
+pub mod object;
+pub mod wire;
+
+#[doc(no_inline)]
+pub use serde;
+#[doc(no_inline)]
+pub use serde_json;
+
+pub use wire::{Edm, In, Out};

@@ -2,6 +2,7 @@
 //! everything else to the `codegen` library.
 
 mod bench;
+mod codegen;
 mod fsx;
 mod fuzz;
 mod inspect;
@@ -23,6 +24,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Regenerates the crates in generated/ from metadata/ (or any CSDL with --metadata).
+    Codegen {
+        /// Compare generated/ with what the metadata produces; exit 1 with a diff when stale.
+        #[arg(long)]
+        check: bool,
+        /// A CSDL document instead of metadata/ (a full $metadata is pruned on the fly).
+        #[arg(long)]
+        metadata: Option<PathBuf>,
+        /// The namespace whose closure to generate (default: metadata/codegen.json).
+        #[arg(long)]
+        namespace: Option<String>,
+        /// Output directory instead of generated/; the crates build where they are written.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Prefix of the crate names (default: metadata/codegen.json).
+        #[arg(long)]
+        crate_prefix: Option<String>,
+    },
     /// Benchmarks that print a table.
     Bench {
         #[command(subcommand)]
@@ -103,6 +122,9 @@ fn main() -> ExitCode {
         Command::Bench { command: BenchCommand::Reader { file, namespace, runs } } => {
             let file = file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml"));
             bench::reader(&file, &namespace, runs.max(1))
+        }
+        Command::Codegen { check, metadata, namespace, out, crate_prefix } => {
+            codegen::run(&root, codegen::Request { metadata, namespace, out, crate_prefix, check })
         }
         Command::Fuzz { file, seconds, seed } => {
             fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed)

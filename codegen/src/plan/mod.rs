@@ -1,0 +1,421 @@
+//! `plan`: every Rust decision in one place. Module of each namespace, Rust names of types,
+//! fields, variants and the companions the emitter adds, the Edm -> Rust type mapping, which
+//! types are polymorphic, and which fields are boxed to break recursion (by a graph rule).
+
+pub mod names;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Model, Target, TypeDef, TypeId, TypeKind, TypeUse};
+
+/// Where a type lives and what it is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeName {
+    /// Module (snake case), e.g. `call_records`.
+    pub module: String,
+    /// Rust type name, e.g. `CallRecord`.
+    pub name: String,
+    /// For a type with derived types: the enum over it and its derived types, e.g. `AnyEndpoint`.
+    pub any: Option<String>,
+}
+
+/// A Rust type for a property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    /// A path to a type of std or the runtime, e.g. `::std::string::String`.
+    Path(&'static str),
+    /// A generated structured type (`any`: its polymorphic enum), enum or type definition.
+    Named {
+        /// The model type.
+        id: TypeId,
+        /// Use the `Any*` enum of a type with derived types.
+        any: bool,
+    },
+    /// A flags enum as a set.
+    Flags(TypeId),
+    /// `Vec<T>`.
+    Vec(Box<RustType>),
+    /// `Box<T>`.
+    Boxed(Box<RustType>),
+}
+
+/// A field of a generated struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name.
+    pub rust: String,
+    /// Rust type (inside the `Option`).
+    pub ty: RustType,
+    /// The type that declares the property (differs from the owner when inherited).
+    pub declared_in: TypeId,
+    /// Navigation property (`false`: structural).
+    pub navigation: bool,
+    /// Index in the declaring type's property or navigation list.
+    pub index: usize,
+}
+
+/// Every decision for one model.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Per type id.
+    pub names: Vec<TypeName>,
+    /// Module name -> namespace, sorted.
+    pub modules: BTreeMap<String, String>,
+    /// The root namespace (types of other namespaces live in modules named after their suffix).
+    pub root_namespace: String,
+    /// Per structured type id: its fields, inherited first.
+    pub fields: BTreeMap<TypeId, Vec<Field>>,
+    /// Per structured type id: the name of the field that keeps unknown data.
+    pub extra_field: BTreeMap<TypeId, String>,
+    /// Per enum type id: (wire member, Rust variant) in member order, then the fallback variant.
+    pub variants: BTreeMap<TypeId, (Vec<(String, String)>, String)>,
+    /// Per polymorphic type id: (variant name, concrete type) for the type itself (when not
+    /// abstract) and every derived type, then the fallback variant name.
+    pub any_variants: BTreeMap<TypeId, (Vec<(String, TypeId)>, String)>,
+}
+
+impl Plan {
+    /// Plans `model`.
+    pub fn new(model: &Model) -> Plan {
+        let root_namespace = root_namespace(model);
+        let mut modules = BTreeMap::new();
+        let mut module_of_ns = BTreeMap::new();
+        let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+        namespaces.sort_unstable();
+        let wanted: Vec<(String, &str)> = namespaces.iter().map(|ns| (module_name(ns, &root_namespace), *ns)).collect();
+        for (m, ns) in &wanted {
+            let mut name = m.clone();
+            let mut n = 2;
+            while modules.contains_key(&name) {
+                name = format!("{}_{n}", names::bare(m));
+                n += 1;
+            }
+            modules.insert(name.clone(), ns.to_string());
+            module_of_ns.insert(ns.to_string(), name);
+        }
+
+        // Type names per module: schema types first, then the Any* companions, which yield.
+        let mut by_module: BTreeMap<&str, Vec<(TypeId, &TypeDef)>> = BTreeMap::new();
+        for (i, t) in model.types.iter().enumerate() {
+            by_module.entry(module_of_ns[&t.namespace].as_str()).or_default().push((TypeId(i as u32), t));
+        }
+        let mut type_names =
+            vec![TypeName { module: String::new(), name: String::new(), any: None }; model.types.len()];
+        for (module, types) in &by_module {
+            let wires: Vec<&str> = types.iter().map(|(_, t)| t.name.as_str()).collect();
+            let plain = names::unique(&wires, &[], |w| names::pascal(w, "Type"), false);
+            let mut taken: Vec<String> = plain.values().cloned().collect();
+            for (id, t) in types {
+                let name = plain[&t.name].clone();
+                let any = if model.derived[id.0 as usize].is_empty() {
+                    None
+                } else {
+                    let mut any = format!("Any{name}");
+                    let mut n = 2;
+                    while taken.contains(&any) {
+                        any = format!("Any{name}{n}");
+                        n += 1;
+                    }
+                    taken.push(any.clone());
+                    Some(any)
+                };
+                type_names[id.0 as usize] = TypeName { module: module.to_string(), name, any };
+            }
+        }
+
+        let boxed = recursive_edges(model);
+        let mut fields = BTreeMap::new();
+        let mut extra_field = BTreeMap::new();
+        let mut variants = BTreeMap::new();
+        let mut any_variants = BTreeMap::new();
+        for (i, t) in model.types.iter().enumerate() {
+            let id = TypeId(i as u32);
+            match &t.kind {
+                TypeKind::Structured(_) => {
+                    let mut list: Vec<(String, TypeId, bool, usize, RustType)> = Vec::new();
+                    for owner in model.ancestors(id).into_iter().rev().chain([id]) {
+                        let s = model.ty(owner).structured().expect("ancestors are structured");
+                        for (k, p) in s.properties.iter().enumerate() {
+                            let ty = rust_type(model, &p.ty, boxed.contains(&(id, owner, false, k)));
+                            list.push((p.name.clone(), owner, false, k, ty));
+                        }
+                        for (k, n) in s.navigation.iter().enumerate() {
+                            let u = TypeUse { collection: n.collection, target: Target::Named(n.target) };
+                            let ty = rust_type(model, &u, boxed.contains(&(id, owner, true, k)));
+                            list.push((n.name.clone(), owner, true, k, ty));
+                        }
+                    }
+                    let wires: Vec<&str> = list.iter().map(|f| f.0.as_str()).collect();
+                    let rust = names::unique(&wires, &[], names::snake, true);
+                    let mut extra = "extra".to_string();
+                    let mut n = 2;
+                    while rust.values().any(|r| names::bare(r) == extra) {
+                        extra = format!("extra_{n}");
+                        n += 1;
+                    }
+                    extra_field.insert(id, extra);
+                    let mut seen = BTreeSet::new();
+                    let planned = list
+                        .into_iter()
+                        // A redeclared inherited property is reported by resolve; keep the first.
+                        .filter(|f| seen.insert(f.0.clone()))
+                        .map(|(wire, declared_in, navigation, index, ty)| Field {
+                            rust: rust[&wire].clone(),
+                            wire,
+                            ty,
+                            declared_in,
+                            navigation,
+                            index,
+                        })
+                        .collect();
+                    fields.insert(id, planned);
+                    if !model.derived[i].is_empty() {
+                        let abstract_ = t.structured().is_some_and(|s| s.is_abstract);
+                        let mut concrete: Vec<TypeId> = Vec::new();
+                        if !abstract_ {
+                            concrete.push(id);
+                        }
+                        concrete.extend(
+                            model
+                                .all_derived(id)
+                                .into_iter()
+                                .filter(|d| !model.ty(*d).structured().is_some_and(|s| s.is_abstract)),
+                        );
+                        let mut taken: Vec<String> = Vec::new();
+                        let mut vs = Vec::new();
+                        for c in concrete {
+                            let base = type_names[c.0 as usize].name.clone();
+                            let mut v = base.clone();
+                            if taken.contains(&v) {
+                                v = format!("{}{base}", names::pascal(&type_names[c.0 as usize].module, "Module"));
+                            }
+                            taken.push(v.clone());
+                            vs.push((v, c));
+                        }
+                        let mut other = "Other".to_string();
+                        let mut n = 2;
+                        while taken.contains(&other) {
+                            other = format!("Other{n}");
+                            n += 1;
+                        }
+                        any_variants.insert(id, (vs, other));
+                    }
+                }
+                TypeKind::Enum(e) => {
+                    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+                    let rust = names::unique(&wires, &[], |w| names::pascal(w, "Value"), false);
+                    let mut other = "Other".to_string();
+                    let mut n = 2;
+                    while rust.values().any(|r| r == &other) {
+                        other = format!("Other{n}");
+                        n += 1;
+                    }
+                    let list = e.members.iter().map(|m| (m.name.clone(), rust[&m.name].clone())).collect();
+                    variants.insert(id, (list, other));
+                }
+                TypeKind::Definition { .. } => {}
+            }
+        }
+        Plan { names: type_names, modules, root_namespace, fields, extra_field, variants, any_variants }
+    }
+}
+
+/// The namespace of the entity container, else the shortest namespace that prefixes others.
+fn root_namespace(model: &Model) -> String {
+    if let Some(c) = &model.container {
+        return c.namespace.clone();
+    }
+    let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+    namespaces.sort_by_key(|n| (n.len(), *n));
+    namespaces
+        .iter()
+        .find(|n| namespaces.iter().any(|o| o.len() > n.len() && o.starts_with(&format!("{n}."))))
+        .or(namespaces.first())
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+/// `microsoft.graph.callRecords` under `microsoft.graph` -> `call_records`; the root itself ->
+/// its last segment (`graph`); other namespaces -> all segments.
+pub fn module_name(ns: &str, root: &str) -> String {
+    let rest = if ns == root {
+        ns.rsplit('.').next().unwrap_or(ns).to_string()
+    } else if let Some(rest) = ns.strip_prefix(root).and_then(|r| r.strip_prefix('.')) {
+        rest.to_string()
+    } else {
+        ns.to_string()
+    };
+    let joined: Vec<String> =
+        rest.split('.').map(|s| names::bare(&names::snake(s)).trim_end_matches('_').to_string()).collect();
+    names::snake(&joined.join("_"))
+}
+
+/// Edm -> Rust.
+pub fn primitive(name: &str) -> &'static str {
+    match name {
+        "String" => "::std::string::String",
+        "Boolean" => "bool",
+        "Byte" => "u8",
+        "SByte" => "i8",
+        "Int16" => "i16",
+        "Int32" => "i32",
+        "Int64" => "i64",
+        "Single" => "f32",
+        "Double" => "f64",
+        "Decimal" => "::odata_runtime::edm::Decimal",
+        "Duration" => "::odata_runtime::edm::Duration",
+        "DateTimeOffset" => "::odata_runtime::edm::DateTimeOffset",
+        "Date" => "::odata_runtime::edm::Date",
+        "TimeOfDay" => "::odata_runtime::edm::TimeOfDay",
+        "Guid" => "::odata_runtime::edm::Guid",
+        "Binary" => "::odata_runtime::edm::Binary",
+        "AnnotationPath" | "PropertyPath" | "NavigationPropertyPath" | "ModelElementPath" | "AnyPropertyPath" => {
+            "::std::string::String"
+        }
+        // Streams, spatial values (GeoJSON), untyped and abstract types stay JSON.
+        _ => "::odata_runtime::serde_json::Value",
+    }
+}
+
+fn rust_type(model: &Model, u: &TypeUse, boxed: bool) -> RustType {
+    let inner = match &u.target {
+        Target::Primitive(p) => RustType::Path(primitive(p)),
+        Target::Named(id) => match &model.ty(*id).kind {
+            TypeKind::Enum(e) if e.is_flags => RustType::Flags(*id),
+            TypeKind::Structured(_) => RustType::Named { id: *id, any: !model.derived[id.0 as usize].is_empty() },
+            _ => RustType::Named { id: *id, any: false },
+        },
+    };
+    if u.collection {
+        RustType::Vec(Box::new(inner))
+    } else if boxed {
+        RustType::Boxed(Box::new(inner))
+    } else {
+        inner
+    }
+}
+
+/// Fields that must be boxed: a single-valued property whose type can reach back to the owner
+/// through single-valued properties. Nodes are structured types; an edge goes from every type
+/// that has a single-valued property (declared or inherited) to the property's type and, as the
+/// `Any*` enum holds them by value, to each of its derived types. `Vec` breaks a cycle, so
+/// collections make no edge. Returns (owner, declaring type, navigation?, index).
+fn recursive_edges(model: &Model) -> BTreeSet<(TypeId, TypeId, bool, usize)> {
+    let n = model.types.len();
+    let mut targets_of: Vec<Vec<(TypeId, bool, usize, Vec<TypeId>)>> = vec![Vec::new(); n];
+    for (i, _) in model.types.iter().enumerate() {
+        let id = TypeId(i as u32);
+        if model.ty(id).structured().is_none() {
+            continue;
+        }
+        for owner in model.ancestors(id).into_iter().rev().chain([id]) {
+            let s = model.ty(owner).structured().expect("structured");
+            let props = s.properties.iter().enumerate().filter(|(_, p)| !p.ty.collection).filter_map(|(k, p)| match p
+                .ty
+                .target
+            {
+                Target::Named(t) if model.ty(t).structured().is_some() => Some((false, k, t)),
+                _ => None,
+            });
+            let navs =
+                s.navigation.iter().enumerate().filter(|(_, nv)| !nv.collection).map(|(k, nv)| (true, k, nv.target));
+            for (nav, k, t) in props.chain(navs) {
+                let mut reach = vec![t];
+                reach.extend(model.all_derived(t));
+                targets_of[i].push((owner, nav, k, reach));
+            }
+        }
+    }
+    let adjacency: Vec<Vec<usize>> = targets_of
+        .iter()
+        .map(|es| es.iter().flat_map(|(_, _, _, r)| r.iter().map(|t| t.0 as usize)).collect())
+        .collect();
+    let scc = tarjan(&adjacency);
+    let mut out = BTreeSet::new();
+    for (i, es) in targets_of.iter().enumerate() {
+        for (owner, nav, k, reach) in es {
+            if reach.iter().any(|t| scc[t.0 as usize] == scc[i]) {
+                out.insert((TypeId(i as u32), *owner, *nav, *k));
+            }
+        }
+    }
+    out
+}
+
+/// Strongly connected components (iterative Tarjan); returns a component number per node.
+fn tarjan(adj: &[Vec<usize>]) -> Vec<usize> {
+    let n = adj.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut comp = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_comp = 0;
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&(v, edge)) = work.last() {
+            if edge == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = adj[v].get(edge) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = next_comp;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    comp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_follow_namespaces() {
+        assert_eq!(module_name("microsoft.graph.callRecords", "microsoft.graph"), "call_records");
+        assert_eq!(module_name("microsoft.graph", "microsoft.graph"), "graph");
+        assert_eq!(module_name("other.ns", "microsoft.graph"), "other_ns");
+        assert_eq!(module_name("a.type", "a"), "r#type");
+    }
+
+    #[test]
+    fn tarjan_finds_cycles() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone
+        let adj = vec![vec![1], vec![2], vec![0], vec![3], vec![]];
+        let c = tarjan(&adj);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        assert_ne!(c[3], c[0]);
+        assert_ne!(c[4], c[3]);
+    }
+}

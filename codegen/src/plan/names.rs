@@ -1,0 +1,130 @@
+//! The one place that turns wire names into Rust identifiers: heck for the case, keyword
+//! escaping, and deterministic resolution when two wire names give one Rust name.
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that are keywords in some edition; `r#` makes them usable as identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
+
+/// A field, parameter or module name: snake_case; keywords as `r#kw`; `self`, `crate`,
+/// `super` with a trailing `_`.
+pub fn snake(wire: &str) -> String {
+    let mut s = wire.to_snake_case();
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if NOT_RAW.contains(&s.as_str()) {
+        s.push('_');
+    } else if KEYWORDS.contains(&s.as_str()) {
+        s.insert_str(0, "r#");
+    }
+    s
+}
+
+/// A type or variant name: UpperCamelCase; `Self` becomes `SelfType` (it cannot be raw).
+pub fn pascal(wire: &str, suffix_for_self: &str) -> String {
+    let mut s = wire.to_upper_camel_case();
+    if s.is_empty() {
+        s = "Value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'N');
+    }
+    if s == "Self" {
+        s.push_str(suffix_for_self);
+    }
+    s
+}
+
+/// The identifier without a raw prefix, for building derived names.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Gives each wire name a unique Rust name. `reserved` names are taken first (in order);
+/// then wire names in byte order, so the result does not depend on document order: the first
+/// wire name keeps the plain name, later ones get `2`, `3`, ... (`_2` for snake case).
+pub fn unique(
+    wires: &[&str],
+    reserved: &[String],
+    convert: impl Fn(&str) -> String,
+    snake_case: bool,
+) -> BTreeMap<String, String> {
+    let mut taken: Vec<String> = reserved.to_vec();
+    let mut sorted: Vec<&str> = wires.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = BTreeMap::new();
+    for w in sorted {
+        let base = convert(w);
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.iter().any(|t| bare(t) == bare(&name)) {
+            name = if snake_case { format!("{}_{n}", bare(&base)) } else { format!("{base}{n}") };
+            n += 1;
+        }
+        taken.push(name.clone());
+        out.insert(w.to_string(), name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_names_become_valid_identifiers() {
+        let cases = [
+            ("type", "r#type", "Type"),
+            ("self", "self_", "SelfType"),
+            ("Self", "self_", "SelfType"),
+            ("crate", "crate_", "Crate"),
+            ("super", "super_", "Super"),
+            ("iOS", "i_os", "IOs"),
+            ("wifi80211ax", "wifi80211ax", "Wifi80211ax"),
+            ("organizer_v2", "organizer_v2", "OrganizerV2"),
+            ("participants_v2", "participants_v2", "ParticipantsV2"),
+            ("HTTPStatusCode", "http_status_code", "HttpStatusCode"),
+            ("callRecords", "call_records", "CallRecords"),
+            ("frequency24GHz", "frequency24_ghz", "Frequency24Ghz"),
+            ("_private", "private", "Private"),
+            ("async", "r#async", "Async"),
+        ];
+        for (wire, field, ty) in cases {
+            assert_eq!(snake(wire), field, "{wire}");
+            assert_eq!(pascal(wire, "Type"), ty, "{wire}");
+            syn::parse_str::<syn::Ident>(&snake(wire)).unwrap_or_else(|e| panic!("{wire}: {e}"));
+            syn::parse_str::<syn::Ident>(&pascal(wire, "Type")).unwrap_or_else(|e| panic!("{wire}: {e}"));
+        }
+    }
+
+    #[test]
+    fn collisions_resolve_by_wire_name_order() {
+        let names = unique(&["httpStatusCode", "HTTPStatusCode", "value", "Value"], &[], snake, true);
+        assert_eq!(names["HTTPStatusCode"], "http_status_code");
+        assert_eq!(names["httpStatusCode"], "http_status_code_2");
+        assert_eq!(names["Value"], "value");
+        assert_eq!(names["value"], "value_2");
+        // The same set in another order gives the same names.
+        let again = unique(&["Value", "value", "HTTPStatusCode", "httpStatusCode"], &[], snake, true);
+        assert_eq!(names, again);
+        let reserved = unique(&["extra"], &["extra".to_string()], snake, true);
+        assert_eq!(reserved["extra"], "extra_2");
+        let kw = unique(&["type", "Type"], &[], snake, true);
+        assert_eq!((kw["Type"].as_str(), kw["type"].as_str()), ("r#type", "type_2"));
+    }
+}
