@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod collection;
 pub mod edm;
 pub mod enums;
 pub mod object;
@@ -29,4 +30,5 @@ pub use serde;
 #[doc(no_inline)]
 pub use serde_json;
 
+pub use collection::Collection;
 pub use wire::{Edm, In, Out};

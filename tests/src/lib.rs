@@ -44,3 +44,45 @@ pub fn graph_documents() -> Vec<PathBuf> {
 pub fn graph_2021() -> Option<PathBuf> {
     shared_dir().map(|d| d.join("metadata").join("graph-beta-2021-07-13.xml"))
 }
+
+/// JSON equality as a user means it: same keys, equal values; numbers compared by value
+/// (`0.00` equals `0`), and strings that hold the same instant or duration in another spelling
+/// are equal. Returns the path of the first difference.
+pub fn json_diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                (Some(p), Some(q)) => json_diff(p, q, &format!("{path}/{k}")),
+                (Some(_), None) => Some(format!("{path}/{k}: lost")),
+                (None, Some(_)) => Some(format!("{path}/{k}: added")),
+                (None, None) => None,
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: {} items became {}", x.len(), y.len()));
+            }
+            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| json_diff(p, q, &format!("{path}/{i}")))
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let same = x == y || x.as_f64().zip(y.as_f64()).is_some_and(|(p, q)| p == q);
+            (!same).then(|| format!("{path}: {x} became {y}"))
+        }
+        (Value::String(x), Value::String(y)) if x != y => {
+            let same_instant = odata_runtime::edm::parse_date_time_offset(x)
+                .ok()
+                .zip(odata_runtime::edm::parse_date_time_offset(y).ok())
+                .is_some_and(|(p, q)| p == q);
+            let same_duration = odata_runtime::edm::Duration::parse(x)
+                .ok()
+                .zip(odata_runtime::edm::Duration::parse(y).ok())
+                .is_some_and(|(p, q)| p == q);
+            (!same_instant && !same_duration).then(|| format!("{path}: {x:?} became {y:?}"))
+        }
+        _ => (a != b).then(|| format!("{path}: {a} became {b}")),
+    }
+}

@@ -36,14 +36,21 @@ pub fn run(root: &Path, req: Request) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let jobs = jobs(root, &req, &settings);
+    run_jobs(root, &jobs, req.check)
+}
+
+/// The default generation: `metadata/` into `generated/`, and every fixture into `tests/generated/`.
+pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
+    let settings = Settings::load(&root.join(Settings::PATH))?;
+    let req = Request { metadata: None, namespace: None, out: None, crate_prefix: None, check: true };
+    Ok(jobs(root, &req, &settings))
+}
+
+fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
+    let mut jobs: Vec<Job> = Vec::new();
+    let embedded = req.metadata.is_none() && req.out.is_none();
     let metadata = req.metadata.clone().unwrap_or_else(|| root.join(Settings::METADATA));
-    let bytes = match std::fs::read(&metadata) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", metadata.display());
-            return ExitCode::from(2);
-        }
-    };
     let out = req.out.clone().unwrap_or_else(|| root.join("generated"));
     let standalone = req.out.is_some();
     let runtime = root.join("runtime");
@@ -52,30 +59,97 @@ pub fn run(root: &Path, req: Request) -> ExitCode {
     } else {
         "../../runtime".to_string()
     };
-    let namespace = req.namespace.clone().unwrap_or(settings.namespace.clone());
-    let options = codegen::Options {
-        namespace: Some(namespace),
-        crate_options: CrateOptions {
-            crate_prefix: req.crate_prefix.clone().unwrap_or(settings.crate_prefix.clone()),
-            runtime_path,
-            standalone,
+    jobs.push(Job {
+        metadata,
+        out,
+        options: codegen::Options {
+            namespace: Some(req.namespace.clone().unwrap_or(settings.namespace.clone())),
+            crate_options: CrateOptions {
+                crate_prefix: req.crate_prefix.clone().unwrap_or(settings.crate_prefix.clone()),
+                runtime_path,
+                standalone,
+            },
         },
-    };
-    let display_name = metadata.strip_prefix(root).unwrap_or(&metadata).display().to_string();
-    let generated = match codegen::generate(&display_name, &bytes, &options) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("{e}");
-            eprintln!("error: generation failed; {} is untouched", out.display());
-            return ExitCode::from(1);
-        }
-    };
-    report::print(&generated.diagnostics);
-    if req.check {
-        check(&out, &generated.files)
-    } else {
-        write(&out, &generated.files)
+    });
+    if embedded {
+        // The per-concern fixtures are generated and compiled with the workspace too.
+        jobs.extend(fixture_jobs(root));
     }
+    jobs
+}
+
+/// Generates every job, then writes (or checks) them all; nothing is written if any fails.
+fn run_jobs(root: &Path, jobs: &[Job], check_only: bool) -> ExitCode {
+    let mut results = Vec::new();
+    for job in jobs {
+        let bytes = match std::fs::read(&job.metadata) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", job.metadata.display());
+                return ExitCode::from(2);
+            }
+        };
+        let display_name = job.metadata.strip_prefix(root).unwrap_or(&job.metadata).display().to_string();
+        match ::codegen::generate(&display_name, &bytes, &job.options) {
+            Ok(g) => {
+                report::print(&g.diagnostics);
+                results.push((job.out.clone(), g.files));
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                eprintln!("error: generation failed; nothing was written");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let mut code = ExitCode::SUCCESS;
+    for (out, files) in &results {
+        let c = if check_only { check(out, files) } else { write(out, files) };
+        if c != ExitCode::SUCCESS {
+            code = c;
+        }
+    }
+    code
+}
+
+/// One generation: a metadata file, options, and where the crates go.
+pub struct Job {
+    /// The CSDL document.
+    pub metadata: PathBuf,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Generation options.
+    pub options: codegen::Options,
+}
+
+/// Directory of the fixture documents, one per concern.
+pub const FIXTURES: &str = "tests/fixtures/codegen";
+
+/// Each fixture document to `tests/generated/fixture-<name>-model`, not pruned.
+pub fn fixture_jobs(root: &Path) -> Vec<Job> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join(FIXTURES))
+        .map(|d| {
+            d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "xml")).collect()
+        })
+        .unwrap_or_default();
+    docs.sort();
+    docs.into_iter()
+        .map(|metadata| {
+            let stem = metadata.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            Job {
+                metadata,
+                out: root.join("tests/generated"),
+                options: codegen::Options {
+                    namespace: None,
+                    crate_options: CrateOptions {
+                        crate_prefix: format!("fixture-{stem}"),
+                        runtime_path: "../../../runtime".into(),
+                        standalone: false,
+                    },
+                },
+            }
+        })
+        .collect()
 }
 
 /// Files on disk below the crate directories that the generator owns.
@@ -121,7 +195,11 @@ fn write(out: &Path, files: &Files) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check(out: &Path, files: &Files) -> ExitCode {
+/// A generated file that differs from disk: (path relative to `out`, text on disk, text generated).
+pub type Difference = (String, Option<String>, Option<String>);
+
+/// Every file whose text on disk differs from `files`, is missing, or is no longer generated.
+pub fn differences(out: &Path, files: &Files) -> Vec<Difference> {
     let mut problems = Vec::new();
     for (rel, text) in files {
         match std::fs::read_to_string(out.join(rel)) {
@@ -135,6 +213,11 @@ fn check(out: &Path, files: &Files) -> ExitCode {
             problems.push((f.clone(), std::fs::read_to_string(out.join(&f)).ok(), None));
         }
     }
+    problems
+}
+
+fn check(out: &Path, files: &Files) -> ExitCode {
+    let problems = differences(out, files);
     if problems.is_empty() {
         println!("{} generated files are up to date", files.len());
         return ExitCode::SUCCESS;

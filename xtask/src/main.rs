@@ -1,19 +1,11 @@
 //! `cargo xtask`: the project's command line. Parses flags, reads and writes files, and hands
 //! everything else to the `codegen` library.
 
-mod bench;
-mod codegen;
-mod fsx;
-mod fuzz;
-mod inspect;
-mod report;
-mod settings;
-mod update;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+use xtask::{bench, codegen, fuzz, inspect, update, Format};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "OData CSDL to Rust: generator commands")]
@@ -104,15 +96,6 @@ enum MetadataCommand {
         #[arg(long)]
         namespace: Option<String>,
     },
-}
-
-/// Output format of reporting commands.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Human-readable.
-    Text,
-    /// Machine-readable JSON.
-    Json,
 }
 
 fn main() -> ExitCode {

@@ -40,8 +40,10 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
         let ns = &plan.modules[module];
         let doc = format!(" Types of the OData namespace `{ns}`.");
         let body = items.into_iter().map(|(_, t)| t);
+        // The crate refers to its own deprecated items; users of them are still warned.
         let tokens = quote! {
             #![doc = #doc]
+            #![allow(deprecated)]
             #(#body)*
         };
         let file_name = crate::plan::names::bare(module).to_string();
@@ -288,7 +290,6 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             pub #extra: ::odata_runtime::object::Extra,
         }
 
-        #[allow(deprecated)]
         impl ::odata_runtime::object::Structure for #name {
             const TYPE_NAME: &'static str = #qualified;
 
@@ -456,14 +457,12 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         #dep
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
-        #[allow(deprecated)]
         pub enum #name {
             #(#decls)*
             #[doc = #other_doc]
             #other(::std::string::String),
         }
 
-        #[allow(deprecated)]
         impl #name {
             /// Every member the schema declares, in schema order.
             pub const MEMBERS: &'static [#name] = &[#(#all)*];

@@ -302,9 +302,12 @@ fn rust_type(model: &Model, u: &TypeUse, boxed: bool) -> RustType {
 /// that has a single-valued property (declared or inherited) to the property's type and, as the
 /// `Any*` enum holds them by value, to each of its derived types. `Vec` breaks a cycle, so
 /// collections make no edge. Returns (owner, declaring type, navigation?, index).
+/// A single-valued property: (declaring type, navigation?, index, the types it can hold).
+type SingleEdge = (TypeId, bool, usize, Vec<TypeId>);
+
 fn recursive_edges(model: &Model) -> BTreeSet<(TypeId, TypeId, bool, usize)> {
     let n = model.types.len();
-    let mut targets_of: Vec<Vec<(TypeId, bool, usize, Vec<TypeId>)>> = vec![Vec::new(); n];
+    let mut targets_of: Vec<Vec<SingleEdge>> = vec![Vec::new(); n];
     for (i, _) in model.types.iter().enumerate() {
         let id = TypeId(i as u32);
         if model.ty(id).structured().is_none() {

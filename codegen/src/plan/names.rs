@@ -100,7 +100,7 @@ mod tests {
             ("participants_v2", "participants_v2", "ParticipantsV2"),
             ("HTTPStatusCode", "http_status_code", "HttpStatusCode"),
             ("callRecords", "call_records", "CallRecords"),
-            ("frequency24GHz", "frequency24_ghz", "Frequency24Ghz"),
+            ("frequency24GHz", "frequency24_g_hz", "Frequency24GHz"),
             ("_private", "private", "Private"),
             ("async", "r#async", "Async"),
         ];

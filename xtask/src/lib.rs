@@ -1,0 +1,20 @@
+//! The project's commands as a library, so tests can run the same generation and drift
+//! comparison as `cargo xtask codegen`.
+
+pub mod bench;
+pub mod codegen;
+pub mod fsx;
+pub mod fuzz;
+pub mod inspect;
+pub mod report;
+pub mod settings;
+pub mod update;
+
+/// Output format of reporting commands.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable.
+    Text,
+    /// Machine-readable JSON.
+    Json,
+}
