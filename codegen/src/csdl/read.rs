@@ -27,8 +27,15 @@ pub fn read(source: &Source<'_>) -> (Option<Document>, Diagnostics) {
             return (None, diags);
         }
     };
-    let mut p =
-        Parser { xml: quick_xml::Reader::from_str(text), text, src: source, diags, path: Vec::new(), open: Vec::new() };
+    let mut p = Parser {
+        xml: quick_xml::Reader::from_str(text),
+        text,
+        src: source,
+        diags,
+        path: Vec::new(),
+        open: Vec::new(),
+        attr_buf: Vec::new(),
+    };
     p.xml.config_mut().check_end_names = true;
     let doc = p.document().ok();
     (doc, p.diags)
@@ -48,6 +55,8 @@ struct Parser<'s> {
     path: Vec<(&'static str, Offset)>,
     /// Open elements (local name, offset) to explain a truncated document.
     open: Vec<(&'static str, Offset)>,
+    /// Attribute list reused from element to element.
+    attr_buf: Vec<(&'s str, Cow<'s, str>, bool)>,
 }
 
 /// One start tag, with its attributes not yet looked at.
@@ -67,7 +76,7 @@ impl<'s> Tag<'s> {
 
 /// Attributes of one element, each marked when used so the rest can be reported.
 struct Attrs<'s> {
-    element: String,
+    element: &'s str,
     offset: Offset,
     list: Vec<(&'s str, Cow<'s, str>, bool)>,
 }
@@ -195,7 +204,8 @@ impl<'s> Parser<'s> {
     }
 
     fn attrs(&mut self, tag: &Tag<'s>) -> Attrs<'s> {
-        let mut list = Vec::new();
+        let mut list = std::mem::take(&mut self.attr_buf);
+        list.clear();
         let name_len = tag.start.name().into_inner().len();
         for a in quick_xml::events::attributes::Attributes::new(tag.raw, name_len) {
             match a {
@@ -211,11 +221,13 @@ impl<'s> Parser<'s> {
                 Err(e) => self.error(tag.offset, format!("malformed attribute: {e}")),
             }
         }
-        Attrs { element: tag.local().to_string(), offset: tag.offset, list }
+        let element = tag.raw.get(..name_len).unwrap_or("");
+        let element = element.rsplit(':').next().unwrap_or(element);
+        Attrs { element, offset: tag.offset, list }
     }
 
     /// Reports the attributes nobody took.
-    fn finish(&mut self, attrs: Attrs<'s>) {
+    fn finish(&mut self, mut attrs: Attrs<'s>) {
         for (key, _, used) in &attrs.list {
             if *used || *key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
@@ -223,6 +235,8 @@ impl<'s> Parser<'s> {
             let msg = format!("unknown attribute {key} on {} ignored", attrs.element);
             self.warn(attrs.offset, msg);
         }
+        attrs.list.clear();
+        self.attr_buf = attrs.list;
     }
 
     fn required(&mut self, attrs: &mut Attrs<'s>, name: &str) -> String {

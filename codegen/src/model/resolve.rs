@@ -59,7 +59,7 @@ const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 /// Resolves a syntax tree. The model is returned even when there are errors (it is then
 /// incomplete: unresolved references are left out), so every problem can be reported at once.
 pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
-    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::new() };
+    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::new(), types_by_ns: HashMap::new() };
     let model = r.run(doc);
     (model, r.diags)
 }
@@ -76,6 +76,8 @@ struct Resolver<'a> {
     diags: Diagnostics,
     /// Alias or namespace -> namespace.
     aliases: HashMap<String, String>,
+    /// Namespace -> type name -> id.
+    types_by_ns: HashMap<String, HashMap<String, TypeId>>,
 }
 
 /// Where a type came from, for the second pass.
@@ -170,6 +172,7 @@ impl Resolver<'_> {
                 first_offset.insert(q.clone(), offset);
                 let id = TypeId(model.types.len() as u32);
                 model.by_name.insert(q, id);
+                self.types_by_ns.entry(ns.clone()).or_default().insert(name.clone(), id);
                 model.types.push(TypeDef {
                     namespace: ns.clone(),
                     name,
@@ -289,8 +292,12 @@ impl Resolver<'_> {
             self.error(offset, path(), format!("unknown primitive type {name}"));
             return None;
         }
-        let q = self.qualify(name);
-        match model.lookup(&q) {
+        // Namespace (through its alias) then name: no string is built for a lookup.
+        let found = name.rsplit_once('.').and_then(|(ns, local)| {
+            let ns = self.aliases.get(ns).map_or(ns, String::as_str);
+            self.types_by_ns.get(ns)?.get(local).copied()
+        });
+        match found.or_else(|| model.lookup(name)) {
             Some(id) => Some(Target::Named(id)),
             None => {
                 let hint =
