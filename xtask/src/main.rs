@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{bench, codegen, fuzz, inspect, update, Format};
+use xtask::{bench, codegen, fuzz, inspect, schema_diff, update, Format};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "OData CSDL to Rust: generator commands")]
@@ -55,6 +55,20 @@ enum Command {
     Metadata {
         #[command(subcommand)]
         command: MetadataCommand,
+    },
+    /// What changed in the model between two CSDL documents, breaking or additive for users
+    /// of the generated crates, and the version bump that needs.
+    SchemaDiff {
+        /// The older CSDL document.
+        old: PathBuf,
+        /// The newer CSDL document.
+        new: PathBuf,
+        /// Compare only this namespace's closure (default: every namespace).
+        #[arg(long)]
+        namespace: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -116,6 +130,9 @@ fn main() -> ExitCode {
             MetadataCommand::Inspect { file, namespace, format } => inspect::run(&file, namespace.as_deref(), format),
             MetadataCommand::Update { from, namespace } => update::run(&root, &from, namespace),
         },
+        Command::SchemaDiff { old, new, namespace, format } => {
+            schema_diff::run(&old, &new, namespace.as_deref(), format)
+        }
     }
 }
 

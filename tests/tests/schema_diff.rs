@@ -1,0 +1,141 @@
+//! The schema diff on the real Graph beta history: the callRecords changes of each step, their
+//! classes and bump, and no change at all between a document and a reordered copy of itself.
+
+use codegen::diff::{bump, diff, diff_namespace, Bump, Change};
+use codegen::model::Model;
+
+const NS: &str = "microsoft.graph.callRecords";
+
+fn load(path: &std::path::Path) -> Model {
+    let bytes = std::fs::read(path).unwrap();
+    let (model, diags) = codegen::load(&path.display().to_string(), &bytes);
+    assert!(!diags.has_errors(), "{}", path.display());
+    model.expect("document read")
+}
+
+/// The document with every list of schema children reversed (enum members only when their
+/// values are explicit, since implicit values follow the order).
+fn reversed(path: &std::path::Path) -> Model {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.display().to_string();
+    let src = codegen::diag::Source::new(&name, &bytes);
+    let mut doc = codegen::csdl::read(&src).0.expect("document read");
+    doc.schemas.reverse();
+    for s in &mut doc.schemas {
+        s.entity_types.reverse();
+        s.complex_types.reverse();
+        s.enum_types.reverse();
+        s.type_definitions.reverse();
+        s.operations.reverse();
+        s.annotation_blocks.reverse();
+        for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
+            t.properties.reverse();
+            t.navigation_properties.reverse();
+        }
+        for e in &mut s.enum_types {
+            if e.members.iter().all(|m| m.value.is_some()) {
+                e.members.reverse();
+            }
+        }
+        for c in &mut s.containers {
+            c.entity_sets.reverse();
+            c.singletons.reverse();
+        }
+    }
+    let (model, diags) = codegen::model::resolve(doc, &src);
+    assert!(!diags.has_errors(), "{name} reversed");
+    model
+}
+
+fn own(changes: &[Change]) -> Vec<(&'static str, String, &'static str)> {
+    changes
+        .iter()
+        .filter(|c| c.path.strip_prefix(NS).is_some_and(|rest| rest.starts_with('.')))
+        .map(|c| (c.kind.as_str(), c.path.clone(), c.class.as_str()))
+        .collect()
+}
+
+fn print(step: &str, changes: &[Change]) {
+    eprintln!("{step}:");
+    for c in changes {
+        eprintln!("  {} {} {} ({})", c.kind.as_str(), c.path, c.class.as_str(), c.detail);
+    }
+}
+
+#[test]
+fn call_records_history() {
+    let docs = tests::graph_documents();
+    if docs.is_empty() {
+        return;
+    }
+    let models: Vec<Model> = docs.iter().map(|p| load(p)).collect();
+    let [feb, aug, jul] = &models[..] else { panic!("expected three Graph documents, found {}", models.len()) };
+    let p = |s: &str| format!("{NS}.{s}");
+
+    let first = diff_namespace(feb, aug, NS);
+    print("2020-02-26 -> 2020-08-04", &first);
+    assert_eq!(
+        own(&first),
+        vec![
+            ("type_added", p("directRoutingLogRow"), "additive"),
+            ("operation_added", p("getDirectRoutingCalls"), "additive"),
+            ("operation_added", p("getPstnCalls"), "additive"),
+            ("type_added", p("pstnCallLogRow"), "additive"),
+            ("enum_member_added", p("serviceRole/voicemail"), "additive"),
+            ("enum_member_added", p("wifiBand/frequency60GHz"), "additive"),
+            // 2020-02 had no sentinel on wifiBand.
+            ("enum_member_added", p("wifiBand/unknownFutureValue"), "additive"),
+        ]
+    );
+    let voicemail = first.iter().find(|c| c.path == p("serviceRole/voicemail")).unwrap();
+    assert!(voicemail.detail.contains("before unknownFutureValue"), "{}", voicemail.detail);
+    assert!(voicemail.detail.contains("renumbered (unknownFutureValue 20 -> 21)"), "{}", voicemail.detail);
+    assert_eq!(bump(&first, 0), Bump::Patch);
+
+    let second = diff_namespace(aug, jul, NS);
+    print("2020-08-04 -> 2021-07-13", &second);
+    assert_eq!(
+        own(&second),
+        vec![
+            ("type_added", p("pstnCallDurationSource"), "additive"),
+            ("property_added", p("pstnCallLogRow/callDurationSource"), "additive"),
+            ("property_added", p("pstnCallLogRow/operator"), "additive"),
+        ]
+    );
+    // The closure also reaches microsoft.graph.identitySet (callRecord.organizer), which gained
+    // its first derived types: its properties become `AnyIdentitySet`, a breaking change.
+    let breaking: Vec<(&str, &str)> =
+        second.iter().filter(|c| c.class.as_str() == "breaking").map(|c| (c.kind.as_str(), c.path.as_str())).collect();
+    assert_eq!(breaking, [("derived_type_added", "microsoft.graph.identitySet")]);
+    assert_eq!(bump(&second, 0), Bump::Minor);
+    assert_eq!(bump(&second, 1), Bump::Major);
+}
+
+#[test]
+fn a_document_against_itself_and_a_reordered_copy_has_no_change() {
+    for path in tests::graph_documents() {
+        let model = load(&path);
+        assert_eq!(diff(&model, &model), [], "{}", path.display());
+        let shuffled = reversed(&path);
+        assert_eq!(diff(&model, &shuffled), [], "{} reversed", path.display());
+        assert_eq!(diff(&shuffled, &model), [], "{} reversed", path.display());
+    }
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let docs = tests::graph_documents();
+    let [feb, aug, ..] = &docs[..] else { return };
+    let changes = diff_namespace(&load(feb), &load(aug), NS);
+    let text = xtask::schema_diff::json(&changes);
+    let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(value["bump"], "patch");
+    let items = value["changes"].as_array().expect("changes is a list");
+    assert_eq!(items.len(), changes.len());
+    let keys: Vec<&str> = ["\"kind\"", "\"path\"", "\"class\"", "\"detail\""].into_iter().collect();
+    let first_line = text.lines().find(|l| l.contains("\"kind\"")).unwrap();
+    let positions: Vec<usize> = keys.iter().map(|k| first_line.find(k).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{first_line}");
+    assert_eq!(items[0]["kind"], changes[0].kind.as_str());
+    assert!(xtask::schema_diff::text(&changes).ends_with("Version bump for 0.x crates: patch"));
+}

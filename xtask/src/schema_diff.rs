@@ -1,0 +1,95 @@
+//! `schema-diff OLD NEW`: the changelog between two CSDL documents, classified for users of
+//! the generated crates, with the version bump it needs (the comparison is `codegen::diff`).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use codegen::diff::{bump, Change, Class};
+use codegen::model::Model;
+
+use crate::Format;
+
+/// The generated crates are 0.x: breaking changes bump the minor, the rest the patch.
+const CURRENT_MAJOR: u64 = 0;
+
+/// Exit 0 with the report, 1 when either document has errors, 2 when either cannot be read.
+pub fn run(old: &Path, new: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
+    let (old_model, new_model) = match (load(old), load(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let changes = match namespace {
+        Some(ns) => {
+            let present = |m: &Model| m.schemas.iter().any(|s| s.namespace == ns);
+            if !present(&old_model) && !present(&new_model) {
+                eprintln!("warning: no namespace {ns} in either document");
+            }
+            codegen::diff::diff_namespace(&old_model, &new_model, ns)
+        }
+        None => codegen::diff::diff(&old_model, &new_model),
+    };
+    let text = match format {
+        Format::Text => text(&changes),
+        Format::Json => json(&changes),
+    };
+    println!("{text}");
+    ExitCode::SUCCESS
+}
+
+/// Reads and resolves one document, printing what is wrong with it.
+fn load(path: &Path) -> Result<Model, ExitCode> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })?;
+    let (model, diags) = codegen::load(&path.display().to_string(), &bytes);
+    match model {
+        Some(m) if !diags.has_errors() => Ok(m),
+        _ => {
+            crate::report::print(&diags);
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// The changelog grouped by class, then the bump.
+pub fn text(changes: &[Change]) -> String {
+    let mut out = String::new();
+    let groups = [(Class::Breaking, "Breaking"), (Class::Additive, "Additive"), (Class::None, "No API change")];
+    for (class, title) in groups {
+        let items: Vec<&Change> = changes.iter().filter(|c| c.class == class).collect();
+        if items.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("{title} ({}):\n", items.len()));
+        for c in items {
+            out.push_str(&format!("- {}: {}\n", c.path, c.detail));
+        }
+        out.push('\n');
+    }
+    if changes.is_empty() {
+        out.push_str("No changes.\n\n");
+    }
+    out.push_str(&format!("Version bump for 0.x crates: {}", bump(changes, CURRENT_MAJOR).as_str()));
+    out
+}
+
+/// `{"changes": [{"kind", "path", "class", "detail"}], "bump"}`, keys in that order.
+pub fn json(changes: &[Change]) -> String {
+    // serde_json's map sorts keys; the documented order is written by hand, values escaped by serde_json.
+    let s = |v: &str| serde_json::Value::from(v).to_string();
+    let items: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "    {{\"kind\": {}, \"path\": {}, \"class\": {}, \"detail\": {}}}",
+                s(c.kind.as_str()),
+                s(&c.path),
+                s(c.class.as_str()),
+                s(&c.detail)
+            )
+        })
+        .collect();
+    let list = if items.is_empty() { "[]".to_string() } else { format!("[\n{}\n  ]", items.join(",\n")) };
+    format!("{{\n  \"changes\": {list},\n  \"bump\": {}\n}}", s(bump(changes, CURRENT_MAJOR).as_str()))
+}
