@@ -12,6 +12,9 @@
 //!   every structure), the [`object::Structure`] trait generated structs implement, and
 //!   polymorphic dispatch on `@odata.type` ([`object::Polymorphic`]).
 //! - [`enums`]: evolvable enumerations ([`enums::EnumMember`]) and flags ([`enums::Flags`]).
+//! - `client` (cargo feature `client`): what generated request-builder crates call: URL
+//!   literals and percent-encoding, query options, sending through a `client::Transport`,
+//!   paging over `@odata.nextLink`, typed OData errors. Feature `reqwest` adds a ready transport.
 //!
 //! The crate re-exports [`serde`] and [`serde_json`] so generated code can name them through
 //! `odata_runtime::` without depending on them directly.
@@ -19,6 +22,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod collection;
 pub mod edm;
 pub mod enums;

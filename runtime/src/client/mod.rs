@@ -1,0 +1,386 @@
+//! What a generated request-builder crate needs: a [`Client`] (base URL, [`Transport`],
+//! [`TokenProvider`], default headers), one [`Request`] per call with its query options,
+//! URL literals ([`literal`]) and percent-encoding ([`path`]), paging over `@odata.nextLink`
+//! ([`Request::pages`], [`Request::items`]) and typed errors ([`Error`], [`ServiceError`]).
+//!
+//! Every request can be built without being sent ([`Request::build`] gives an
+//! [`http::Request`]), so any HTTP client can carry it; with the cargo feature `reqwest`,
+//! `ReqwestTransport` is the ready one and [`ClientBuilder::build`] uses it when no other
+//! transport is set.
+//!
+//! # Credentials
+//!
+//! The `Authorization: Bearer <token>` header is added only to requests whose URL has the same
+//! scheme, host and port (origin) as the base URL, and removed from any other request that goes
+//! through [`Client::send_http`]. Paging never follows an `@odata.nextLink` to another origin:
+//! it ends with [`Error::ForeignNextLink`] instead.
+//!
+//! ```
+//! use odata_runtime::client::{BoxFuture, Client, Request, Transport, TransportError};
+//!
+//! struct Offline;
+//! impl Transport for Offline {
+//!     fn send(&self, _: http::Request<Vec<u8>>) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+//!         Box::pin(async { Err(TransportError::new("offline")) })
+//!     }
+//! }
+//!
+//! let client = Client::builder("https://graph.microsoft.com/beta/").transport(Offline).build().unwrap();
+//! let request: Request<serde_json::Value> =
+//!     Request::new(&client, http::Method::GET, "communications/callRecords".into()).select_raw("id").top(5);
+//! assert_eq!(request.url(), "https://graph.microsoft.com/beta/communications/callRecords?$select=id&$top=5");
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use http::header::{ACCEPT, AUTHORIZATION};
+use http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+
+pub mod error;
+pub mod literal;
+mod paging;
+pub mod path;
+pub mod query;
+mod request;
+#[cfg(feature = "reqwest")]
+mod reqwest_transport;
+
+pub use error::{Error, ServiceError, TransportError};
+pub use literal::Literal;
+pub use path::{encode_segment, function_call};
+pub use query::Query;
+pub use request::Request;
+#[cfg(feature = "reqwest")]
+pub use reqwest_transport::{ReqwestTransport, ReqwestTransportBuilder};
+
+/// The `http` crate (`Method`, `HeaderName`, `HeaderValue`, `Request`, ...), so generated crates
+/// and transports can name its types without depending on it.
+#[doc(no_inline)]
+pub use http;
+
+/// A value as JSON text through its [`Edm`](crate::Edm) wire form (Int64, Decimal, NaN, ... as
+/// OData writes them, Decimal digits exact), e.g. one parameter of an action body.
+pub fn json_value<T: crate::Edm>(value: &T) -> Result<Box<RawValue>, Error> {
+    serde_json::to_string(&crate::Out(value))
+        .and_then(RawValue::from_string)
+        .map_err(|e| Error::Request(format!("cannot serialize a value: {e}")))
+}
+
+/// A JSON object body from (name, value) pairs, written in the order given: the body of an
+/// action call (`{"param1": ..., "param2": ...}`); give it to [`Request::body`].
+pub fn json_body(fields: &[(&str, Box<RawValue>)]) -> Result<Vec<u8>, Error> {
+    struct Fields<'a>(&'a [(&'a str, Box<RawValue>)]);
+    impl Serialize for Fields<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for (name, value) in self.0 {
+                map.serialize_entry(name, value)?;
+            }
+            map.end()
+        }
+    }
+    serde_json::to_vec(&Fields(fields)).map_err(|e| Error::Request(format!("cannot serialize the body: {e}")))
+}
+
+/// A boxed future that can move between threads, as [`Transport`] and [`TokenProvider`] return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Sends one HTTP request and reads the whole response.
+///
+/// Implement it to use any HTTP client; `ReqwestTransport` (feature `reqwest`) is the ready one.
+/// The request is complete: absolute URL, headers (with `Authorization` when the client added
+/// it), body. Return `Ok` for every HTTP response, whatever its status; `Err` only when there
+/// is no response.
+pub trait Transport: Send + Sync {
+    /// Sends `request` and returns the response with its full body.
+    fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+}
+
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        (**self).send(request)
+    }
+}
+
+/// Gives the bearer token sent as `Authorization: Bearer <token>`.
+///
+/// Called once per request sent to the service's origin, so an implementation should cache its
+/// token and refresh it before it expires. A `String` or a `&'static str` is a fixed token.
+pub trait TokenProvider: Send + Sync {
+    /// The current token (without the `Bearer ` prefix). Failures are usually
+    /// [`Error::Credentials`].
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>>;
+}
+
+/// A fixed token.
+impl TokenProvider for String {
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        let token = self.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+/// A fixed token.
+impl TokenProvider for &'static str {
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        let token = (*self).to_owned();
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        (**self).token()
+    }
+}
+
+/// A property of an entity or complex type, as `$select`, `$expand` and `$orderby` name it.
+///
+/// Generated crates emit one enum per type (`CallRecordField::StartDateTime`, ...) implementing
+/// it, so property names are checked at compile time.
+pub trait Field: Copy {
+    /// The property's name on the wire, e.g. `"startDateTime"`.
+    fn name(self) -> &'static str;
+}
+
+/// The [`Field`] of requests whose type has no known properties; it has no values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoField {}
+
+impl Field for NoField {
+    fn name(self) -> &'static str {
+        match self {}
+    }
+}
+
+/// Scheme, host and port of a URL: what must match for credentials to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    https: bool,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    /// The origin of an absolute http(s) URI.
+    pub(crate) fn of(uri: &Uri) -> Option<Origin> {
+        let https = match uri.scheme_str()? {
+            s if s.eq_ignore_ascii_case("https") => true,
+            s if s.eq_ignore_ascii_case("http") => false,
+            _ => return None,
+        };
+        let authority = uri.authority()?;
+        let host = authority.host().to_ascii_lowercase();
+        if host.is_empty() {
+            return None;
+        }
+        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
+        Some(Origin { https, host, port })
+    }
+}
+
+struct Inner {
+    base_url: String,
+    origin: Origin,
+    transport: Arc<dyn Transport>,
+    token: Option<Arc<dyn TokenProvider>>,
+    headers: HeaderMap,
+}
+
+/// A configured service: base URL, transport, credentials and default headers.
+///
+/// Cheap to clone (one `Arc`); clones share everything.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token_provider", &self.inner.token.is_some())
+            .field("headers", &self.inner.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for the service at `base_url`, e.g.
+    /// `https://graph.microsoft.com/beta` (any version or national cloud; a trailing slash is
+    /// ignored). An invalid URL is reported by [`ClientBuilder::build`].
+    pub fn builder(base_url: &str) -> ClientBuilder {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        ClientBuilder { base_url: base_url.to_owned(), transport: None, token: None, headers, error: None }
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The headers sent with every request (`Accept: application/json` unless replaced).
+    pub fn default_headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// The transport requests go through.
+    pub fn transport(&self) -> &dyn Transport {
+        &*self.inner.transport
+    }
+
+    /// Whether `url` has the base URL's scheme, host and port, i.e. may receive the credentials.
+    pub fn is_same_origin(&self, url: &str) -> bool {
+        url.parse::<Uri>().ok().and_then(|u| Origin::of(&u)).is_some_and(|o| o == self.inner.origin)
+    }
+
+    fn same_origin_uri(&self, uri: &Uri) -> bool {
+        Origin::of(uri).is_some_and(|o| o == self.inner.origin)
+    }
+
+    /// Adds `Authorization: Bearer <token>` when a token provider is set and the request goes to
+    /// the base URL's origin; removes any `Authorization` header from a request to another origin.
+    pub async fn authorize(&self, request: &mut http::Request<Vec<u8>>) -> Result<(), Error> {
+        if !self.same_origin_uri(request.uri()) {
+            request.headers_mut().remove(AUTHORIZATION);
+            return Ok(());
+        }
+        if let Some(provider) = &self.inner.token {
+            let token = provider.token().await?;
+            let mut value = HeaderValue::try_from(format!("Bearer {token}"))
+                .map_err(|_| Error::Credentials("the token is not a valid header value".to_owned()))?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        Ok(())
+    }
+
+    /// [`authorize`](Self::authorize)s `request` and sends it through the transport; the
+    /// response is returned whatever its status.
+    pub async fn send_http(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+        self.authorize(&mut request).await?;
+        self.inner.transport.send(request).await.map_err(Error::Transport)
+    }
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+pub struct ClientBuilder {
+    base_url: String,
+    transport: Option<Arc<dyn Transport>>,
+    token: Option<Arc<dyn TokenProvider>>,
+    headers: HeaderMap,
+    error: Option<Error>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("transport", &self.transport.is_some())
+            .field("token_provider", &self.token.is_some())
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The transport to send requests through (default with feature `reqwest`:
+    /// `ReqwestTransport::new`).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Where bearer tokens come from; a `String` or `&'static str` is a fixed token.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// A header sent with every request, replacing an earlier one of the same name (`Prefer`
+    /// values of a request are merged with it). An invalid name or value is reported by
+    /// [`build`](Self::build).
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        K::Error: Into<http::Error>,
+        V: TryInto<HeaderValue>,
+        V::Error: Into<http::Error>,
+    {
+        match (name.try_into().map_err(Into::into), value.try_into().map_err(Into::into)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                self.error.get_or_insert(Error::Request(format!("invalid default header: {e}")));
+            }
+        }
+        self
+    }
+
+    /// The client, or why it cannot be made: an invalid base URL ([`Error::InvalidUrl`]: it
+    /// must be an absolute `http` or `https` URL without user info, query or fragment), an
+    /// invalid header, or no transport without the feature `reqwest`.
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let (base_url, origin) = parse_base_url(&self.base_url)?;
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport()?,
+        };
+        Ok(Client { inner: Arc::new(Inner { base_url, origin, transport, token: self.token, headers: self.headers }) })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport() -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(ReqwestTransport::new()?))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport() -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::Request(
+        "no transport: set one with ClientBuilder::transport or enable the feature `reqwest`".to_owned(),
+    ))
+}
+
+fn parse_base_url(raw: &str) -> Result<(String, Origin), Error> {
+    let invalid = |why: &str| Error::InvalidUrl(format!("base URL {raw:?}: {why}"));
+    let trimmed = raw.trim().trim_end_matches('/');
+    if trimmed.contains(['?', '#']) {
+        return Err(invalid("a base URL has no query or fragment"));
+    }
+    let uri: Uri = trimmed.parse().map_err(|e| invalid(&format!("{e}")))?;
+    let origin = Origin::of(&uri).ok_or_else(|| invalid("not an absolute http or https URL"))?;
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(invalid("user info in the URL is not supported"));
+    }
+    Ok((trimmed.to_owned(), origin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked() {
+        let (url, origin) = parse_base_url("https://Graph.Microsoft.com/beta/").unwrap();
+        assert_eq!(url, "https://Graph.Microsoft.com/beta");
+        assert_eq!(origin, Origin { https: true, host: "graph.microsoft.com".into(), port: 443 });
+        assert!(parse_base_url("graph.microsoft.com/beta").is_err());
+        assert!(parse_base_url("ftp://x/").is_err());
+        assert!(parse_base_url("https://x/?a=b").is_err());
+        assert!(parse_base_url("https://u:p@x/").is_err());
+        assert!(parse_base_url("").is_err());
+        assert!(parse_base_url("https://[::1]:8080").is_ok());
+    }
+}

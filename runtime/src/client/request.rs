@@ -1,0 +1,399 @@
+//! [`Request`]: one call to the service, built without sending or sent through the transport.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::body_text;
+use super::{Client, Error, Field, NoField, Query};
+
+/// The `Prefer` header (RFC 7240), which `http` has no constant for.
+const PREFER: HeaderName = HeaderName::from_static("prefer");
+
+/// What is encoded in a path given to [`Request::new`] although it should already be encoded:
+/// characters no URI may hold, and `?` and `#`, which would end the path.
+const PATH_FIXUP: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'\\').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+const PATH_FIXUP_DELIMS: &AsciiSet = &PATH_FIXUP.add(b'?').add(b'#');
+
+/// One request: method, path below the base URL, query options, headers and body, and the type
+/// `T` the response body is read as. `F` is the [`Field`] enum of the requested type, for
+/// [`select`](Self::select), [`expand`](Self::expand) and [`order_by`](Self::order_by).
+///
+/// Setting an option twice: list options (`$select`, `$expand`, `$orderby`) accumulate, the
+/// others (`$filter`, `$top`, ...) keep the last value.
+pub struct Request<T, F = NoField> {
+    client: Client,
+    method: Method,
+    path: String,
+    query: Query,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    error: Option<String>,
+    marker: PhantomData<fn() -> (T, F)>,
+}
+
+impl<T, F> Clone for Request<T, F> {
+    fn clone(&self) -> Self {
+        Request {
+            client: self.client.clone(),
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            error: self.error.clone(),
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<T, F> fmt::Debug for Request<T, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url())
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, F> Request<T, F> {
+    /// A request for `path` below the client's base URL (`communications/callRecords('x')`;
+    /// a leading `/` is ignored).
+    ///
+    /// `path` must already be encoded ([`encode_segment`](super::encode_segment),
+    /// [`function_call`](super::function_call)); as a safety net, characters no URL may hold and
+    /// `?`/`#` are percent-encoded, so the path cannot start a query or a fragment.
+    pub fn new(client: &Client, method: Method, path: String) -> Self {
+        Request {
+            client: client.clone(),
+            method,
+            path,
+            query: Query::default(),
+            headers: HeaderMap::new(),
+            body: None,
+            error: None,
+            marker: PhantomData,
+        }
+    }
+
+    /// Adds `raw` to `$select` as written (e.g. `"id,startDateTime"`).
+    pub fn select_raw(mut self, raw: &str) -> Self {
+        self.query.select.push(raw.to_owned());
+        self
+    }
+
+    /// Adds `raw` to `$expand` as written, e.g. `"sessions($expand=segments)"`.
+    pub fn expand_raw(mut self, raw: &str) -> Self {
+        self.query.expand.push(raw.to_owned());
+        self
+    }
+
+    /// Sets `$filter`, e.g. `"startDateTime ge 2021-02-01T00:00:00Z"` (string literals from
+    /// [`Literal::to_literal`](super::Literal::to_literal) are quoted and escaped).
+    pub fn filter(mut self, expr: &str) -> Self {
+        self.query.filter = Some(expr.to_owned());
+        self
+    }
+
+    /// Sets `$search` (Microsoft Graph wants the expression in double quotes).
+    pub fn search(mut self, s: &str) -> Self {
+        self.query.search = Some(s.to_owned());
+        self
+    }
+
+    /// Sets `$top`.
+    pub fn top(mut self, n: u64) -> Self {
+        self.query.top = Some(n);
+        self
+    }
+
+    /// Sets `$skip`.
+    pub fn skip(mut self, n: u64) -> Self {
+        self.query.skip = Some(n);
+        self
+    }
+
+    /// Adds `raw` to `$orderby` as written, e.g. `"startDateTime desc"`.
+    pub fn order_by_raw(mut self, raw: &str) -> Self {
+        self.query.order_by.push(raw.to_owned());
+        self
+    }
+
+    /// Sets `$count`.
+    pub fn count(mut self, yes: bool) -> Self {
+        self.query.count = Some(yes);
+        self
+    }
+
+    /// Sets `$skiptoken`.
+    pub fn skip_token(mut self, t: &str) -> Self {
+        self.query.skip_token = Some(t.to_owned());
+        self
+    }
+
+    /// Adds any other query option (`$format`, a parameter alias `@p1`, ...), written after the
+    /// system query options.
+    pub fn query_param(mut self, name: &str, value: &str) -> Self {
+        self.query.custom.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sets a header, replacing one of the same name set before on this request or on the
+    /// client; `Prefer` values are merged instead (`Prefer: a, b`).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        if name == PREFER {
+            self.headers.append(name, value);
+        } else {
+            self.headers.insert(name, value);
+        }
+        self
+    }
+
+    /// Adds `Prefer: include-unknown-enum-members`, so the service sends enumeration members
+    /// declared after `unknownFutureValue` instead of `unknownFutureValue`.
+    pub fn include_unknown_enum_members(self) -> Self {
+        self.header(PREFER, HeaderValue::from_static("include-unknown-enum-members"))
+    }
+
+    /// Sets a JSON body (e.g. from [`json_body`](super::json_body)), with
+    /// `Content-Type: application/json` unless this request already has a `Content-Type`.
+    pub fn body(mut self, json: Vec<u8>) -> Self {
+        if !self.headers.contains_key(CONTENT_TYPE) {
+            self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        self.body = Some(json);
+        self
+    }
+
+    /// Sets a body of any type, with its `Content-Type`.
+    pub fn raw_body(mut self, content_type: HeaderValue, bytes: Vec<u8>) -> Self {
+        self.headers.insert(CONTENT_TYPE, content_type);
+        self.body = Some(bytes);
+        self
+    }
+
+    /// Sets a JSON body serialized from `value` with serde (`Content-Type: application/json`).
+    /// A value that cannot be serialized is reported by [`build`](Self::build) as
+    /// [`Error::Request`].
+    pub fn json<B: Serialize + ?Sized>(self, value: &B) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.raw_body(HeaderValue::from_static("application/json"), bytes),
+            Err(e) => {
+                let mut this = self;
+                this.error = Some(format!("cannot serialize the body: {e}"));
+                this
+            }
+        }
+    }
+
+    /// The client the request goes through.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path below the base URL, as given to [`new`](Self::new).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query options.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// The query options, to change.
+    pub fn query_mut(&mut self) -> &mut Query {
+        &mut self.query
+    }
+
+    /// The headers set on this request (the client's default headers are added by
+    /// [`build`](Self::build)).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The absolute URL: base URL, `/`, path, then `?` and the query options when there are any
+    /// (see [`Query`] for their order and encoding).
+    pub fn url(&self) -> String {
+        let base = self.client.base_url();
+        let path = self.path.trim_start_matches('/');
+        let mut url = String::with_capacity(base.len() + path.len() + 64);
+        url.push_str(base);
+        if !path.is_empty() {
+            url.push('/');
+            url.extend(utf8_percent_encode(path, PATH_FIXUP_DELIMS));
+        }
+        if !self.query.is_empty() {
+            url.push('?');
+            self.query.write_into(&mut url);
+        }
+        url
+    }
+
+    /// The HTTP request, without credentials: the token provider is async, so this never adds
+    /// `Authorization` (use [`build_authorized`](Self::build_authorized), or add it yourself when
+    /// sending through another HTTP client). Headers are the client's defaults, then this
+    /// request's (replacing them; `Prefer` values merged into one header).
+    pub fn build(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(e) = &self.error {
+            return Err(Error::Request(e.clone()));
+        }
+        if let Some(segment) = self.path.split('/').find(|s| is_dot_segment(s)) {
+            return Err(Error::Request(format!(
+                "the path segment {segment:?} would be removed by URL normalization (a key of only dots cannot be \
+                 written as a path segment)"
+            )));
+        }
+        let url = self.url();
+        let mut request = http::Request::builder()
+            .method(self.method.clone())
+            .uri(url.as_str())
+            .body(self.body.clone().unwrap_or_default())
+            .map_err(|e| Error::InvalidUrl(format!("{url}: {e}")))?;
+        *request.headers_mut() = merge_headers(self.client.default_headers(), &self.headers);
+        Ok(request)
+    }
+
+    /// As [`build`](Self::build), with `Authorization: Bearer <token>` from the client's token
+    /// provider (when it has one).
+    pub async fn build_authorized(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut request = self.build()?;
+        self.client.authorize(&mut request).await?;
+        Ok(request)
+    }
+
+    /// Sends the request and returns the response as it is, whatever its status.
+    pub async fn send_raw(&self) -> Result<http::Response<Vec<u8>>, Error> {
+        let request = self.build()?;
+        self.client.send_http(request).await
+    }
+}
+
+impl<T, F: Field> Request<T, F> {
+    /// Adds properties to `$select`.
+    pub fn select(mut self, fields: impl IntoIterator<Item = F>) -> Self {
+        self.query.select.extend(fields.into_iter().map(|f| f.name().to_owned()));
+        self
+    }
+
+    /// Adds navigation properties to `$expand`.
+    pub fn expand(mut self, fields: impl IntoIterator<Item = F>) -> Self {
+        self.query.expand.extend(fields.into_iter().map(|f| f.name().to_owned()));
+        self
+    }
+
+    /// Adds a property to `$orderby`, descending or ascending.
+    pub fn order_by(mut self, field: F, descending: bool) -> Self {
+        let name = field.name();
+        self.query.order_by.push(if descending { format!("{name} desc") } else { name.to_owned() });
+        self
+    }
+}
+
+impl<T: DeserializeOwned, F> Request<T, F> {
+    /// Sends the request and reads a 2xx response body as `T` (an empty body reads as JSON
+    /// `null`, so `()` and `Option<_>` fit `204 No Content`). Other statuses give
+    /// [`Error::Service`].
+    pub async fn send(self) -> Result<T, Error> {
+        let response = self.send_raw().await?;
+        decode(response)
+    }
+}
+
+/// Reads a response: a 2xx body as `T`, anything else as a [`ServiceError`](super::ServiceError).
+pub(crate) fn decode<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
+    let status = response.status();
+    if !status.is_success() {
+        return Err(super::ServiceError::from_response(status, response.headers(), response.body()).into());
+    }
+    let body = response.body();
+    let parsed = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::from_slice::<T>(b"null")
+    } else {
+        serde_json::from_slice::<T>(body)
+    };
+    parsed.map_err(|e| Error::Decode { status: status.as_u16(), message: e.to_string(), body: body_text(body) })
+}
+
+/// Whether a path segment is `.` or `..`, also percent-encoded (`%2e`, `.%2E`, ...): URL
+/// parsers (RFC 3986 normalization, the WHATWG URL standard that reqwest follows) remove such
+/// segments together with the one before, which would change the path.
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(lower.as_str(), "." | ".." | "%2e" | ".%2e" | "%2e." | "%2e%2e")
+}
+
+/// The client's default headers overridden by the request's, `Prefer` values merged.
+fn merge_headers(defaults: &HeaderMap, own: &HeaderMap) -> HeaderMap {
+    let mut out = defaults.clone();
+    for name in own.keys() {
+        if *name == PREFER {
+            continue;
+        }
+        out.remove(name);
+        for value in own.get_all(name) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    if own.contains_key(PREFER) {
+        let mut seen: Vec<&[u8]> = Vec::new();
+        for value in defaults.get_all(PREFER).iter().chain(own.get_all(PREFER).iter()) {
+            for part in value.as_bytes().split(|b| *b == b',') {
+                let part = part.trim_ascii();
+                if !part.is_empty() && !seen.contains(&part) {
+                    seen.push(part);
+                }
+            }
+        }
+        if let Ok(merged) = HeaderValue::from_bytes(&seen.join(&b", "[..])) {
+            out.insert(PREFER, merged);
+        }
+    }
+    out
+}
+
+/// Makes a link from a response usable as a URL: characters no URI may hold are
+/// percent-encoded, a fragment is dropped.
+pub(crate) fn sanitize_link(link: &str) -> String {
+    let link = link.trim();
+    let link = link.split('#').next().unwrap_or_default();
+    utf8_percent_encode(link, PATH_FIXUP).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefer_values_merge_and_other_headers_replace() {
+        let mut defaults = HeaderMap::new();
+        defaults.insert(PREFER, HeaderValue::from_static("odata.maxpagesize=10"));
+        defaults.insert("x-a", HeaderValue::from_static("1"));
+        let mut own = HeaderMap::new();
+        own.append(PREFER, HeaderValue::from_static("include-unknown-enum-members"));
+        own.append(PREFER, HeaderValue::from_static("odata.maxpagesize=10, return=minimal"));
+        own.insert("x-a", HeaderValue::from_static("2"));
+        let merged = merge_headers(&defaults, &own);
+        assert_eq!(merged[PREFER], "odata.maxpagesize=10, include-unknown-enum-members, return=minimal");
+        assert_eq!(merged["x-a"], "2");
+        assert_eq!(merged.len(), 2);
+    }
+
+    #[test]
+    fn links_are_sanitized() {
+        assert_eq!(sanitize_link(" https://h/a b?x=é#frag "), "https://h/a%20b?x=%C3%A9");
+    }
+}
