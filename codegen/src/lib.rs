@@ -84,6 +84,10 @@ pub fn generate(name: &str, bytes: &[u8], options: &Options) -> Result<Generated
         None => model,
     };
     let plan = plan::Plan::new(&model);
-    let files = emit::model_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
+    let mut files = emit::model_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
+    let (client, warnings) = emit::client_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
+    files.extend(client);
+    let mut diagnostics = diagnostics;
+    diagnostics.0.extend(warnings);
     Ok(Generated { files, diagnostics })
 }

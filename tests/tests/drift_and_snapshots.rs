@@ -77,7 +77,7 @@ fn fixture_output_snapshots() {
         let generated = codegen::generate(&name, &bytes, &job.options).unwrap_or_else(|e| panic!("{name}: {e}"));
         for (path, text) in &generated.files {
             if path.ends_with(".rs") {
-                let snapshot = format!("{name}__{}", path.rsplit('/').next().unwrap().trim_end_matches(".rs"));
+                let snapshot = format!("{name}__{}", snapshot_name(path));
                 insta::assert_snapshot!(snapshot, text);
             }
         }
@@ -92,10 +92,14 @@ fn call_records_snapshots() {
     let generated = codegen::generate("metadata", &bytes, &job.options).unwrap();
     for (path, text) in &generated.files {
         if path.ends_with(".rs") {
-            insta::assert_snapshot!(
-                format!("callrecords__{}", path.rsplit('/').next().unwrap().trim_end_matches(".rs")),
-                text
-            );
+            insta::assert_snapshot!(snapshot_name(path), text);
         }
     }
+}
+
+/// `callrecords-model/src/call_records.rs` -> `callrecords-model__call_records`.
+fn snapshot_name(path: &str) -> String {
+    let crate_dir = path.split('/').next().unwrap_or(path);
+    let file = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".rs");
+    format!("{crate_dir}__{file}")
 }

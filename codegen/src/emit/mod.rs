@@ -2,6 +2,7 @@
 //! prettyplease prints it; everything is iterated in sorted order, so the same model gives the
 //! same bytes.
 
+mod client;
 pub mod docs;
 mod model;
 
@@ -9,6 +10,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
+pub use client::client_crate;
 pub use model::model_crate;
 
 /// The header of every generated Rust file.
@@ -29,6 +31,23 @@ pub struct CrateOptions {
     pub runtime_path: String,
     /// Write a `[workspace]` table, so the crate builds on its own outside this workspace.
     pub standalone: bool,
+    /// Version of the generated crates.
+    pub version: String,
+    /// Text of `CHANGELOG.md`, written into each generated crate when present.
+    pub changelog: Option<String>,
+}
+
+impl CrateOptions {
+    /// Options with version 0.1.0 and no changelog.
+    pub fn new(crate_prefix: &str, runtime_path: &str, standalone: bool) -> Self {
+        CrateOptions {
+            crate_prefix: crate_prefix.to_string(),
+            runtime_path: runtime_path.to_string(),
+            standalone,
+            version: "0.1.0".into(),
+            changelog: None,
+        }
+    }
 }
 
 /// Generated files, by path relative to the output directory.

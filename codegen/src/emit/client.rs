@@ -1,0 +1,590 @@
+//! The request-builder crate: from the container's entity sets and singletons, along navigation
+//! properties, one path type per entity type (item and collection), a property enum per entity
+//! type for `$select`/`$expand`/`$orderby`, and a method per bound function or action.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::{docs, rust_file, CrateOptions, Files};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Model, Operation, OperationKind, Target, TypeId, TypeKind, TypeUse};
+use crate::plan::{names, Plan, RustType};
+
+/// Builds the client crate's files; operations it cannot express yet are returned as warnings.
+pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(Files, Vec<Diagnostic>), String> {
+    let crate_name = format!("{}-client", opts.crate_prefix);
+    let model_crate = ident(&format!("{}_model", opts.crate_prefix.replace('-', "_")));
+    let mut warnings = Vec::new();
+    let Some(container) = &model.container else {
+        return Ok((Files::new(), warnings));
+    };
+    let reachable = reachable_entities(model);
+    let names = PathNames::new(model, plan, &reachable);
+    let mut per_module: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+    for &id in &reachable {
+        let module = plan.names[id.0 as usize].module.clone();
+        let items = entity_paths(model, plan, &names, &model_crate, id, &mut warnings);
+        per_module.entry(module).or_default().push((plan.names[id.0 as usize].name.clone(), items));
+    }
+    let mut files = Files::new();
+    let mut mods = Vec::new();
+    for (module, mut items) in per_module {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        let ns = &plan.modules[&module];
+        let doc = format!(" Request paths of the OData namespace `{ns}`.");
+        let body = items.into_iter().map(|(_, t)| t);
+        let tokens = quote! {
+            #![doc = #doc]
+            #![allow(deprecated)]
+            #(#body)*
+        };
+        files.insert(format!("{crate_name}/src/{}.rs", names::bare(&module)), rust_file(tokens)?);
+        let m = ident(&module);
+        let mdoc = format!(" `{ns}`.");
+        mods.push(quote! { #[doc = #mdoc] #[rustfmt::skip] pub mod #m; });
+    }
+    // The entry point: one method per entity set and singleton.
+    let service = ident(&names::pascal(&container.name, "Service"));
+    let mut roots = Vec::new();
+    let mut children: Vec<(&str, TypeId, bool)> = container
+        .entity_sets
+        .iter()
+        .map(|s| (s.name.as_str(), s.ty, true))
+        .chain(container.singletons.iter().map(|s| (s.name.as_str(), s.ty, false)))
+        .collect();
+    children.sort();
+    let method_names =
+        names::unique(&children.iter().map(|c| c.0).collect::<Vec<_>>(), &reserved_methods(), names::snake, true);
+    for (name, ty, collection) in children {
+        let m = ident(&method_names[name]);
+        let path_ty = names.path(ty, collection);
+        let segment = name.to_string();
+        let what = if collection { "entity set" } else { "singleton" };
+        let doc = format!(" The {what} `{name}` (`{}`).", model.ty(ty).qualified());
+        roots.push(quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #path_ty {
+                #path_ty::new(&self.client, ::std::string::String::from(#segment))
+            }
+        });
+    }
+    let service_doc = format!(" Entry point of the service's container `{}.{}`.", container.namespace, container.name);
+    let lib_doc = lib_docs(&crate_name, &opts.crate_prefix, &service.to_string());
+    let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lib = quote! {
+        #( #![doc = #lib_lines] )*
+        #![forbid(unsafe_code)]
+        #![allow(clippy::too_many_lines)]
+
+        pub use ::#model_crate as model;
+        pub use ::odata_runtime::client::{Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport};
+        pub use ::odata_runtime::Collection;
+
+        #(#mods)*
+
+        #[doc = #service_doc]
+        #[derive(Clone)]
+        pub struct #service {
+            client: ::odata_runtime::client::Client,
+        }
+
+        impl #service {
+            /// A typed view of the service reached through `client`.
+            pub fn new(client: ::odata_runtime::client::Client) -> Self {
+                #service { client }
+            }
+
+            /// The underlying client.
+            pub fn client(&self) -> &::odata_runtime::client::Client {
+                &self.client
+            }
+
+            #(#roots)*
+        }
+    };
+    files.insert(format!("{crate_name}/src/lib.rs"), rust_file(lib)?);
+    files.insert(format!("{crate_name}/Cargo.toml"), cargo_toml(&crate_name, &opts.crate_prefix, opts));
+    files.insert(format!("{crate_name}/README.md"), format!("{lib_doc}\n"));
+    if let Some(log) = &opts.changelog {
+        files.insert(format!("{crate_name}/CHANGELOG.md"), log.clone());
+    }
+    Ok((files, warnings))
+}
+
+fn reserved_methods() -> Vec<String> {
+    ["new", "client"].iter().map(|s| s.to_string()).collect()
+}
+
+fn cargo_toml(crate_name: &str, prefix: &str, opts: &CrateOptions) -> String {
+    let workspace = if opts.standalone { "\n[workspace]\n" } else { "" };
+    let version = &opts.version;
+    format!(
+        "# @generated by cargo xtask codegen. Do not edit.\n[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"Typed request builders for the OData service described by {prefix}-model.\"\npublish = false\n\n[features]\ndefault = [\"reqwest\"]\n# The ready transport on reqwest with rustls; without it, bring a Transport.\nreqwest = [\"odata-runtime/reqwest\"]\n\n[dependencies]\nodata-runtime = {{ path = \"{}\", features = [\"client\"] }}\n{prefix}-model = {{ path = \"../{prefix}-model\", version = \"{version}\" }}\n{workspace}",
+        opts.runtime_path.replace('\\', "/"),
+    )
+}
+
+fn lib_docs(crate_name: &str, prefix: &str, service: &str) -> String {
+    format!(
+        "# {crate_name}\n\nTyped request builders generated from OData CSDL metadata, over the `odata-runtime` client.\nThe fluent path mirrors the URL: `{service}::new(client)`, then entity sets and singletons,\nnavigation properties, `by_id(..)` for keys, and the operation (`get`, `list`, bound functions).\nEvery request can be built without being sent (`build()` gives an `http::Request`) or sent\nthrough the client's transport (`send().await`; collections page with `pages()` and `items()`).\nThe response types come from the `{prefix}-model` crate, re-exported as `model`.\n"
+    )
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Entity types reachable from the container through navigation properties (declared or
+/// inherited), sorted.
+fn reachable_entities(model: &Model) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let Some(c) = &model.container else { return seen };
+    let mut queue: VecDeque<TypeId> = c.entity_sets.iter().chain(&c.singletons).map(|s| s.ty).collect();
+    while let Some(t) = queue.pop_front() {
+        if !seen.insert(t) {
+            continue;
+        }
+        for (_, nav) in model.all_navigation(t) {
+            queue.push_back(nav.target);
+        }
+    }
+    seen
+}
+
+/// Names of the path and property types per entity type, unique per module.
+struct PathNames {
+    item: BTreeMap<TypeId, (String, String)>,
+    collection: BTreeMap<TypeId, (String, String)>,
+    property: BTreeMap<TypeId, (String, String)>,
+}
+
+impl PathNames {
+    fn new(model: &Model, plan: &Plan, reachable: &BTreeSet<TypeId>) -> PathNames {
+        let mut by_module: BTreeMap<&str, Vec<(String, TypeId, u8)>> = BTreeMap::new();
+        for &id in reachable {
+            let n = &plan.names[id.0 as usize];
+            let list = by_module.entry(n.module.as_str()).or_default();
+            list.push((format!("{}Path", n.name), id, 0));
+            list.push((format!("{}CollectionPath", n.name), id, 1));
+            list.push((format!("{}Property", n.name), id, 2));
+        }
+        let _ = model;
+        let mut out = PathNames { item: BTreeMap::new(), collection: BTreeMap::new(), property: BTreeMap::new() };
+        for (module, mut list) in by_module {
+            list.sort();
+            let mut taken: BTreeSet<String> = BTreeSet::new();
+            for (name, id, kind) in list {
+                let mut unique = name.clone();
+                let mut k = 2;
+                while !taken.insert(unique.clone()) {
+                    unique = format!("{name}{k}");
+                    k += 1;
+                }
+                let entry = (module.to_string(), unique);
+                match kind {
+                    0 => out.item.insert(id, entry),
+                    1 => out.collection.insert(id, entry),
+                    _ => out.property.insert(id, entry),
+                };
+            }
+        }
+        out
+    }
+
+    fn tokens(entry: &(String, String)) -> TokenStream {
+        let m = ident(&entry.0);
+        let n = ident(&entry.1);
+        quote! { crate::#m::#n }
+    }
+
+    fn path(&self, id: TypeId, collection: bool) -> TokenStream {
+        let map = if collection { &self.collection } else { &self.item };
+        PathNames::tokens(&map[&id])
+    }
+
+    fn property(&self, id: TypeId) -> TokenStream {
+        PathNames::tokens(&self.property[&id])
+    }
+}
+
+fn model_type(plan: &Plan, model_crate: &Ident, id: TypeId, any: bool) -> TokenStream {
+    let n = &plan.names[id.0 as usize];
+    let m = ident(&n.module);
+    let name = ident(if any { n.any.as_deref().unwrap_or(&n.name) } else { &n.name });
+    quote! { ::#model_crate::#m::#name }
+}
+
+fn rust_type(plan: &Plan, model_crate: &Ident, t: &RustType) -> TokenStream {
+    match t {
+        RustType::Path(p) => p.parse().expect("primitive paths are valid Rust"),
+        RustType::Named { id, any } => model_type(plan, model_crate, *id, *any),
+        RustType::Flags(id) => {
+            let e = model_type(plan, model_crate, *id, false);
+            quote! { ::odata_runtime::enums::Flags<#e> }
+        }
+        RustType::Vec(inner) => {
+            let i = rust_type(plan, model_crate, inner);
+            quote! { ::std::vec::Vec<#i> }
+        }
+        RustType::Boxed(inner) => {
+            let i = rust_type(plan, model_crate, inner);
+            quote! { ::std::boxed::Box<#i> }
+        }
+    }
+}
+
+fn entity_paths(
+    model: &Model,
+    plan: &Plan,
+    names: &PathNames,
+    model_crate: &Ident,
+    id: TypeId,
+    warnings: &mut Vec<Diagnostic>,
+) -> TokenStream {
+    let t = model.ty(id);
+    let q = t.qualified();
+    let item = ident(&names.item[&id].1);
+    let coll = ident(&names.collection[&id].1);
+    let prop = ident(&names.property[&id].1);
+    let prop_path = names.property(id);
+    let any = !model.derived[id.0 as usize].is_empty();
+    let value_ty = model_type(plan, model_crate, id, any);
+
+    // The property enum: every structural and navigation property, for $select/$expand/$orderby.
+    let fields = &plan.fields[&id];
+    let variants = names::unique(
+        &fields.iter().map(|f| f.wire.as_str()).collect::<Vec<_>>(),
+        &[],
+        |w| names::pascal(w, "Value"),
+        false,
+    );
+    let mut decls = Vec::new();
+    let mut arms = Vec::new();
+    for f in fields {
+        let v = ident(&variants[&f.wire]);
+        let wire = &f.wire;
+        let doc = format!(" `{wire}`{}.", if f.navigation { " (navigation)" } else { "" });
+        decls.push(quote! { #[doc = #doc] #v, });
+        arms.push(quote! { #prop::#v => #wire, });
+    }
+    let prop_doc = format!(" A property of `{q}`, for `$select`, `$expand` and `$orderby`.");
+    let property_enum = if decls.is_empty() {
+        quote! {
+            #[doc = #prop_doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #prop {}
+
+            impl ::odata_runtime::client::Field for #prop {
+                fn name(self) -> &'static str {
+                    match self {}
+                }
+            }
+        }
+    } else {
+        quote! {
+            #[doc = #prop_doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #prop {
+                #(#decls)*
+            }
+
+            impl ::odata_runtime::client::Field for #prop {
+                fn name(self) -> &'static str {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    };
+
+    // Navigation methods on the item path.
+    let navs = model.all_navigation(id);
+    let nav_wires: Vec<&str> = navs.iter().map(|(_, n)| n.name.as_str()).collect();
+    let ops_item: Vec<&Operation> = bound_ops(model, id, false);
+    let ops_coll: Vec<&Operation> = bound_ops(model, id, true);
+    let mut reserved =
+        vec!["new".to_string(), "get".into(), "path".into(), "url".into(), "list".into(), "by_id".into()];
+    let nav_names = names::unique(&nav_wires, &reserved, names::snake, true);
+    reserved.extend(nav_names.values().cloned());
+    let mut item_methods = Vec::new();
+    for (_, n) in &navs {
+        let m = ident(&nav_names[&n.name]);
+        let target = names.path(n.target, n.collection);
+        let seg = &n.name;
+        let doc = format!(
+            " Navigation property `{seg}` (`{}{}`).",
+            model.ty(n.target).qualified(),
+            if n.collection { ", collection" } else { "" }
+        );
+        item_methods.push(quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #target {
+                #target::new(&self.client, ::std::format!("{}/{}", self.path, #seg))
+            }
+        });
+    }
+    item_methods.extend(operation_methods(model, plan, model_crate, &ops_item, &reserved, warnings));
+    let coll_reserved = vec!["new".to_string(), "list".into(), "path".into(), "url".into(), "by_id".into()];
+    let coll_methods = operation_methods(model, plan, model_crate, &ops_coll, &coll_reserved, warnings);
+
+    // by_id on collections, when the type has a key.
+    let by_id = match model.key(id).as_deref() {
+        Some([single]) => {
+            let key_prop =
+                model.all_properties(id).into_iter().find(|(_, p)| &p.name == single).map(|(_, p)| p.ty.clone());
+            match key_prop {
+                Some(TypeUse { collection: false, target: Target::Primitive(p) }) if p == "String" => quote! {
+                    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+                    /// percent-encoded, so it cannot change the path or the query.
+                    pub fn by_id(&self, id: &str) -> #item {
+                        #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)))
+                    }
+                },
+                Some(TypeUse { collection: false, target: Target::Primitive(p) }) => {
+                    let ty: TokenStream = crate::plan::primitive(&p).parse().expect("primitive paths are valid Rust");
+                    quote! {
+                        /// One entity by key, addressed as a path segment (`.../{id}`).
+                        pub fn by_id(&self, id: #ty) -> #item {
+                            let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
+                            #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&literal)))
+                        }
+                    }
+                }
+                _ => quote! {},
+            }
+        }
+        _ => quote! {},
+    };
+    let item_doc = format!(" The path to one `{q}`.");
+    let coll_doc = format!(" The path to a collection of `{q}`.");
+    quote! {
+        #property_enum
+
+        #[doc = #item_doc]
+        #[derive(Clone)]
+        pub struct #item {
+            client: ::odata_runtime::client::Client,
+            path: ::std::string::String,
+        }
+
+        impl #item {
+            /// A path below the service root (already percent-encoded).
+            pub fn new(client: &::odata_runtime::client::Client, path: ::std::string::String) -> Self {
+                #item { client: client.clone(), path }
+            }
+
+            /// The path below the service root.
+            pub fn path(&self) -> &str {
+                &self.path
+            }
+
+            /// `GET` the entity.
+            pub fn get(&self) -> ::odata_runtime::client::Request<#value_ty, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, self.path.clone())
+            }
+
+            #(#item_methods)*
+        }
+
+        #[doc = #coll_doc]
+        #[derive(Clone)]
+        pub struct #coll {
+            client: ::odata_runtime::client::Client,
+            path: ::std::string::String,
+        }
+
+        impl #coll {
+            /// A path below the service root (already percent-encoded).
+            pub fn new(client: &::odata_runtime::client::Client, path: ::std::string::String) -> Self {
+                #coll { client: client.clone(), path }
+            }
+
+            /// The path below the service root.
+            pub fn path(&self) -> &str {
+                &self.path
+            }
+
+            /// `GET` the collection: one page with `send()`, every page with `pages()`, every item with `items()`.
+            pub fn list(&self) -> ::odata_runtime::client::Request<::odata_runtime::Collection<#value_ty>, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, self.path.clone())
+            }
+
+            #by_id
+
+            #(#coll_methods)*
+        }
+    }
+}
+
+/// Operations bound to the type (or to a collection of it), sorted by name.
+fn bound_ops(model: &Model, id: TypeId, collection: bool) -> Vec<&Operation> {
+    let mut ops: Vec<&Operation> =
+        model.bound_to(id).filter(|o| o.binding().is_some_and(|b| b.collection == collection)).collect();
+    ops.sort_by(|a, b| (&a.name, a.parameters.len()).cmp(&(&b.name, b.parameters.len())));
+    ops
+}
+
+fn operation_methods(
+    model: &Model,
+    plan: &Plan,
+    model_crate: &Ident,
+    ops: &[&Operation],
+    reserved: &[String],
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<TokenStream> {
+    // Overloads share a name; the one with the most parameters gets the plain name.
+    let wires: Vec<String> = ops.iter().map(|o| o.name.clone()).collect();
+    let mut methods = Vec::new();
+    let mut used: Vec<String> = reserved.to_vec();
+    for (i, op) in ops.iter().enumerate() {
+        let skip = |why: &str, warnings: &mut Vec<Diagnostic>| {
+            warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                file: String::new(),
+                line: 0,
+                column: 0,
+                path: op.qualified(),
+                message: format!("client: bound {} {} skipped: {why}", kind_name(op.kind), op.qualified()),
+                source_line: String::new(),
+            });
+        };
+        let mut name = names::snake(&wires[i]);
+        let mut k = 2;
+        while used.contains(&name) {
+            name = format!("{}_{k}", names::bare(&names::snake(&wires[i])));
+            k += 1;
+        }
+        used.push(name.clone());
+        let m = ident(&name);
+        let params: Vec<_> = op.parameters.iter().skip(1).collect();
+        let param_names = names::unique(
+            &params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            &["self".into()],
+            names::snake,
+            true,
+        );
+        let mut args = Vec::new();
+        let mut literals = Vec::new();
+        let mut body_fields = Vec::new();
+        let mut ok = true;
+        for p in &params {
+            let pn = ident(&param_names[&p.name]);
+            let wire = &p.name;
+            let rt = match &p.ty {
+                TypeUse { collection: false, target: Target::Primitive(x) } => {
+                    Some(RustType::Path(crate::plan::primitive(x)))
+                }
+                TypeUse { collection: false, target: Target::Named(t) }
+                    if matches!(model.ty(*t).kind, TypeKind::Enum(_)) =>
+                {
+                    Some(RustType::Named { id: *t, any: false })
+                }
+                _ => None,
+            };
+            match op.kind {
+                OperationKind::Function => {
+                    let Some(rt) = rt else {
+                        ok = false;
+                        break;
+                    };
+                    let ty = rust_type(plan, model_crate, &rt);
+                    args.push(quote! { #pn: #ty });
+                    let literal = match &rt {
+                        RustType::Named { id, .. } => {
+                            let q = model.ty(*id).qualified();
+                            quote! { ::odata_runtime::client::literal::enum_member(::std::option::Option::Some(#q), #pn.as_str()) }
+                        }
+                        _ => quote! { ::odata_runtime::client::literal::Literal::to_literal(&#pn) },
+                    };
+                    literals.push(quote! { (#wire, #literal) });
+                }
+                OperationKind::Action => {
+                    let ty = match rt {
+                        Some(rt) => rust_type(plan, model_crate, &rt),
+                        None => {
+                            let u = &p.ty;
+                            let rt = match &u.target {
+                                Target::Named(t) => {
+                                    let any =
+                                        !model.derived[t.0 as usize].is_empty() && model.ty(*t).structured().is_some();
+                                    RustType::Named { id: *t, any }
+                                }
+                                Target::Primitive(x) => RustType::Path(crate::plan::primitive(x)),
+                            };
+                            let rt = if u.collection { RustType::Vec(Box::new(rt)) } else { rt };
+                            rust_type(plan, model_crate, &rt)
+                        }
+                    };
+                    args.push(quote! { #pn: #ty });
+                    body_fields.push(quote! { (#wire, ::odata_runtime::client::json_value(&#pn)?) });
+                }
+            }
+        }
+        if !ok {
+            skip("a parameter is not a primitive or enum value, which a URL cannot carry", warnings);
+            continue;
+        }
+        let ret = match &op.return_type {
+            None => quote! { () },
+            Some(r) => match (&r.ty.target, r.ty.collection) {
+                (Target::Named(t), true) => {
+                    let any = !model.derived[t.0 as usize].is_empty() && model.ty(*t).structured().is_some();
+                    let ty = model_type(plan, model_crate, *t, any);
+                    quote! { ::odata_runtime::Collection<#ty> }
+                }
+                (Target::Named(t), false) if model.ty(*t).structured().is_some() => {
+                    let any = !model.derived[t.0 as usize].is_empty();
+                    model_type(plan, model_crate, *t, any)
+                }
+                (Target::Primitive(p), true) => {
+                    let ty: TokenStream = crate::plan::primitive(p).parse().expect("valid");
+                    quote! { ::odata_runtime::Collection<#ty> }
+                }
+                _ => {
+                    skip("a single primitive or enum return value is not supported yet", warnings);
+                    continue;
+                }
+            },
+        };
+        let doc = docs::attrs(&[
+            op.annotations.description().map(docs::text).unwrap_or_default(),
+            format!("Bound {} `{}`.", kind_name(op.kind), op.qualified()),
+        ]);
+        let wire_name = &op.name;
+        let method = match op.kind {
+            OperationKind::Function => quote! {
+                #doc
+                pub fn #m(&self, #(#args),*) -> ::odata_runtime::client::Request<#ret> {
+                    let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
+                    ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
+                }
+            },
+            OperationKind::Action => quote! {
+                #doc
+                pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
+                    let body = ::odata_runtime::client::json_body(&[#(#body_fields),*])?;
+                    ::std::result::Result::Ok(
+                        ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::POST, ::std::format!("{}/{}", self.path, #wire_name))
+                            .body(body),
+                    )
+                }
+            },
+        };
+        methods.push(method);
+    }
+    methods
+}
+
+fn kind_name(k: OperationKind) -> &'static str {
+    match k {
+        OperationKind::Action => "action",
+        OperationKind::Function => "function",
+    }
+}
