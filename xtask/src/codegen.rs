@@ -47,6 +47,28 @@ pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
     Ok(jobs(root, &req, &settings))
 }
 
+/// The options of the embedded generation (`metadata/` into `generated/`).
+pub fn embedded_options(root: &Path, settings: &Settings, changelog: Option<String>) -> codegen::Options {
+    let _ = root;
+    codegen::Options {
+        namespace: Some(settings.namespace.clone()),
+        crate_options: CrateOptions {
+            version: settings.version.clone(),
+            changelog,
+            ..CrateOptions::new(&settings.crate_prefix, "../../runtime", false)
+        },
+    }
+}
+
+/// Removes files below the generated crates' directories that `files` no longer has.
+pub fn remove_stale(out: &Path, files: &Files) -> usize {
+    let stale: Vec<String> = existing(out, files).into_iter().filter(|f| !files.contains_key(f)).collect();
+    for f in &stale {
+        let _ = std::fs::remove_file(out.join(f));
+    }
+    stale.len()
+}
+
 fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
     let embedded = req.metadata.is_none() && req.out.is_none();
@@ -65,9 +87,14 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
         options: codegen::Options {
             namespace: Some(req.namespace.clone().unwrap_or(settings.namespace.clone())),
             crate_options: CrateOptions {
-                crate_prefix: req.crate_prefix.clone().unwrap_or(settings.crate_prefix.clone()),
-                runtime_path,
-                standalone,
+                // The embedded crates carry the recorded version and changelog.
+                version: if embedded { settings.version.clone() } else { "0.1.0".into() },
+                changelog: if embedded { std::fs::read_to_string(root.join(Settings::CHANGELOG)).ok() } else { None },
+                ..CrateOptions::new(
+                    &req.crate_prefix.clone().unwrap_or(settings.crate_prefix.clone()),
+                    &runtime_path,
+                    standalone,
+                )
             },
         },
     });
@@ -141,11 +168,7 @@ pub fn fixture_jobs(root: &Path) -> Vec<Job> {
                 out: root.join("tests/generated"),
                 options: codegen::Options {
                     namespace: None,
-                    crate_options: CrateOptions {
-                        crate_prefix: format!("fixture-{stem}"),
-                        runtime_path: "../../../runtime".into(),
-                        standalone: false,
-                    },
+                    crate_options: CrateOptions::new(&format!("fixture-{stem}"), "../../../runtime", false),
                 },
             }
         })
@@ -182,15 +205,12 @@ fn write(out: &Path, files: &Files) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    let stale: Vec<String> = existing(out, files).into_iter().filter(|f| !files.contains_key(f)).collect();
-    for f in &stale {
-        let _ = std::fs::remove_file(out.join(f));
-    }
+    let stale = remove_stale(out, files);
     println!(
         "generated {} files in {}{}",
         files.len(),
         out.display(),
-        if stale.is_empty() { String::new() } else { format!(" ({} stale removed)", stale.len()) }
+        if stale == 0 { String::new() } else { format!(" ({stale} stale removed)") }
     );
     ExitCode::SUCCESS
 }

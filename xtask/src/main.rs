@@ -10,6 +10,9 @@ use xtask::{bench, codegen, fuzz, inspect, schema_diff, update, Format};
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "OData CSDL to Rust: generator commands")]
 struct Cli {
+    /// Workspace root to work in (default: the one this xtask was built from).
+    #[arg(long, global = true)]
+    workspace: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,11 +104,12 @@ enum MetadataCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Prunes a full document to a namespace's closure and writes it to `metadata/`.
+    /// Prunes a full document (file or http(s) URL) to a namespace's closure, prints the schema
+    /// diff, regenerates the crates, bumps their version and prepends a changelog entry.
     Update {
-        /// The full `$metadata` document.
+        /// The full `$metadata` document: a file or an `http://`/`https://` URL.
         #[arg(long)]
-        from: PathBuf,
+        from: String,
         /// The namespace (default: the one in `metadata/codegen.json`).
         #[arg(long)]
         namespace: Option<String>,
@@ -114,7 +118,7 @@ enum MetadataCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = workspace_root();
+    let root = cli.workspace.clone().unwrap_or_else(workspace_root);
     match cli.command {
         Command::Bench { command: BenchCommand::Reader { file, namespace, runs } } => {
             let file = file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml"));

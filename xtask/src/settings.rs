@@ -12,11 +12,17 @@ pub struct Settings {
     pub namespace: String,
     /// Prefix of the generated crates' names (`callrecords` -> `callrecords-model`).
     pub crate_prefix: String,
+    /// Version of the generated crates, bumped by `metadata update` as the schema diff says.
+    pub version: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { namespace: "microsoft.graph.callRecords".into(), crate_prefix: "callrecords".into() }
+        Settings {
+            namespace: "microsoft.graph.callRecords".into(),
+            crate_prefix: "callrecords".into(),
+            version: "0.1.0".into(),
+        }
     }
 }
 
@@ -25,6 +31,8 @@ impl Settings {
     pub const PATH: &'static str = "metadata/codegen.json";
     /// Where the embedded CSDL lives, relative to the workspace root.
     pub const METADATA: &'static str = "metadata/metadata.xml";
+    /// The changelog of the generated crates, relative to the workspace root.
+    pub const CHANGELOG: &'static str = "metadata/CHANGELOG.md";
 
     /// Reads the settings file.
     pub fn load(path: &Path) -> Result<Settings, String> {
@@ -36,12 +44,13 @@ impl Settings {
                 .map(str::to_string)
                 .ok_or_else(|| format!("{}: missing string field {k:?}", path.display()))
         };
-        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")? })
+        let version = field("version").unwrap_or_else(|_| "0.1.0".into());
+        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")?, version })
     }
 
     /// The file text.
     pub fn to_json(&self) -> String {
-        let v = json!({ "namespace": self.namespace, "crate_prefix": self.crate_prefix });
+        let v = json!({ "namespace": self.namespace, "crate_prefix": self.crate_prefix, "version": self.version });
         serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
     }
 }

@@ -1,64 +1,181 @@
-//! `metadata update`: prunes a full `$metadata` document to the configured namespace's closure
-//! and writes it, canonical, into `metadata/`.
+//! `metadata update`: takes a full `$metadata` (file or URL), prunes it to the configured
+//! namespace's closure, prints the schema diff against the current `metadata/`, regenerates the
+//! crates, bumps their version as the diff says and prepends a changelog entry. Everything is
+//! computed first; files are written only when every step succeeded.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+use codegen::diff::{self, Bump, Change, Class};
 
 use crate::settings::Settings;
-use crate::{fsx, report};
+use crate::{codegen as gen, fsx, report, schema_diff};
+
+/// How long a download may take.
+const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs the command from the workspace root.
-pub fn run(root: &Path, from: &Path, namespace: Option<String>) -> ExitCode {
+pub fn run(root: &Path, from: &str, namespace: Option<String>) -> ExitCode {
+    match update(root, from, namespace) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((code, message)) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            eprintln!("nothing was written");
+            ExitCode::from(code)
+        }
+    }
+}
+
+type Failure = (u8, String);
+
+fn update(root: &Path, from: &str, namespace: Option<String>) -> Result<(), Failure> {
     let settings_path = root.join(Settings::PATH);
-    let mut settings = match Settings::load(&settings_path) {
-        Ok(s) => s,
-        Err(e) if namespace.is_some() => {
-            let _ = e;
-            Settings::default()
-        }
-        Err(e) => {
-            eprintln!("error: {e}; pass --namespace to create it");
-            return ExitCode::from(2);
-        }
+    let mut settings = match (Settings::load(&settings_path), &namespace) {
+        (Ok(s), _) => s,
+        (Err(_), Some(_)) => Settings::default(),
+        (Err(e), None) => return Err((2, format!("{e}; pass --namespace to create it"))),
     };
     if let Some(ns) = namespace {
         settings.namespace = ns;
     }
-    let bytes = match std::fs::read(from) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", from.display());
-            return ExitCode::from(2);
+    let bytes = fetch(from)?;
+    let text = prune_to_text(from, &bytes, &settings.namespace).map_err(|code| (code, String::new()))?;
+
+    // The diff against what metadata/ holds now.
+    let metadata_path = root.join(Settings::METADATA);
+    let changes: Vec<Change> = match std::fs::read(&metadata_path) {
+        Ok(old_bytes) => {
+            let (old, d) = codegen::load(&metadata_path.display().to_string(), &old_bytes);
+            let old = old.filter(|_| !d.has_errors()).ok_or_else(|| {
+                report::print(&d);
+                (1, format!("{} does not read; fix or delete it", metadata_path.display()))
+            })?;
+            let (new, _) = codegen::load("new metadata", text.as_bytes());
+            let new = new.ok_or((1, "the pruned document does not read back".to_string()))?;
+            diff::diff_namespace(&old, &new, &settings.namespace)
         }
+        Err(_) => Vec::new(),
     };
-    let text = match prune_to_text(&from.display().to_string(), &bytes, &settings.namespace) {
-        Ok(t) => t,
-        Err(code) => return code,
+    println!("{}\n", schema_diff::text(&changes));
+
+    let old_text = std::fs::read_to_string(&metadata_path).ok();
+    let changelog_path = root.join(Settings::CHANGELOG);
+    let old_log = std::fs::read_to_string(&changelog_path).ok();
+    let (version, log) = if old_text.as_deref() == Some(text.as_str()) {
+        println!("metadata/ already holds this schema");
+        (settings.version.clone(), old_log)
+    } else {
+        let major = settings.version.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+        let bump = diff::bump(&changes, major);
+        let version = bumped(&settings.version, bump);
+        println!("version {} -> {version} ({} bump)", settings.version, bump.as_str());
+        (version.clone(), Some(prepend_entry(old_log.as_deref(), &version, from, &changes)))
     };
-    let target: PathBuf = root.join(Settings::METADATA);
-    let files = [(target.clone(), text.into_bytes()), (settings_path, settings.to_json().into_bytes())];
-    if let Err(e) = fsx::write_all_atomic(&files) {
-        eprintln!("error: {e}");
-        return ExitCode::from(1);
+    settings.version = version;
+
+    // Generate in memory with the new metadata before anything is written.
+    let options = gen::embedded_options(root, &settings, log.clone());
+    let generated =
+        codegen::generate("metadata/metadata.xml", text.as_bytes(), &options).map_err(|e| (1, e.to_string()))?;
+    report::print(&generated.diagnostics);
+
+    let out = root.join("generated");
+    let mut files: Vec<(PathBuf, Vec<u8>)> =
+        generated.files.iter().map(|(k, v)| (out.join(k), v.clone().into_bytes())).collect();
+    files.push((metadata_path.clone(), text.into_bytes()));
+    files.push((settings_path, settings.to_json().into_bytes()));
+    if let Some(log) = log {
+        files.push((changelog_path, log.into_bytes()));
     }
-    println!("wrote {} (closure of {})", target.display(), settings.namespace);
-    ExitCode::SUCCESS
+    fsx::write_all_atomic(&files).map_err(|e| (1, e))?;
+    let removed = gen::remove_stale(&out, &generated.files);
+    println!(
+        "wrote {} (closure of {}), {} generated files{}",
+        metadata_path.display(),
+        settings.namespace,
+        generated.files.len(),
+        if removed > 0 { format!(", {removed} stale removed") } else { String::new() }
+    );
+    Ok(())
+}
+
+/// Reads a file, or downloads an `http://` or `https://` URL with a timeout.
+fn fetch(from: &str) -> Result<Vec<u8>, Failure> {
+    if from.starts_with("http://") || from.starts_with("https://") {
+        let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(TIMEOUT)).build().into();
+        let mut response = agent.get(from).call().map_err(|e| (2, format!("cannot download {from}: {e}")))?;
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(256 * 1024 * 1024)
+            .read_to_vec()
+            .map_err(|e| (2, format!("cannot read the body of {from}: {e}")))?;
+        Ok(body)
+    } else {
+        std::fs::read(from).map_err(|e| (2, format!("cannot read {from}: {e}")))
+    }
+}
+
+/// `0.1.0` bumped.
+pub fn bumped(version: &str, bump: Bump) -> String {
+    let mut parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    parts.resize(3, 0);
+    match bump {
+        Bump::Major => parts = vec![parts[0] + 1, 0, 0],
+        Bump::Minor => parts = vec![parts[0], parts[1] + 1, 0],
+        Bump::Patch => parts[2] += 1,
+        Bump::None => {}
+    }
+    format!("{}.{}.{}", parts[0], parts[1], parts[2])
+}
+
+/// A changelog with a new entry on top.
+fn prepend_entry(old: Option<&str>, version: &str, source: &str, changes: &[Change]) -> String {
+    let mut entry = format!("## {version}\n\nRegenerated from `{source}`.\n");
+    for (class, title) in [(Class::Breaking, "Breaking"), (Class::Additive, "Added"), (Class::None, "No API change")] {
+        let items: Vec<&Change> = changes.iter().filter(|c| c.class == class).collect();
+        if items.is_empty() {
+            continue;
+        }
+        entry.push_str(&format!("\n### {title}\n\n"));
+        for c in items {
+            entry.push_str(&format!("- `{}`: {}\n", c.path, c.detail));
+        }
+    }
+    if changes.is_empty() {
+        entry.push_str("\nNo schema changes.\n");
+    }
+    let rest = old.map(|o| o.trim_start_matches("# Changelog").trim_start()).unwrap_or("");
+    format!("# Changelog\n\n{entry}\n{rest}").trim_end().to_string() + "\n"
 }
 
 /// Reads, resolves and prunes a document; prints diagnostics; returns the canonical text.
-pub fn prune_to_text(name: &str, bytes: &[u8], namespace: &str) -> Result<String, ExitCode> {
+pub fn prune_to_text(name: &str, bytes: &[u8], namespace: &str) -> Result<String, u8> {
     let (model, diags) = codegen::load(name, bytes);
     report::print(&diags);
     let Some(model) = model.filter(|_| !diags.has_errors()) else {
-        eprintln!("error: {name} has {} errors; nothing written", diags.error_count());
-        return Err(ExitCode::from(1));
+        eprintln!("error: {name} has {} errors", diags.error_count());
+        return Err(1);
     };
-    let pruned = match codegen::model::prune::prune(&model, namespace) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(ExitCode::from(1));
-        }
-    };
+    let pruned = codegen::model::prune::prune(&model, namespace).map_err(|e| {
+        eprintln!("error: {e}");
+        1
+    })?;
     Ok(codegen::csdl::write::write(&pruned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_bump_as_semver_says() {
+        assert_eq!(bumped("0.1.0", Bump::Minor), "0.2.0");
+        assert_eq!(bumped("0.1.3", Bump::Patch), "0.1.4");
+        assert_eq!(bumped("1.4.2", Bump::Major), "2.0.0");
+        assert_eq!(bumped("0.1.0", Bump::None), "0.1.0");
+    }
 }
