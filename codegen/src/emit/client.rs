@@ -43,7 +43,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
         files.insert(format!("{crate_name}/src/{}.rs", names::bare(&module)), rust_file(tokens)?);
         let m = ident(&module);
         let mdoc = format!(" `{ns}`.");
-        mods.push(quote! { #[doc = #mdoc] #[rustfmt::skip] pub mod #m; });
+        mods.push(quote! { #[doc = #mdoc] pub mod #m; });
     }
     // The entry point: one method per entity set and singleton.
     let service = ident(&names::pascal(&container.name, "Service"));

@@ -50,8 +50,7 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
         files.insert(format!("{crate_name}/src/{file_name}.rs"), rust_file(tokens)?);
         let m: TokenStream = module.parse().map_err(|e| format!("{e:?}"))?;
         let mdoc = format!(" `{ns}`.");
-        // The module files are formatted by prettyplease; rustfmt is told to leave them so.
-        mods.push(quote! { #[doc = #mdoc] #[rustfmt::skip] pub mod #m; });
+        mods.push(quote! { #[doc = #mdoc] pub mod #m; });
     }
     let lib_doc = lib_docs(model, plan, &crate_name);
     let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
