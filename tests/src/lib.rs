@@ -86,3 +86,8 @@ pub fn json_diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Op
         _ => (a != b).then(|| format!("{path}: {a} became {b}")),
     }
 }
+
+/// The README's examples, compiled (and the model example run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
