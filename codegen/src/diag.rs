@@ -50,8 +50,12 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// Renders the diagnostic with the source line and a caret under the column.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}: {}", self.severity.as_str(), self.message)?;
-        write!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        write!(f, "{}: {}", self.severity.as_str(), self.message)?;
+        if self.file.is_empty() {
+            // Not tied to a place in a file (a decision of a later stage about a model item).
+            return Ok(());
+        }
+        write!(f, "\n  --> {}:{}:{}", self.file, self.line, self.column)?;
         if !self.path.is_empty() {
             write!(f, " ({})", self.path)?;
         }

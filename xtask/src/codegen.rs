@@ -19,6 +19,8 @@ pub struct Request {
     pub out: Option<PathBuf>,
     /// Crate name prefix; `None`: the settings' prefix.
     pub crate_prefix: Option<String>,
+    /// Generate every namespace of the document (no pruning).
+    pub all_namespaces: bool,
     /// Compare instead of writing.
     pub check: bool,
 }
@@ -43,7 +45,8 @@ pub fn run(root: &Path, req: Request) -> ExitCode {
 /// The default generation: `metadata/` into `generated/`, and every fixture into `tests/generated/`.
 pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
     let settings = Settings::load(&root.join(Settings::PATH))?;
-    let req = Request { metadata: None, namespace: None, out: None, crate_prefix: None, check: true };
+    let req =
+        Request { metadata: None, namespace: None, out: None, crate_prefix: None, all_namespaces: false, check: true };
     Ok(jobs(root, &req, &settings))
 }
 
@@ -85,7 +88,11 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
         metadata,
         out,
         options: codegen::Options {
-            namespace: Some(req.namespace.clone().unwrap_or(settings.namespace.clone())),
+            namespace: if req.all_namespaces {
+                None
+            } else {
+                Some(req.namespace.clone().unwrap_or(settings.namespace.clone()))
+            },
             crate_options: CrateOptions {
                 // The embedded crates carry the recorded version and changelog.
                 version: if embedded { settings.version.clone() } else { "0.1.0".into() },

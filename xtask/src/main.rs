@@ -36,6 +36,9 @@ enum Command {
         /// Prefix of the crate names (default: metadata/codegen.json).
         #[arg(long)]
         crate_prefix: Option<String>,
+        /// Generate every namespace of the document instead of one namespace's closure.
+        #[arg(long, conflicts_with = "namespace")]
+        all_namespaces: bool,
     },
     /// Benchmarks that print a table.
     Bench {
@@ -124,8 +127,8 @@ fn main() -> ExitCode {
             let file = file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml"));
             bench::reader(&file, &namespace, runs.max(1))
         }
-        Command::Codegen { check, metadata, namespace, out, crate_prefix } => {
-            codegen::run(&root, codegen::Request { metadata, namespace, out, crate_prefix, check })
+        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces } => {
+            codegen::run(&root, codegen::Request { metadata, namespace, out, crate_prefix, all_namespaces, check })
         }
         Command::Fuzz { file, seconds, seed } => {
             fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed)
