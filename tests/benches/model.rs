@@ -10,16 +10,10 @@ use odata_runtime::serde::de::IgnoredAny;
 use odata_runtime::serde_json::{self, Value};
 use odata_runtime::Collection;
 
-fn median_us(runs: usize, mut f: impl FnMut()) -> f64 {
-    let mut v: Vec<f64> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e6
-        })
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+fn time_us(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64() * 1e6
 }
 
 fn main() {
@@ -28,30 +22,38 @@ fn main() {
     let start = page.rfind("```http\nHTTP/1.1").expect("second response");
     let block = &page[start..];
     let body = &block[block.find('{').unwrap()..block[8..].find("\n```").unwrap() + 8];
-    let runs = 2001;
-    // Each measurement repeats the body 20 times so timer resolution does not matter.
+    let runs = 1001;
+    // Each sample repeats the body 20 times so timer resolution does not matter, and the four
+    // steps are measured in turn within every round, so machine noise falls on all of them alike.
     let reps = 20;
-    let a = median_us(runs, || {
-        for _ in 0..reps {
-            black_box(serde_json::from_str::<Value>(black_box(body)).unwrap());
-        }
-    }) / reps as f64;
-    let b = median_us(runs, || {
-        for _ in 0..reps {
-            black_box(serde_json::from_str::<IgnoredAny>(black_box(body)).unwrap());
-        }
-    }) / reps as f64;
-    let c = median_us(runs, || {
-        for _ in 0..reps {
-            black_box(serde_json::from_str::<Collection<Session>>(black_box(body)).unwrap());
-        }
-    }) / reps as f64;
     let typed: Collection<Session> = serde_json::from_str(body).unwrap();
-    let d = median_us(runs, || {
-        for _ in 0..reps {
-            black_box(serde_json::to_string(black_box(&typed)).unwrap());
-        }
-    }) / reps as f64;
+    let mut samples: [Vec<f64>; 4] = Default::default();
+    for _ in 0..runs {
+        samples[0].push(time_us(|| {
+            for _ in 0..reps {
+                black_box(serde_json::from_str::<Value>(black_box(body)).unwrap());
+            }
+        }));
+        samples[1].push(time_us(|| {
+            for _ in 0..reps {
+                black_box(serde_json::from_str::<IgnoredAny>(black_box(body)).unwrap());
+            }
+        }));
+        samples[2].push(time_us(|| {
+            for _ in 0..reps {
+                black_box(serde_json::from_str::<Collection<Session>>(black_box(body)).unwrap());
+            }
+        }));
+        samples[3].push(time_us(|| {
+            for _ in 0..reps {
+                black_box(serde_json::to_string(black_box(&typed)).unwrap());
+            }
+        }));
+    }
+    let [a, b, c, d] = samples.map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2] / reps as f64
+    });
     println!(
         "model benchmark: seed \"sessions with segments\" response ({} bytes), {runs} runs x {reps}, median per body",
         body.len()

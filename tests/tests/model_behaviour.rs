@@ -150,7 +150,7 @@ fn derived_types_are_chosen_by_odata_type_across_three_levels_and_namespaces() {
     let mut sq = Square::default();
     sq.side = Some(3.0);
     let mut d2 = Drawing::default();
-    d2.main = Some(AnyShape::Square(sq));
+    d2.main = Some(sq.into());
     assert_eq!(back(&d2), json!({"main": {"@odata.type": "#fx.base.more.square", "side": 3.0}}));
 }
 
@@ -193,7 +193,7 @@ fn recursive_types_are_boxed_and_read_deeply() {
         json!({"@odata.type": "#fx.rec.negation", "operand": {"@odata.type": "#fx.rec.negation"}}),
     )
     .unwrap();
-    assert!(matches!(e, AnyExpr::Negation(ref n) if matches!(n.operand.as_deref(), Some(AnyExpr::Negation(_)))));
+    assert!(matches!(e, AnyExpr::Negation(ref n) if matches!(n.operand.as_ref(), Some(AnyExpr::Negation(_)))));
 }
 
 #[test]

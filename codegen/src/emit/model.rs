@@ -57,7 +57,7 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
     let lib = quote! {
         #( #![doc = #lib_lines] )*
         #![forbid(unsafe_code)]
-        #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+        #![allow(clippy::too_many_lines)]
         #(#mods)*
     };
     files.insert(format!("{crate_name}/src/lib.rs"), rust_file(lib)?);
@@ -343,21 +343,30 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let mut decls = Vec::new();
     let mut picks = Vec::new();
     let mut sers = Vec::new();
+    let mut froms = Vec::new();
     for (v, ty) in variants {
         let vi = ident(v);
         let path = type_path(plan, *ty, false);
         let q = model.ty(*ty).qualified();
         let vdoc = format!(" `{q}`.");
-        decls.push(quote! { #[doc = #vdoc] #vi(#path), });
+        decls.push(quote! { #[doc = #vdoc] #vi(::std::boxed::Box<#path>), });
+        froms.push(quote! {
+            impl ::std::convert::From<#path> for #any {
+                fn from(value: #path) -> Self {
+                    #any::#vi(::std::boxed::Box::new(value))
+                }
+            }
+        });
         if *ty == id {
             // The declared type itself: recognised without `@odata.type`, written without it.
             picks.push(
-                quote! { ::std::option::Option::None | ::std::option::Option::Some(#q) => #any::#vi(rest.finish()?), },
+                quote! { ::std::option::Option::None | ::std::option::Option::Some(#q) => #any::#vi(::std::boxed::Box::new(rest.finish()?)), },
             );
-            sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_structure(v, ::std::option::Option::None, serializer), });
+            sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_structure(&**v, ::std::option::Option::None, serializer), });
         } else {
-            picks.push(quote! { ::std::option::Option::Some(#q) => #any::#vi(rest.finish()?), });
-            sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_typed(v, serializer), });
+            picks
+                .push(quote! { ::std::option::Option::Some(#q) => #any::#vi(::std::boxed::Box::new(rest.finish()?)), });
+            sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_typed(&**v, serializer), });
         }
     }
     let other_doc = format!(
@@ -371,7 +380,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         pub enum #any {
             #(#decls)*
             #[doc = #other_doc]
-            #other(#base),
+            #other(::std::boxed::Box<#base>),
         }
 
         impl ::std::default::Default for #any {
@@ -387,7 +396,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             ) -> ::std::result::Result<Self, A::Error> {
                 ::std::result::Result::Ok(match type_name {
                     #(#picks)*
-                    _ => #any::#other(rest.finish()?),
+                    _ => #any::#other(::std::boxed::Box::new(rest.finish()?)),
                 })
             }
         }
@@ -396,7 +405,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             fn serialize<S: ::odata_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     #(#sers)*
-                    #any::#other(v) => ::odata_runtime::object::serialize_structure(v, ::std::option::Option::None, serializer),
+                    #any::#other(v) => ::odata_runtime::object::serialize_structure(&**v, ::std::option::Option::None, serializer),
                 }
             }
         }
@@ -408,6 +417,8 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         }
 
         ::odata_runtime::impl_edm_via_serde!(#any);
+
+        #(#froms)*
     }
 }
 

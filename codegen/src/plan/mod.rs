@@ -299,9 +299,10 @@ fn rust_type(model: &Model, u: &TypeUse, boxed: bool) -> RustType {
 
 /// Fields that must be boxed: a single-valued property whose type can reach back to the owner
 /// through single-valued properties. Nodes are structured types; an edge goes from every type
-/// that has a single-valued property (declared or inherited) to the property's type and, as the
-/// `Any*` enum holds them by value, to each of its derived types. `Vec` breaks a cycle, so
-/// collections make no edge. Returns (owner, declaring type, navigation?, index).
+/// that has a single-valued property (declared or inherited) to the property's type, unless
+/// that type has derived types (then the field holds an `Any*` enum, whose variants are
+/// boxed). `Vec` breaks a cycle, so collections make no edge. Returns (owner, declaring type,
+/// navigation?, index).
 /// A single-valued property: (declaring type, navigation?, index, the types it can hold).
 type SingleEdge = (TypeId, bool, usize, Vec<TypeId>);
 
@@ -325,9 +326,11 @@ fn recursive_edges(model: &Model) -> BTreeSet<(TypeId, TypeId, bool, usize)> {
             let navs =
                 s.navigation.iter().enumerate().filter(|(_, nv)| !nv.collection).map(|(k, nv)| (true, k, nv.target));
             for (nav, k, t) in props.chain(navs) {
-                let mut reach = vec![t];
-                reach.extend(model.all_derived(t));
-                targets_of[i].push((owner, nav, k, reach));
+                // A type with derived types is held as its Any* enum, whose variants are boxed:
+                // no value is held inline, so no edge.
+                if model.derived[t.0 as usize].is_empty() {
+                    targets_of[i].push((owner, nav, k, vec![t]));
+                }
             }
         }
     }

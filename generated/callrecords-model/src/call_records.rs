@@ -1289,13 +1289,13 @@ impl ::odata_runtime::object::Structure for Endpoint {
 #[non_exhaustive]
 pub enum AnyEndpoint {
     /// `microsoft.graph.callRecords.endpoint`.
-    Endpoint(crate::call_records::Endpoint),
+    Endpoint(::std::boxed::Box<crate::call_records::Endpoint>),
     /// `microsoft.graph.callRecords.participantEndpoint`.
-    ParticipantEndpoint(crate::call_records::ParticipantEndpoint),
+    ParticipantEndpoint(::std::boxed::Box<crate::call_records::ParticipantEndpoint>),
     /// `microsoft.graph.callRecords.serviceEndpoint`.
-    ServiceEndpoint(crate::call_records::ServiceEndpoint),
+    ServiceEndpoint(::std::boxed::Box<crate::call_records::ServiceEndpoint>),
     /// A type derived from `microsoft.graph.callRecords.endpoint` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::call_records::Endpoint),
+    Other(::std::boxed::Box<crate::call_records::Endpoint>),
 }
 impl ::std::default::Default for AnyEndpoint {
     fn default() -> Self {
@@ -1311,15 +1311,19 @@ impl ::odata_runtime::object::Polymorphic for AnyEndpoint {
             match type_name {
                 ::std::option::Option::None
                 | ::std::option::Option::Some("microsoft.graph.callRecords.endpoint") => {
-                    AnyEndpoint::Endpoint(rest.finish()?)
+                    AnyEndpoint::Endpoint(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some(
                     "microsoft.graph.callRecords.participantEndpoint",
-                ) => AnyEndpoint::ParticipantEndpoint(rest.finish()?),
+                ) => {
+                    AnyEndpoint::ParticipantEndpoint(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some(
                     "microsoft.graph.callRecords.serviceEndpoint",
-                ) => AnyEndpoint::ServiceEndpoint(rest.finish()?),
-                _ => AnyEndpoint::Other(rest.finish()?),
+                ) => AnyEndpoint::ServiceEndpoint(::std::boxed::Box::new(rest.finish()?)),
+                _ => AnyEndpoint::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -1332,20 +1336,20 @@ impl ::odata_runtime::serde::Serialize for AnyEndpoint {
         match self {
             AnyEndpoint::Endpoint(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyEndpoint::ParticipantEndpoint(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEndpoint::ServiceEndpoint(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEndpoint::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -1361,6 +1365,21 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEndpoint {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEndpoint);
+impl ::std::convert::From<crate::call_records::Endpoint> for AnyEndpoint {
+    fn from(value: crate::call_records::Endpoint) -> Self {
+        AnyEndpoint::Endpoint(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::call_records::ParticipantEndpoint> for AnyEndpoint {
+    fn from(value: crate::call_records::ParticipantEndpoint) -> Self {
+        AnyEndpoint::ParticipantEndpoint(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::call_records::ServiceEndpoint> for AnyEndpoint {
+    fn from(value: crate::call_records::ServiceEndpoint) -> Self {
+        AnyEndpoint::ServiceEndpoint(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `microsoft.graph.callRecords.failureInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4056,11 +4075,11 @@ impl ::odata_runtime::object::Structure for UserAgent {
 #[non_exhaustive]
 pub enum AnyUserAgent {
     /// `microsoft.graph.callRecords.clientUserAgent`.
-    ClientUserAgent(crate::call_records::ClientUserAgent),
+    ClientUserAgent(::std::boxed::Box<crate::call_records::ClientUserAgent>),
     /// `microsoft.graph.callRecords.serviceUserAgent`.
-    ServiceUserAgent(crate::call_records::ServiceUserAgent),
+    ServiceUserAgent(::std::boxed::Box<crate::call_records::ServiceUserAgent>),
     /// A type derived from `microsoft.graph.callRecords.userAgent` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::call_records::UserAgent),
+    Other(::std::boxed::Box<crate::call_records::UserAgent>),
 }
 impl ::std::default::Default for AnyUserAgent {
     fn default() -> Self {
@@ -4076,11 +4095,17 @@ impl ::odata_runtime::object::Polymorphic for AnyUserAgent {
             match type_name {
                 ::std::option::Option::Some(
                     "microsoft.graph.callRecords.clientUserAgent",
-                ) => AnyUserAgent::ClientUserAgent(rest.finish()?),
+                ) => {
+                    AnyUserAgent::ClientUserAgent(::std::boxed::Box::new(rest.finish()?))
+                }
                 ::std::option::Option::Some(
                     "microsoft.graph.callRecords.serviceUserAgent",
-                ) => AnyUserAgent::ServiceUserAgent(rest.finish()?),
-                _ => AnyUserAgent::Other(rest.finish()?),
+                ) => {
+                    AnyUserAgent::ServiceUserAgent(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
+                _ => AnyUserAgent::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -4092,14 +4117,14 @@ impl ::odata_runtime::serde::Serialize for AnyUserAgent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyUserAgent::ClientUserAgent(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyUserAgent::ServiceUserAgent(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyUserAgent::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -4115,6 +4140,16 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyUserAgent {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyUserAgent);
+impl ::std::convert::From<crate::call_records::ClientUserAgent> for AnyUserAgent {
+    fn from(value: crate::call_records::ClientUserAgent) -> Self {
+        AnyUserAgent::ClientUserAgent(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::call_records::ServiceUserAgent> for AnyUserAgent {
+    fn from(value: crate::call_records::ServiceUserAgent) -> Self {
+        AnyUserAgent::ServiceUserAgent(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `microsoft.graph.callRecords.userFeedback`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -385,15 +385,15 @@ impl ::odata_runtime::object::Structure for Entity {
 #[non_exhaustive]
 pub enum AnyEntity {
     /// `microsoft.graph.callRecords.callRecord`.
-    CallRecord(crate::call_records::CallRecord),
+    CallRecord(::std::boxed::Box<crate::call_records::CallRecord>),
     /// `microsoft.graph.callRecords.segment`.
-    Segment(crate::call_records::Segment),
+    Segment(::std::boxed::Box<crate::call_records::Segment>),
     /// `microsoft.graph.callRecords.session`.
-    Session(crate::call_records::Session),
+    Session(::std::boxed::Box<crate::call_records::Session>),
     /// `microsoft.graph.cloudCommunications`.
-    CloudCommunications(crate::graph::CloudCommunications),
+    CloudCommunications(::std::boxed::Box<crate::graph::CloudCommunications>),
     /// A type derived from `microsoft.graph.entity` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::graph::Entity),
+    Other(::std::boxed::Box<crate::graph::Entity>),
 }
 impl ::std::default::Default for AnyEntity {
     fn default() -> Self {
@@ -408,18 +408,20 @@ impl ::odata_runtime::object::Polymorphic for AnyEntity {
         ::std::result::Result::Ok(
             match type_name {
                 ::std::option::Option::Some("microsoft.graph.callRecords.callRecord") => {
-                    AnyEntity::CallRecord(rest.finish()?)
+                    AnyEntity::CallRecord(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("microsoft.graph.callRecords.segment") => {
-                    AnyEntity::Segment(rest.finish()?)
+                    AnyEntity::Segment(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("microsoft.graph.callRecords.session") => {
-                    AnyEntity::Session(rest.finish()?)
+                    AnyEntity::Session(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("microsoft.graph.cloudCommunications") => {
-                    AnyEntity::CloudCommunications(rest.finish()?)
+                    AnyEntity::CloudCommunications(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
                 }
-                _ => AnyEntity::Other(rest.finish()?),
+                _ => AnyEntity::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -431,20 +433,20 @@ impl ::odata_runtime::serde::Serialize for AnyEntity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyEntity::CallRecord(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEntity::Segment(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEntity::Session(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEntity::CloudCommunications(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEntity::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -460,6 +462,26 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEntity {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEntity);
+impl ::std::convert::From<crate::call_records::CallRecord> for AnyEntity {
+    fn from(value: crate::call_records::CallRecord) -> Self {
+        AnyEntity::CallRecord(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::call_records::Segment> for AnyEntity {
+    fn from(value: crate::call_records::Segment) -> Self {
+        AnyEntity::Segment(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::call_records::Session> for AnyEntity {
+    fn from(value: crate::call_records::Session) -> Self {
+        AnyEntity::Session(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::CloudCommunications> for AnyEntity {
+    fn from(value: crate::graph::CloudCommunications) -> Self {
+        AnyEntity::CloudCommunications(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -527,31 +549,37 @@ impl ::odata_runtime::object::Structure for Identity {
 #[non_exhaustive]
 pub enum AnyIdentity {
     /// `microsoft.graph.identity`.
-    Identity(crate::graph::Identity),
+    Identity(::std::boxed::Box<crate::graph::Identity>),
     /// `microsoft.graph.initiator`.
-    Initiator(crate::graph::Initiator),
+    Initiator(::std::boxed::Box<crate::graph::Initiator>),
     /// `microsoft.graph.programResource`.
-    ProgramResource(crate::graph::ProgramResource),
+    ProgramResource(::std::boxed::Box<crate::graph::ProgramResource>),
     /// `microsoft.graph.provisionedIdentity`.
-    ProvisionedIdentity(crate::graph::ProvisionedIdentity),
+    ProvisionedIdentity(::std::boxed::Box<crate::graph::ProvisionedIdentity>),
     /// `microsoft.graph.provisioningServicePrincipal`.
-    ProvisioningServicePrincipal(crate::graph::ProvisioningServicePrincipal),
+    ProvisioningServicePrincipal(
+        ::std::boxed::Box<crate::graph::ProvisioningServicePrincipal>,
+    ),
     /// `microsoft.graph.provisioningSystem`.
-    ProvisioningSystem(crate::graph::ProvisioningSystem),
+    ProvisioningSystem(::std::boxed::Box<crate::graph::ProvisioningSystem>),
     /// `microsoft.graph.servicePrincipalIdentity`.
-    ServicePrincipalIdentity(crate::graph::ServicePrincipalIdentity),
+    ServicePrincipalIdentity(::std::boxed::Box<crate::graph::ServicePrincipalIdentity>),
     /// `microsoft.graph.teamworkApplicationIdentity`.
-    TeamworkApplicationIdentity(crate::graph::TeamworkApplicationIdentity),
+    TeamworkApplicationIdentity(
+        ::std::boxed::Box<crate::graph::TeamworkApplicationIdentity>,
+    ),
     /// `microsoft.graph.teamworkConversationIdentity`.
-    TeamworkConversationIdentity(crate::graph::TeamworkConversationIdentity),
+    TeamworkConversationIdentity(
+        ::std::boxed::Box<crate::graph::TeamworkConversationIdentity>,
+    ),
     /// `microsoft.graph.teamworkTagIdentity`.
-    TeamworkTagIdentity(crate::graph::TeamworkTagIdentity),
+    TeamworkTagIdentity(::std::boxed::Box<crate::graph::TeamworkTagIdentity>),
     /// `microsoft.graph.teamworkUserIdentity`.
-    TeamworkUserIdentity(crate::graph::TeamworkUserIdentity),
+    TeamworkUserIdentity(::std::boxed::Box<crate::graph::TeamworkUserIdentity>),
     /// `microsoft.graph.userIdentity`.
-    UserIdentity(crate::graph::UserIdentity),
+    UserIdentity(::std::boxed::Box<crate::graph::UserIdentity>),
     /// A type derived from `microsoft.graph.identity` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::graph::Identity),
+    Other(::std::boxed::Box<crate::graph::Identity>),
 }
 impl ::std::default::Default for AnyIdentity {
     fn default() -> Self {
@@ -567,42 +595,66 @@ impl ::odata_runtime::object::Polymorphic for AnyIdentity {
             match type_name {
                 ::std::option::Option::None
                 | ::std::option::Option::Some("microsoft.graph.identity") => {
-                    AnyIdentity::Identity(rest.finish()?)
+                    AnyIdentity::Identity(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("microsoft.graph.initiator") => {
-                    AnyIdentity::Initiator(rest.finish()?)
+                    AnyIdentity::Initiator(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("microsoft.graph.programResource") => {
-                    AnyIdentity::ProgramResource(rest.finish()?)
+                    AnyIdentity::ProgramResource(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("microsoft.graph.provisionedIdentity") => {
-                    AnyIdentity::ProvisionedIdentity(rest.finish()?)
+                    AnyIdentity::ProvisionedIdentity(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
                 }
                 ::std::option::Option::Some(
                     "microsoft.graph.provisioningServicePrincipal",
-                ) => AnyIdentity::ProvisioningServicePrincipal(rest.finish()?),
+                ) => {
+                    AnyIdentity::ProvisioningServicePrincipal(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some("microsoft.graph.provisioningSystem") => {
-                    AnyIdentity::ProvisioningSystem(rest.finish()?)
+                    AnyIdentity::ProvisioningSystem(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
                 }
                 ::std::option::Option::Some(
                     "microsoft.graph.servicePrincipalIdentity",
-                ) => AnyIdentity::ServicePrincipalIdentity(rest.finish()?),
+                ) => {
+                    AnyIdentity::ServicePrincipalIdentity(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some(
                     "microsoft.graph.teamworkApplicationIdentity",
-                ) => AnyIdentity::TeamworkApplicationIdentity(rest.finish()?),
+                ) => {
+                    AnyIdentity::TeamworkApplicationIdentity(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some(
                     "microsoft.graph.teamworkConversationIdentity",
-                ) => AnyIdentity::TeamworkConversationIdentity(rest.finish()?),
+                ) => {
+                    AnyIdentity::TeamworkConversationIdentity(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some("microsoft.graph.teamworkTagIdentity") => {
-                    AnyIdentity::TeamworkTagIdentity(rest.finish()?)
+                    AnyIdentity::TeamworkTagIdentity(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
                 }
                 ::std::option::Option::Some("microsoft.graph.teamworkUserIdentity") => {
-                    AnyIdentity::TeamworkUserIdentity(rest.finish()?)
+                    AnyIdentity::TeamworkUserIdentity(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
                 }
                 ::std::option::Option::Some("microsoft.graph.userIdentity") => {
-                    AnyIdentity::UserIdentity(rest.finish()?)
+                    AnyIdentity::UserIdentity(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyIdentity::Other(rest.finish()?),
+                _ => AnyIdentity::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -615,47 +667,47 @@ impl ::odata_runtime::serde::Serialize for AnyIdentity {
         match self {
             AnyIdentity::Identity(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyIdentity::Initiator(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProgramResource(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProvisionedIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProvisioningServicePrincipal(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProvisioningSystem(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ServicePrincipalIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkApplicationIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkConversationIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkTagIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkUserIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::UserIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentity::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -671,6 +723,66 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyIdentity {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyIdentity);
+impl ::std::convert::From<crate::graph::Identity> for AnyIdentity {
+    fn from(value: crate::graph::Identity) -> Self {
+        AnyIdentity::Identity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::Initiator> for AnyIdentity {
+    fn from(value: crate::graph::Initiator) -> Self {
+        AnyIdentity::Initiator(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ProgramResource> for AnyIdentity {
+    fn from(value: crate::graph::ProgramResource) -> Self {
+        AnyIdentity::ProgramResource(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ProvisionedIdentity> for AnyIdentity {
+    fn from(value: crate::graph::ProvisionedIdentity) -> Self {
+        AnyIdentity::ProvisionedIdentity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ProvisioningServicePrincipal> for AnyIdentity {
+    fn from(value: crate::graph::ProvisioningServicePrincipal) -> Self {
+        AnyIdentity::ProvisioningServicePrincipal(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ProvisioningSystem> for AnyIdentity {
+    fn from(value: crate::graph::ProvisioningSystem) -> Self {
+        AnyIdentity::ProvisioningSystem(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ServicePrincipalIdentity> for AnyIdentity {
+    fn from(value: crate::graph::ServicePrincipalIdentity) -> Self {
+        AnyIdentity::ServicePrincipalIdentity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::TeamworkApplicationIdentity> for AnyIdentity {
+    fn from(value: crate::graph::TeamworkApplicationIdentity) -> Self {
+        AnyIdentity::TeamworkApplicationIdentity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::TeamworkConversationIdentity> for AnyIdentity {
+    fn from(value: crate::graph::TeamworkConversationIdentity) -> Self {
+        AnyIdentity::TeamworkConversationIdentity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::TeamworkTagIdentity> for AnyIdentity {
+    fn from(value: crate::graph::TeamworkTagIdentity) -> Self {
+        AnyIdentity::TeamworkTagIdentity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::TeamworkUserIdentity> for AnyIdentity {
+    fn from(value: crate::graph::TeamworkUserIdentity) -> Self {
+        AnyIdentity::TeamworkUserIdentity(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::UserIdentity> for AnyIdentity {
+    fn from(value: crate::graph::UserIdentity) -> Self {
+        AnyIdentity::UserIdentity(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -749,15 +861,21 @@ impl ::odata_runtime::object::Structure for IdentitySet {
 #[non_exhaustive]
 pub enum AnyIdentitySet {
     /// `microsoft.graph.identitySet`.
-    IdentitySet(crate::graph::IdentitySet),
+    IdentitySet(::std::boxed::Box<crate::graph::IdentitySet>),
     /// `microsoft.graph.chatMessageFromIdentitySet`.
-    ChatMessageFromIdentitySet(crate::graph::ChatMessageFromIdentitySet),
+    ChatMessageFromIdentitySet(
+        ::std::boxed::Box<crate::graph::ChatMessageFromIdentitySet>,
+    ),
     /// `microsoft.graph.chatMessageMentionedIdentitySet`.
-    ChatMessageMentionedIdentitySet(crate::graph::ChatMessageMentionedIdentitySet),
+    ChatMessageMentionedIdentitySet(
+        ::std::boxed::Box<crate::graph::ChatMessageMentionedIdentitySet>,
+    ),
     /// `microsoft.graph.chatMessageReactionIdentitySet`.
-    ChatMessageReactionIdentitySet(crate::graph::ChatMessageReactionIdentitySet),
+    ChatMessageReactionIdentitySet(
+        ::std::boxed::Box<crate::graph::ChatMessageReactionIdentitySet>,
+    ),
     /// A type derived from `microsoft.graph.identitySet` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::graph::IdentitySet),
+    Other(::std::boxed::Box<crate::graph::IdentitySet>),
 }
 impl ::std::default::Default for AnyIdentitySet {
     fn default() -> Self {
@@ -773,18 +891,30 @@ impl ::odata_runtime::object::Polymorphic for AnyIdentitySet {
             match type_name {
                 ::std::option::Option::None
                 | ::std::option::Option::Some("microsoft.graph.identitySet") => {
-                    AnyIdentitySet::IdentitySet(rest.finish()?)
+                    AnyIdentitySet::IdentitySet(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some(
                     "microsoft.graph.chatMessageFromIdentitySet",
-                ) => AnyIdentitySet::ChatMessageFromIdentitySet(rest.finish()?),
+                ) => {
+                    AnyIdentitySet::ChatMessageFromIdentitySet(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some(
                     "microsoft.graph.chatMessageMentionedIdentitySet",
-                ) => AnyIdentitySet::ChatMessageMentionedIdentitySet(rest.finish()?),
+                ) => {
+                    AnyIdentitySet::ChatMessageMentionedIdentitySet(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
                 ::std::option::Option::Some(
                     "microsoft.graph.chatMessageReactionIdentitySet",
-                ) => AnyIdentitySet::ChatMessageReactionIdentitySet(rest.finish()?),
-                _ => AnyIdentitySet::Other(rest.finish()?),
+                ) => {
+                    AnyIdentitySet::ChatMessageReactionIdentitySet(
+                        ::std::boxed::Box::new(rest.finish()?),
+                    )
+                }
+                _ => AnyIdentitySet::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -797,23 +927,23 @@ impl ::odata_runtime::serde::Serialize for AnyIdentitySet {
         match self {
             AnyIdentitySet::IdentitySet(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyIdentitySet::ChatMessageFromIdentitySet(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentitySet::ChatMessageMentionedIdentitySet(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentitySet::ChatMessageReactionIdentitySet(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyIdentitySet::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -829,6 +959,28 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyIdentitySet {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyIdentitySet);
+impl ::std::convert::From<crate::graph::IdentitySet> for AnyIdentitySet {
+    fn from(value: crate::graph::IdentitySet) -> Self {
+        AnyIdentitySet::IdentitySet(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ChatMessageFromIdentitySet> for AnyIdentitySet {
+    fn from(value: crate::graph::ChatMessageFromIdentitySet) -> Self {
+        AnyIdentitySet::ChatMessageFromIdentitySet(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ChatMessageMentionedIdentitySet>
+for AnyIdentitySet {
+    fn from(value: crate::graph::ChatMessageMentionedIdentitySet) -> Self {
+        AnyIdentitySet::ChatMessageMentionedIdentitySet(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::graph::ChatMessageReactionIdentitySet>
+for AnyIdentitySet {
+    fn from(value: crate::graph::ChatMessageReactionIdentitySet) -> Self {
+        AnyIdentitySet::ChatMessageReactionIdentitySet(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `microsoft.graph.initiator`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

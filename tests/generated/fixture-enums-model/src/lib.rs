@@ -14,6 +14,6 @@
 //! - a property whose type has derived types holds an `Any*` enum chosen by `@odata.type`, with an `Other` variant for types this version does not know;
 //! - enums keep values they do not know in an `Other(String)` variant and never fail to deserialize.
 #![forbid(unsafe_code)]
-#![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+#![allow(clippy::too_many_lines)]
 /// `fx.enums`.
 pub mod enums;

@@ -97,11 +97,11 @@ impl ::odata_runtime::object::Structure for Entity {
 #[non_exhaustive]
 pub enum AnyEntity {
     /// `fx.base.more.drawing`.
-    Drawing(crate::more::Drawing),
+    Drawing(::std::boxed::Box<crate::more::Drawing>),
     /// `fx.base.more.specialDrawing`.
-    SpecialDrawing(crate::more::SpecialDrawing),
+    SpecialDrawing(::std::boxed::Box<crate::more::SpecialDrawing>),
     /// A type derived from `fx.base.entity` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::base::Entity),
+    Other(::std::boxed::Box<crate::base::Entity>),
 }
 impl ::std::default::Default for AnyEntity {
     fn default() -> Self {
@@ -116,12 +116,12 @@ impl ::odata_runtime::object::Polymorphic for AnyEntity {
         ::std::result::Result::Ok(
             match type_name {
                 ::std::option::Option::Some("fx.base.more.drawing") => {
-                    AnyEntity::Drawing(rest.finish()?)
+                    AnyEntity::Drawing(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("fx.base.more.specialDrawing") => {
-                    AnyEntity::SpecialDrawing(rest.finish()?)
+                    AnyEntity::SpecialDrawing(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyEntity::Other(rest.finish()?),
+                _ => AnyEntity::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -133,14 +133,14 @@ impl ::odata_runtime::serde::Serialize for AnyEntity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyEntity::Drawing(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEntity::SpecialDrawing(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyEntity::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -156,6 +156,16 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEntity {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEntity);
+impl ::std::convert::From<crate::more::Drawing> for AnyEntity {
+    fn from(value: crate::more::Drawing) -> Self {
+        AnyEntity::Drawing(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::more::SpecialDrawing> for AnyEntity {
+    fn from(value: crate::more::SpecialDrawing) -> Self {
+        AnyEntity::SpecialDrawing(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `fx.base.shape`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -207,13 +217,13 @@ impl ::odata_runtime::object::Structure for Shape {
 #[non_exhaustive]
 pub enum AnyShape {
     /// `fx.base.more.circle`.
-    Circle(crate::more::Circle),
+    Circle(::std::boxed::Box<crate::more::Circle>),
     /// `fx.base.more.polygon`.
-    Polygon(crate::more::Polygon),
+    Polygon(::std::boxed::Box<crate::more::Polygon>),
     /// `fx.base.more.square`.
-    Square(crate::more::Square),
+    Square(::std::boxed::Box<crate::more::Square>),
     /// A type derived from `fx.base.shape` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::base::Shape),
+    Other(::std::boxed::Box<crate::base::Shape>),
 }
 impl ::std::default::Default for AnyShape {
     fn default() -> Self {
@@ -228,15 +238,15 @@ impl ::odata_runtime::object::Polymorphic for AnyShape {
         ::std::result::Result::Ok(
             match type_name {
                 ::std::option::Option::Some("fx.base.more.circle") => {
-                    AnyShape::Circle(rest.finish()?)
+                    AnyShape::Circle(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("fx.base.more.polygon") => {
-                    AnyShape::Polygon(rest.finish()?)
+                    AnyShape::Polygon(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("fx.base.more.square") => {
-                    AnyShape::Square(rest.finish()?)
+                    AnyShape::Square(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyShape::Other(rest.finish()?),
+                _ => AnyShape::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -248,17 +258,17 @@ impl ::odata_runtime::serde::Serialize for AnyShape {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyShape::Circle(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyShape::Polygon(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyShape::Square(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyShape::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -274,3 +284,18 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyShape {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyShape);
+impl ::std::convert::From<crate::more::Circle> for AnyShape {
+    fn from(value: crate::more::Circle) -> Self {
+        AnyShape::Circle(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::more::Polygon> for AnyShape {
+    fn from(value: crate::more::Polygon) -> Self {
+        AnyShape::Polygon(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::more::Square> for AnyShape {
+    fn from(value: crate::more::Square) -> Self {
+        AnyShape::Square(::std::boxed::Box::new(value))
+    }
+}

@@ -177,11 +177,11 @@ impl ::odata_runtime::object::Structure for Drawing {
 #[non_exhaustive]
 pub enum AnyDrawing {
     /// `fx.base.more.drawing`.
-    Drawing(crate::more::Drawing),
+    Drawing(::std::boxed::Box<crate::more::Drawing>),
     /// `fx.base.more.specialDrawing`.
-    SpecialDrawing(crate::more::SpecialDrawing),
+    SpecialDrawing(::std::boxed::Box<crate::more::SpecialDrawing>),
     /// A type derived from `fx.base.more.drawing` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::more::Drawing),
+    Other(::std::boxed::Box<crate::more::Drawing>),
 }
 impl ::std::default::Default for AnyDrawing {
     fn default() -> Self {
@@ -197,12 +197,12 @@ impl ::odata_runtime::object::Polymorphic for AnyDrawing {
             match type_name {
                 ::std::option::Option::None
                 | ::std::option::Option::Some("fx.base.more.drawing") => {
-                    AnyDrawing::Drawing(rest.finish()?)
+                    AnyDrawing::Drawing(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("fx.base.more.specialDrawing") => {
-                    AnyDrawing::SpecialDrawing(rest.finish()?)
+                    AnyDrawing::SpecialDrawing(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyDrawing::Other(rest.finish()?),
+                _ => AnyDrawing::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -215,17 +215,17 @@ impl ::odata_runtime::serde::Serialize for AnyDrawing {
         match self {
             AnyDrawing::Drawing(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyDrawing::SpecialDrawing(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyDrawing::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -241,6 +241,16 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyDrawing {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyDrawing);
+impl ::std::convert::From<crate::more::Drawing> for AnyDrawing {
+    fn from(value: crate::more::Drawing) -> Self {
+        AnyDrawing::Drawing(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::more::SpecialDrawing> for AnyDrawing {
+    fn from(value: crate::more::SpecialDrawing) -> Self {
+        AnyDrawing::SpecialDrawing(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `fx.base.more.polygon`, derived from `fx.base.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -308,11 +318,11 @@ impl ::odata_runtime::object::Structure for Polygon {
 #[non_exhaustive]
 pub enum AnyPolygon {
     /// `fx.base.more.polygon`.
-    Polygon(crate::more::Polygon),
+    Polygon(::std::boxed::Box<crate::more::Polygon>),
     /// `fx.base.more.square`.
-    Square(crate::more::Square),
+    Square(::std::boxed::Box<crate::more::Square>),
     /// A type derived from `fx.base.more.polygon` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::more::Polygon),
+    Other(::std::boxed::Box<crate::more::Polygon>),
 }
 impl ::std::default::Default for AnyPolygon {
     fn default() -> Self {
@@ -328,12 +338,12 @@ impl ::odata_runtime::object::Polymorphic for AnyPolygon {
             match type_name {
                 ::std::option::Option::None
                 | ::std::option::Option::Some("fx.base.more.polygon") => {
-                    AnyPolygon::Polygon(rest.finish()?)
+                    AnyPolygon::Polygon(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("fx.base.more.square") => {
-                    AnyPolygon::Square(rest.finish()?)
+                    AnyPolygon::Square(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyPolygon::Other(rest.finish()?),
+                _ => AnyPolygon::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -346,17 +356,17 @@ impl ::odata_runtime::serde::Serialize for AnyPolygon {
         match self {
             AnyPolygon::Polygon(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyPolygon::Square(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyPolygon::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -372,6 +382,16 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyPolygon {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyPolygon);
+impl ::std::convert::From<crate::more::Polygon> for AnyPolygon {
+    fn from(value: crate::more::Polygon) -> Self {
+        AnyPolygon::Polygon(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::more::Square> for AnyPolygon {
+    fn from(value: crate::more::Square) -> Self {
+        AnyPolygon::Square(::std::boxed::Box::new(value))
+    }
+}
 /// OData entity type `fx.base.more.specialDrawing`, derived from `fx.base.more.drawing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -273,11 +273,11 @@ impl ::odata_runtime::object::Structure for Shape {
 #[non_exhaustive]
 pub enum AnyShape2 {
     /// `fx.names.shape`.
-    Shape(crate::names::Shape),
+    Shape(::std::boxed::Box<crate::names::Shape>),
     /// `fx.names.circle`.
-    Circle(crate::names::Circle),
+    Circle(::std::boxed::Box<crate::names::Circle>),
     /// A type derived from `fx.names.shape` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::names::Shape),
+    Other(::std::boxed::Box<crate::names::Shape>),
 }
 impl ::std::default::Default for AnyShape2 {
     fn default() -> Self {
@@ -293,12 +293,12 @@ impl ::odata_runtime::object::Polymorphic for AnyShape2 {
             match type_name {
                 ::std::option::Option::None
                 | ::std::option::Option::Some("fx.names.shape") => {
-                    AnyShape2::Shape(rest.finish()?)
+                    AnyShape2::Shape(::std::boxed::Box::new(rest.finish()?))
                 }
                 ::std::option::Option::Some("fx.names.circle") => {
-                    AnyShape2::Circle(rest.finish()?)
+                    AnyShape2::Circle(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyShape2::Other(rest.finish()?),
+                _ => AnyShape2::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -311,17 +311,17 @@ impl ::odata_runtime::serde::Serialize for AnyShape2 {
         match self {
             AnyShape2::Shape(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyShape2::Circle(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyShape2::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -337,6 +337,16 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyShape2 {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyShape2);
+impl ::std::convert::From<crate::names::Shape> for AnyShape2 {
+    fn from(value: crate::names::Shape) -> Self {
+        AnyShape2::Shape(::std::boxed::Box::new(value))
+    }
+}
+impl ::std::convert::From<crate::names::Circle> for AnyShape2 {
+    fn from(value: crate::names::Circle) -> Self {
+        AnyShape2::Circle(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `fx.names.String`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -39,9 +39,9 @@ impl ::odata_runtime::object::Structure for Expr {
 #[non_exhaustive]
 pub enum AnyExpr {
     /// `fx.rec.negation`.
-    Negation(crate::rec::Negation),
+    Negation(::std::boxed::Box<crate::rec::Negation>),
     /// A type derived from `fx.rec.expr` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.
-    Other(crate::rec::Expr),
+    Other(::std::boxed::Box<crate::rec::Expr>),
 }
 impl ::std::default::Default for AnyExpr {
     fn default() -> Self {
@@ -56,9 +56,9 @@ impl ::odata_runtime::object::Polymorphic for AnyExpr {
         ::std::result::Result::Ok(
             match type_name {
                 ::std::option::Option::Some("fx.rec.negation") => {
-                    AnyExpr::Negation(rest.finish()?)
+                    AnyExpr::Negation(::std::boxed::Box::new(rest.finish()?))
                 }
-                _ => AnyExpr::Other(rest.finish()?),
+                _ => AnyExpr::Other(::std::boxed::Box::new(rest.finish()?)),
             },
         )
     }
@@ -70,11 +70,11 @@ impl ::odata_runtime::serde::Serialize for AnyExpr {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyExpr::Negation(v) => {
-                ::odata_runtime::object::serialize_typed(v, serializer)
+                ::odata_runtime::object::serialize_typed(&**v, serializer)
             }
             AnyExpr::Other(v) => {
                 ::odata_runtime::object::serialize_structure(
-                    v,
+                    &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
@@ -90,6 +90,11 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyExpr {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyExpr);
+impl ::std::convert::From<crate::rec::Negation> for AnyExpr {
+    fn from(value: crate::rec::Negation) -> Self {
+        AnyExpr::Negation(::std::boxed::Box::new(value))
+    }
+}
 /// OData complex type `fx.rec.leaf`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -139,7 +144,7 @@ impl ::odata_runtime::object::Structure for Leaf {
 #[non_exhaustive]
 pub struct Negation {
     /// OData property `operand` (`fx.rec.expr`).
-    pub operand: ::std::option::Option<::std::boxed::Box<crate::rec::AnyExpr>>,
+    pub operand: ::std::option::Option<crate::rec::AnyExpr>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
