@@ -4,17 +4,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Median of `runs` timings of `f`, in milliseconds.
-pub fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-    let mut v: Vec<f64> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// One timing of `f`, in milliseconds.
+pub fn time_ms(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64() * 1e3
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
@@ -51,20 +45,28 @@ pub fn reader(file: &Path, namespace: &str, runs: usize) -> ExitCode {
     };
     let name = file.display().to_string();
     let src = codegen::diag::Source::new(&name, &bytes);
-    let a = median_ms(runs, || {
-        std::hint::black_box(raw_events(&bytes));
-    });
-    let b = median_ms(runs, || {
-        std::hint::black_box(codegen::csdl::read(&src));
-    });
-    let c = median_ms(runs, || {
-        std::hint::black_box(codegen::load(&name, &bytes));
-    });
+    // The stages are measured in turn within every round, so machine noise falls on all alike.
+    let mut samples: [Vec<f64>; 4] = Default::default();
     let mut closure_types = 0;
-    let d = median_ms(runs, || {
-        let (m, _) = codegen::load(&name, &bytes);
-        let p = codegen::model::prune::prune(&m.expect("document reads"), namespace).expect("namespace exists");
-        closure_types = p.types.len();
+    for _ in 0..runs {
+        samples[0].push(time_ms(|| {
+            std::hint::black_box(raw_events(&bytes));
+        }));
+        samples[1].push(time_ms(|| {
+            std::hint::black_box(codegen::csdl::read(&src));
+        }));
+        samples[2].push(time_ms(|| {
+            std::hint::black_box(codegen::load(&name, &bytes));
+        }));
+        samples[3].push(time_ms(|| {
+            let (m, _) = codegen::load(&name, &bytes);
+            let p = codegen::model::prune::prune(&m.expect("document reads"), namespace).expect("namespace exists");
+            closure_types = p.types.len();
+        }));
+    }
+    let [a, b, c, d] = samples.map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
     });
     println!("reader benchmark: {} ({:.1} MB), {runs} runs, median", file.display(), bytes.len() as f64 / 1e6);
     println!("| stage | median ms | x floor |");

@@ -86,13 +86,14 @@ pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
     let mut path_navs: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
     let mut kept_children: BTreeSet<String> = BTreeSet::new();
     if let Some(c) = &model.container {
+        let edges = navigation_edges(model);
         for child in c.entity_sets.iter().chain(&c.singletons) {
             if model.ty(child.ty).namespace == namespace {
                 kept_children.insert(child.name.clone());
                 continue;
             }
-            let path = shortest_path(model, child.ty, namespace, true)
-                .or_else(|| shortest_path(model, child.ty, namespace, false));
+            let path = shortest_path(model, &edges, child.ty, namespace, true)
+                .or_else(|| shortest_path(model, &edges, child.ty, namespace, false));
             if let Some(path) = path {
                 kept_children.insert(child.name.clone());
                 for (owner, nav) in path {
@@ -128,28 +129,51 @@ fn is_key(model: &Model, t: TypeId, name: &str) -> bool {
     model.key(t).is_some_and(|k| k.iter().any(|p| p == name))
 }
 
+/// Navigation edges of every type, declared and inherited, computed once for all searches:
+/// (owner type, navigation index, target, contained).
+fn navigation_edges(model: &Model) -> Vec<Vec<(TypeId, usize, TypeId, bool)>> {
+    (0..model.types.len() as u32)
+        .map(|i| {
+            let id = TypeId(i);
+            let mut out = Vec::new();
+            for owner in model.ancestors(id).into_iter().rev().chain([id]) {
+                if let Some(s) = model.ty(owner).structured() {
+                    out.extend(s.navigation.iter().enumerate().map(|(k, n)| (owner, k, n.target, n.contains_target)));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
 /// Breadth-first search over navigation properties (declared or inherited) from `start`
 /// to any entity type of `namespace`. Returns the (owner type, navigation) edges.
-fn shortest_path(model: &Model, start: TypeId, namespace: &str, contained_only: bool) -> Option<Vec<(TypeId, String)>> {
-    let mut prev: BTreeMap<TypeId, (TypeId, TypeId, String)> = BTreeMap::new();
+fn shortest_path(
+    model: &Model,
+    edges: &[Vec<(TypeId, usize, TypeId, bool)>],
+    start: TypeId,
+    namespace: &str,
+    contained_only: bool,
+) -> Option<Vec<(TypeId, String)>> {
+    // prev[t] = (from, owner, navigation index) of the edge that first reached t.
+    let mut prev: Vec<Option<(TypeId, TypeId, usize)>> = vec![None; model.types.len()];
     let mut queue = VecDeque::from([start]);
-    let mut seen = BTreeSet::from([start]);
+    let mut seen = vec![false; model.types.len()];
+    seen[start.0 as usize] = true;
     while let Some(t) = queue.pop_front() {
-        for (owner, nav) in model.all_navigation(t) {
-            if contained_only && !nav.contains_target {
+        for &(owner, k, next, contained) in &edges[t.0 as usize] {
+            if (contained_only && !contained) || seen[next.0 as usize] {
                 continue;
             }
-            let next = nav.target;
-            if !seen.insert(next) {
-                continue;
-            }
-            prev.insert(next, (t, owner, nav.name.clone()));
+            seen[next.0 as usize] = true;
+            prev[next.0 as usize] = Some((t, owner, k));
             if model.ty(next).namespace == namespace {
                 let mut path = Vec::new();
                 let mut cur = next;
-                while let Some((from, owner, name)) = prev.get(&cur) {
-                    path.push((*owner, name.clone()));
-                    cur = *from;
+                while let Some((from, owner, k)) = prev[cur.0 as usize] {
+                    let name = model.ty(owner).structured().map(|s| s.navigation[k].name.clone()).unwrap_or_default();
+                    path.push((owner, name));
+                    cur = from;
                 }
                 path.reverse();
                 return Some(path);
