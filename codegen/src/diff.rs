@@ -255,15 +255,7 @@ impl<'a> Side<'a> {
     }
 
     fn show(&self, u: &TypeUse) -> String {
-        let inner = match &u.target {
-            Target::Primitive(p) => format!("Edm.{p}"),
-            Target::Named(id) => self.name(*id).to_string(),
-        };
-        if u.collection {
-            format!("Collection({inner})")
-        } else {
-            inner
-        }
+        u.csdl(|id| self.name(id))
     }
 
     /// Direct derived types' names.

@@ -12,17 +12,7 @@ use crate::model::{Annotation, Annotations, Model, OperationKind, Target, TypeKi
 /// Writes `model` as a canonical CSDL XML document.
 pub fn write(model: &Model) -> String {
     let names: Vec<String> = model.types.iter().map(|t| t.qualified()).collect();
-    let ty = |u: &TypeUse| -> String {
-        let inner = match &u.target {
-            Target::Primitive(p) => format!("Edm.{p}"),
-            Target::Named(t) => names[t.0 as usize].clone(),
-        };
-        if u.collection {
-            format!("Collection({inner})")
-        } else {
-            inner
-        }
-    };
+    let ty = |u: &TypeUse| -> String { u.csdl(|t| &names[t.0 as usize]) };
     let mut w = Writer::default();
     w.line(0, r#"<?xml version="1.0" encoding="utf-8"?>"#);
     let version = if model.version.is_empty() { "4.0" } else { &model.version };

@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{docs, rust_file, CrateOptions, Files};
-use crate::model::{Annotations, Deprecation, Model, StructuredKind, Target, TypeId, TypeKind};
+use crate::model::{Annotations, Deprecation, Model, StructuredKind, TypeId, TypeKind};
 use crate::plan::{Plan, RustType};
 
 /// Builds every file of the model crate.
@@ -196,7 +196,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             (&n.annotations, tt, n.nullable != Some(false))
         } else {
             let p = &sx.properties[f.index];
-            (&p.annotations, type_use_text(model, &p.ty), p.nullable())
+            (&p.annotations, p.ty.csdl(|t| model.ty(t).qualified()), p.nullable())
         };
         let mut what = format!(
             "OData {} `{}` (`{type_text}`{})",
@@ -312,18 +312,6 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         ::odata_runtime::impl_structure_serde!(#name);
 
         #any
-    }
-}
-
-fn type_use_text(model: &Model, u: &crate::model::TypeUse) -> String {
-    let inner = match &u.target {
-        Target::Primitive(p) => format!("Edm.{p}"),
-        Target::Named(t) => model.ty(*t).qualified(),
-    };
-    if u.collection {
-        format!("Collection({inner})")
-    } else {
-        inner
     }
 }
 

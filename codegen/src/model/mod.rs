@@ -169,6 +169,22 @@ pub struct TypeUse {
     pub target: Target,
 }
 
+impl TypeUse {
+    /// The type as CSDL writes it (`Edm.String`, `Collection(ns.type)`), with `name` giving the
+    /// qualified name of a model type.
+    pub fn csdl<S: std::fmt::Display>(&self, name: impl Fn(TypeId) -> S) -> String {
+        let inner = match &self.target {
+            Target::Primitive(p) => format!("Edm.{p}"),
+            Target::Named(t) => name(*t).to_string(),
+        };
+        if self.collection {
+            format!("Collection({inner})")
+        } else {
+            inner
+        }
+    }
+}
+
 /// One structural property.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {

@@ -740,7 +740,7 @@ impl Resolver<'_> {
                         } else {
                             op.parameters.len()
                         })
-                        .map(|p| type_use_text(&p.ty, names))
+                        .map(|p| p.ty.csdl(|t| &names[t.0 as usize]))
                         .collect();
                     if op.kind == OperationKind::Function && &have != w
                         || op.kind == OperationKind::Action && have.first() != w.first()
@@ -784,18 +784,5 @@ impl Resolver<'_> {
             Some(inner) => format!("Collection({})", self.qualify(inner)),
             None => self.qualify(t),
         }
-    }
-}
-
-/// A type use as CSDL writes it, qualified.
-pub(crate) fn type_use_text(t: &TypeUse, names: &[String]) -> String {
-    let inner = match &t.target {
-        Target::Primitive(p) => format!("Edm.{p}"),
-        Target::Named(id) => names[id.0 as usize].clone(),
-    };
-    if t.collection {
-        format!("Collection({inner})")
-    } else {
-        inner
     }
 }
