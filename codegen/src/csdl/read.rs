@@ -211,6 +211,13 @@ impl<'s> Parser<'s> {
             match a {
                 Ok(a) => {
                     let key = a.key.into_inner();
+                    // Most values need neither unescaping nor white-space normalization.
+                    if let Cow::Borrowed(raw) = a.value {
+                        if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+                            list.push((key, Cow::Borrowed(raw), false));
+                            continue;
+                        }
+                    }
                     match a.normalized_value(XmlVersion::Implicit1_0) {
                         Ok(v) => list.push((key, v, false)),
                         Err(e) => {

@@ -155,7 +155,7 @@ pub struct Deprecation {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
     /// An `Edm.*` type, by its name after `Edm.` (`String`, `Duration`, `PrimitiveType`, ...).
-    Primitive(String),
+    Primitive(&'static str),
     /// A type of the model.
     Named(TypeId),
 }

@@ -286,8 +286,9 @@ impl Resolver<'_> {
     /// Resolves a written type to a primitive or a model type.
     fn target(&mut self, model: &Model, name: &str, offset: u32, path: &dyn Fn() -> String) -> Option<Target> {
         if let Some(p) = name.strip_prefix("Edm.") {
-            if PRIMITIVES.contains(&p) || ABSTRACT_STRUCTURED.contains(&p) {
-                return Some(Target::Primitive(p.to_string()));
+            // The name from the table, so the model holds no string of its own for it.
+            if let Some(known) = PRIMITIVES.iter().chain(ABSTRACT_STRUCTURED).find(|k| **k == p) {
+                return Some(Target::Primitive(known));
             }
             self.error(offset, path(), format!("unknown primitive type {name}"));
             return None;
