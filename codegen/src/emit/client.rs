@@ -340,7 +340,7 @@ fn entity_paths(
             let key_prop =
                 model.all_properties(id).into_iter().find(|(_, p)| &p.name == single).map(|(_, p)| p.ty.clone());
             match key_prop {
-                Some(TypeUse { collection: false, target: Target::Primitive(p) }) if p == "String" => quote! {
+                Some(TypeUse { collection: false, target: Target::Primitive("String") }) => quote! {
                     /// One entity by key, addressed as a path segment (`.../{id}`); the value is
                     /// percent-encoded, so it cannot change the path or the query.
                     pub fn by_id(&self, id: &str) -> #item {
@@ -348,7 +348,7 @@ fn entity_paths(
                     }
                 },
                 Some(TypeUse { collection: false, target: Target::Primitive(p) }) => {
-                    let ty: TokenStream = crate::plan::primitive(&p).parse().expect("primitive paths are valid Rust");
+                    let ty: TokenStream = crate::plan::primitive(p).parse().expect("primitive paths are valid Rust");
                     quote! {
                         /// One entity by key, addressed as a path segment (`.../{id}`).
                         pub fn by_id(&self, id: #ty) -> #item {
