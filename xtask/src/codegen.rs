@@ -29,10 +29,8 @@ pub struct Request {
 pub fn run(root: &Path, req: Request) -> ExitCode {
     let settings = match Settings::load(&root.join(Settings::PATH)) {
         Ok(s) => s,
-        Err(e) if req.metadata.is_some() => {
-            let _ = e;
-            Settings::default()
-        }
+        // Any CSDL can be generated without settings; the embedded one needs them.
+        Err(_) if req.metadata.is_some() => Settings::default(),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -51,8 +49,7 @@ pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
 }
 
 /// The options of the embedded generation (`metadata/` into `generated/`).
-pub fn embedded_options(root: &Path, settings: &Settings, changelog: Option<String>) -> codegen::Options {
-    let _ = root;
+pub fn embedded_options(settings: &Settings, changelog: Option<String>) -> codegen::Options {
     codegen::Options {
         namespace: Some(settings.namespace.clone()),
         crate_options: CrateOptions {

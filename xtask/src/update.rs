@@ -77,7 +77,7 @@ fn update(root: &Path, from: &str, namespace: Option<String>) -> Result<(), Fail
     settings.version = version;
 
     // Generate in memory with the new metadata before anything is written.
-    let options = gen::embedded_options(root, &settings, log.clone());
+    let options = gen::embedded_options(&settings, log.clone());
     let generated =
         codegen::generate("metadata/metadata.xml", text.as_bytes(), &options).map_err(|e| (1, e.to_string()))?;
     report::print(&generated.diagnostics);

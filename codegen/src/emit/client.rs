@@ -21,7 +21,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
         return Ok((Files::new(), warnings));
     };
     let reachable = reachable_entities(model);
-    let names = PathNames::new(model, plan, &reachable);
+    let names = PathNames::new(plan, &reachable);
     let mut per_module: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
     for &id in &reachable {
         let module = plan.names[id.0 as usize].module.clone();
@@ -164,7 +164,7 @@ struct PathNames {
 }
 
 impl PathNames {
-    fn new(model: &Model, plan: &Plan, reachable: &BTreeSet<TypeId>) -> PathNames {
+    fn new(plan: &Plan, reachable: &BTreeSet<TypeId>) -> PathNames {
         let mut by_module: BTreeMap<&str, Vec<(String, TypeId, u8)>> = BTreeMap::new();
         for &id in reachable {
             let n = &plan.names[id.0 as usize];
@@ -173,7 +173,6 @@ impl PathNames {
             list.push((format!("{}CollectionPath", n.name), id, 1));
             list.push((format!("{}Property", n.name), id, 2));
         }
-        let _ = model;
         let mut out = PathNames { item: BTreeMap::new(), collection: BTreeMap::new(), property: BTreeMap::new() };
         for (module, mut list) in by_module {
             list.sort();
