@@ -16,6 +16,12 @@ fn all_stages(bytes: &[u8]) {
             }
         }
     }
+    // The whole pipeline, plan and emit included.
+    let options = codegen::Options {
+        namespace: None,
+        crate_options: codegen::emit::CrateOptions::new("fuzz", "../runtime", true),
+    };
+    let _ = codegen::generate("mutated.xml", bytes, &options);
 }
 
 #[test]
@@ -24,7 +30,7 @@ fn mutated_metadata_never_panics() {
     let fixtures = tests::workspace_root().join("tests/fixtures/csdl/constructs.xml");
     let constructs = std::fs::read(fixtures).unwrap();
     let mut rng = Rng::new(0x5eed);
-    for i in 0..600 {
+    for i in 0..400 {
         let base = if i % 2 == 0 { &seed_doc } else { &constructs };
         let input = mutate(base, &mut rng);
         let result = std::panic::catch_unwind(|| all_stages(&input));

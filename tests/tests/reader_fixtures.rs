@@ -22,6 +22,12 @@ const DIAGNOSTICS: &[(&str, Severity, u32, &str)] = &[
         5,
         "invalid value \"maybe\" for Nullable on Property: expected true or false",
     ),
+    (
+        "errors/navigation_target.xml",
+        Severity::Error,
+        9,
+        "navigation property colour must target an entity type, not t.color",
+    ),
     ("errors/enum_value.xml", Severity::Error, 6, "invalid value \"one\" for Value on Member: expected an integer"),
     ("errors/malformed_collection.xml", Severity::Error, 5, "malformed type \"Collection(Edm.String\""),
     ("errors/truncated.xml", Severity::Error, 6, "unexpected end of file: <ComplexType> opened at 4:7 is not closed"),

@@ -20,6 +20,10 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
     let mut rng = Rng::new(seed);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let (mut tried, mut rejected) = (0u64, 0u64);
+    let options = codegen::Options {
+        namespace: None,
+        crate_options: codegen::emit::CrateOptions::new("fuzz", "../runtime", true),
+    };
     while Instant::now() < deadline {
         let input = mutate(&base, &mut rng);
         tried += 1;
@@ -33,6 +37,8 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
                     }
                 }
             }
+            // Plan and emit too, on everything that resolves.
+            let _ = codegen::generate("fuzz.xml", &input, &options);
             diags.has_errors()
         });
         match outcome {

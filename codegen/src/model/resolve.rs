@@ -219,6 +219,7 @@ impl Resolver<'_> {
             t.annotations = annotations;
         }
         self.check_bases(&mut model);
+        self.check_navigation_targets(&mut model);
         model.derived = vec![Vec::new(); model.types.len()];
         for (i, t) in model.types.iter().enumerate() {
             if let Some(b) = t.structured().and_then(|s| s.base) {
@@ -504,6 +505,34 @@ impl Resolver<'_> {
                     s.base = None;
                 }
             }
+        }
+    }
+
+    /// Navigation properties must target entity types; one that does not is reported and
+    /// dropped (kinds are known only once every type is converted, so this runs after pass 2).
+    fn check_navigation_targets(&mut self, model: &mut Model) {
+        let is_entity: Vec<bool> = model
+            .types
+            .iter()
+            .map(|t| matches!(&t.kind, TypeKind::Structured(s) if s.kind == StructuredKind::Entity))
+            .collect();
+        let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
+        for (i, t) in model.types.iter_mut().enumerate() {
+            let TypeKind::Structured(s) = &mut t.kind else { continue };
+            let owner = &names[i];
+            let src = self.src;
+            let diags = &mut self.diags;
+            s.navigation.retain(|n| {
+                if is_entity[n.target.0 as usize] {
+                    return true;
+                }
+                let msg = format!(
+                    "navigation property {} must target an entity type, not {}",
+                    n.name, names[n.target.0 as usize]
+                );
+                diags.push(src.diagnostic(Severity::Error, n.offset as usize, format!("{owner}/{}", n.name), msg));
+                false
+            });
         }
     }
 

@@ -16,10 +16,26 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
 
+/// Rust identifiers are Unicode XID; CSDL names are letters and digits in the wider sense
+/// (`char::is_alphabetic` also admits marks such as U+0345), so anything else becomes `_` and a
+/// name that cannot start an identifier gets a leading `_`.
+fn xid(s: String) -> String {
+    if s.chars().all(|c| c == '_' || unicode_ident::is_xid_continue(c))
+        && s.chars().next().is_none_or(|c| c == '_' || unicode_ident::is_xid_start(c))
+    {
+        return s;
+    }
+    let mut out: String = s.chars().map(|c| if unicode_ident::is_xid_continue(c) { c } else { '_' }).collect();
+    if out.chars().next().is_some_and(|c| c != '_' && !unicode_ident::is_xid_start(c)) {
+        out.insert(0, '_');
+    }
+    out
+}
+
 /// A field, parameter or module name: snake_case; keywords as `r#kw`; `self`, `crate`,
 /// `super` with a trailing `_`.
 pub fn snake(wire: &str) -> String {
-    let mut s = wire.to_snake_case();
+    let mut s = xid(wire.to_snake_case());
     if s.is_empty() {
         s = "value".into();
     }
@@ -36,7 +52,11 @@ pub fn snake(wire: &str) -> String {
 
 /// A type or variant name: UpperCamelCase; `Self` becomes `SelfType` (it cannot be raw).
 pub fn pascal(wire: &str, suffix_for_self: &str) -> String {
-    let mut s = wire.to_upper_camel_case();
+    let mut s = xid(wire.to_upper_camel_case());
+    if s.starts_with('_') {
+        // UpperCamelCase names do not start with `_`.
+        s.replace_range(..1, "N");
+    }
     if s.is_empty() {
         s = "Value".into();
     }
@@ -103,6 +123,8 @@ mod tests {
             ("frequency24GHz", "frequency24_g_hz", "Frequency24GHz"),
             ("_private", "private", "Private"),
             ("async", "r#async", "Async"),
+            ("\u{345}mark", "_\u{345}mark", "\u{399}mark"),
+            ("caf\u{e9}", "caf\u{e9}", "Caf\u{e9}"),
         ];
         for (wire, field, ty) in cases {
             assert_eq!(snake(wire), field, "{wire}");
