@@ -81,27 +81,25 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
     } else {
         "../../runtime".to_string()
     };
-    jobs.push(Job {
-        metadata,
-        out,
-        options: codegen::Options {
-            namespace: if req.all_namespaces {
-                None
-            } else {
-                Some(req.namespace.clone().unwrap_or(settings.namespace.clone()))
-            },
-            crate_options: CrateOptions {
-                // The embedded crates carry the recorded version and changelog.
-                version: if embedded { settings.version.clone() } else { "0.1.0".into() },
-                changelog: if embedded { std::fs::read_to_string(root.join(Settings::CHANGELOG)).ok() } else { None },
-                ..CrateOptions::new(
-                    &req.crate_prefix.clone().unwrap_or(settings.crate_prefix.clone()),
-                    &runtime_path,
-                    standalone,
-                )
-            },
-        },
-    });
+    // The embedded crates carry the recorded version and changelog; flags override the rest.
+    let mut options = if embedded {
+        embedded_options(settings, std::fs::read_to_string(root.join(Settings::CHANGELOG)).ok())
+    } else {
+        codegen::Options {
+            namespace: Some(settings.namespace.clone()),
+            crate_options: CrateOptions::new(&settings.crate_prefix, &runtime_path, standalone),
+        }
+    };
+    if let Some(ns) = &req.namespace {
+        options.namespace = Some(ns.clone());
+    }
+    if req.all_namespaces {
+        options.namespace = None;
+    }
+    if let Some(prefix) = &req.crate_prefix {
+        options.crate_options.crate_prefix = prefix.clone();
+    }
+    jobs.push(Job { metadata, out, options });
     if embedded {
         // The per-concern fixtures are generated and compiled with the workspace too.
         jobs.extend(fixture_jobs(root));
