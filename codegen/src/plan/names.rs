@@ -74,9 +74,11 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// Gives each wire name a unique Rust name. `reserved` names are taken first (in order);
-/// then wire names in byte order, so the result does not depend on document order: the first
-/// wire name keeps the plain name, later ones get `2`, `3`, ... (`_2` for snake case).
+/// Gives each wire name a unique Rust name. `reserved` names are taken first (in order).
+/// Then, among wire names that give the same identifier, the one already spelled as that
+/// identifier (`query_string` for `query_string`, `Value` for `Value`) keeps it, and the rest
+/// follow in byte order with `2`, `3`, ... (`_2` for snake case). A name thus depends only on
+/// the wire names that collide with it, never on document order or on unrelated names.
 pub fn unique(
     wires: &[&str],
     reserved: &[String],
@@ -84,12 +86,17 @@ pub fn unique(
     snake_case: bool,
 ) -> BTreeMap<String, String> {
     let mut taken: Vec<String> = reserved.to_vec();
-    let mut sorted: Vec<&str> = wires.to_vec();
+    let mut sorted: Vec<(bool, &str, String)> = wires
+        .iter()
+        .map(|w| {
+            let base = convert(w);
+            (bare(&base) != *w, *w, base)
+        })
+        .collect();
     sorted.sort_unstable();
-    sorted.dedup();
+    sorted.dedup_by(|a, b| a.1 == b.1);
     let mut out = BTreeMap::new();
-    for w in sorted {
-        let base = convert(w);
+    for (_, w, base) in sorted {
         let mut name = base.clone();
         let mut n = 2;
         while taken.iter().any(|t| bare(t) == bare(&name)) {
@@ -135,18 +142,27 @@ mod tests {
     }
 
     #[test]
-    fn collisions_resolve_by_wire_name_order() {
+    fn collisions_resolve_by_spelling_then_wire_name_order() {
         let names = unique(&["httpStatusCode", "HTTPStatusCode", "value", "Value"], &[], snake, true);
         assert_eq!(names["HTTPStatusCode"], "http_status_code");
         assert_eq!(names["httpStatusCode"], "http_status_code_2");
-        assert_eq!(names["Value"], "value");
-        assert_eq!(names["value"], "value_2");
+        // `value` is already spelled as the identifier: it keeps it.
+        assert_eq!(names["value"], "value");
+        assert_eq!(names["Value"], "value_2");
         // The same set in another order gives the same names.
         let again = unique(&["Value", "value", "HTTPStatusCode", "httpStatusCode"], &[], snake, true);
         assert_eq!(names, again);
+        // Real Graph collisions: the snake-case property keeps the plain field name whether or
+        // not its camel-case twin exists.
+        let graph = unique(&["queryString", "query_string"], &[], snake, true);
+        assert_eq!((graph["query_string"].as_str(), graph["queryString"].as_str()), ("query_string", "query_string_2"));
+        assert_eq!(unique(&["query_string"], &[], snake, true)["query_string"], "query_string");
+        let members = unique(&["remoteControlSoftware", "remote_Control_Software"], &[], |w| pascal(w, "Value"), false);
+        assert_eq!(members["remoteControlSoftware"], "RemoteControlSoftware");
+        assert_eq!(members["remote_Control_Software"], "RemoteControlSoftware2");
         let reserved = unique(&["extra"], &["extra".to_string()], snake, true);
         assert_eq!(reserved["extra"], "extra_2");
         let kw = unique(&["type", "Type"], &[], snake, true);
-        assert_eq!((kw["Type"].as_str(), kw["type"].as_str()), ("r#type", "type_2"));
+        assert_eq!((kw["type"].as_str(), kw["Type"].as_str()), ("r#type", "type_2"));
     }
 }
