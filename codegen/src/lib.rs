@@ -83,7 +83,7 @@ pub fn generate(name: &str, bytes: &[u8], options: &Options) -> Result<Generated
         Some(ns) => model::prune::prune(&model, ns).map_err(|e| GenerateError::Namespace(e.to_string()))?,
         None => model,
     };
-    let plan = plan::Plan::new(&model);
+    let plan = if options.crate_options.features { plan::Plan::with_features(&model) } else { plan::Plan::new(&model) };
     let mut files = emit::model_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
     let (client, warnings) = emit::client_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
     files.extend(client);

@@ -84,3 +84,232 @@ pub fn reader(file: &Path, namespace: &str, runs: usize) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// What `bench graph` measures.
+pub struct GraphBench {
+    /// The whole document.
+    pub file: std::path::PathBuf,
+    /// Where the crates and their target directory go.
+    pub out: std::path::PathBuf,
+    /// The `runtime/` crate.
+    pub runtime: std::path::PathBuf,
+    /// The workspace's `Cargo.lock`, copied beside the crates so they build with the versions
+    /// already fetched.
+    pub lock: Option<std::path::PathBuf>,
+    /// Generation runs (the median is reported).
+    pub runs: usize,
+    /// The feature measured alone.
+    pub feature: String,
+    /// Skip the cargo check and build rows.
+    pub no_compile: bool,
+}
+
+/// `bench graph`: generation of a whole document against the raw quick-xml floor, the size of
+/// what it writes, and `cargo check`/`cargo build` of the model crate with every feature and
+/// with one, each with its wall time and peak memory.
+pub fn graph(b: &GraphBench) -> ExitCode {
+    let bytes = match std::fs::read(&b.file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", b.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let name = b.file.display().to_string();
+    let options = codegen::Options {
+        namespace: None,
+        crate_options: codegen::emit::CrateOptions {
+            features: true,
+            ..codegen::emit::CrateOptions::new("graph", &b.runtime.display().to_string(), true)
+        },
+    };
+    // Interleaved rounds: the floor, then the stages, then the whole pipeline.
+    let mut samples: [Vec<f64>; 6] = Default::default();
+    let mut generated = None;
+    for _ in 0..b.runs {
+        samples[0].push(time_ms(|| {
+            std::hint::black_box(raw_events(&bytes));
+        }));
+        let t = Instant::now();
+        let (model, diags) = codegen::load(&name, &bytes);
+        let Some(model) = model.filter(|_| !diags.has_errors()) else {
+            eprintln!("error: {name} has errors; run `cargo xtask metadata inspect {name}`");
+            return ExitCode::from(1);
+        };
+        samples[1].push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let plan = codegen::plan::Plan::with_features(&model);
+        samples[2].push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let m = codegen::emit::model_crate(&model, &plan, &options.crate_options);
+        samples[3].push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let c = codegen::emit::client_crate(&model, &plan, &options.crate_options);
+        samples[4].push(t.elapsed().as_secs_f64() * 1e3);
+        if let Err(e) = m.as_ref().and(c.as_ref()) {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+        drop((model, plan, m, c));
+        let t = Instant::now();
+        let g = codegen::generate(&name, &bytes, &options);
+        samples[5].push(t.elapsed().as_secs_f64() * 1e3);
+        generated = g.ok();
+    }
+    let [floor, load, plan, model, client, total] = samples.map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    });
+    let Some(generated) = generated else {
+        eprintln!("error: generation failed");
+        return ExitCode::from(1);
+    };
+    println!(
+        "whole-document benchmark: {} ({:.1} MB), {} rounds, median, {} threads",
+        b.file.display(),
+        bytes.len() as f64 / 1e6,
+        b.runs,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!();
+    println!("| generation stage | median ms | x floor |");
+    println!("|---|---:|---:|");
+    for (stage, ms) in [
+        ("raw quick-xml events (floor)", floor),
+        ("read + resolve", load),
+        ("plan (names, boxing, features)", plan),
+        ("emit + format the model crate", model),
+        ("emit + format the client crate", client),
+        ("whole generation (`codegen::generate`)", total),
+    ] {
+        println!("| {stage} | {ms:.0} | {:.1} |", ms / floor);
+    }
+
+    let mut size: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
+    for (path, text) in &generated.files {
+        let krate = path.split('/').next().unwrap_or_default();
+        let e = size.entry(krate).or_default();
+        if path.ends_with(".rs") {
+            e.0 += 1;
+            e.1 += text.len();
+            e.2 += text.lines().count();
+        }
+    }
+    let features = generated
+        .files
+        .get("graph-model/Cargo.toml")
+        .map_or(0, |t| t.lines().skip_while(|l| *l != "[features]").filter(|l| l.ends_with(" = []")).count());
+    println!();
+    println!("| generated crate | .rs files | bytes | lines |");
+    println!("|---|---:|---:|---:|");
+    for (k, (files, bytes, lines)) in &size {
+        println!("| {k} | {files} | {bytes} | {lines} |");
+    }
+    println!("model crate features: {features}");
+    if b.no_compile {
+        return ExitCode::SUCCESS;
+    }
+
+    let crates = b.out.join("crates");
+    let _ = std::fs::remove_dir_all(&crates);
+    let mut writes: Vec<(std::path::PathBuf, Vec<u8>)> =
+        generated.files.iter().map(|(p, t)| (crates.join(p), t.as_bytes().to_vec())).collect();
+    if let Some(lock) = b.lock.as_ref().and_then(|l| std::fs::read(l).ok()) {
+        for k in size.keys() {
+            writes.push((crates.join(k).join("Cargo.lock"), lock.clone()));
+        }
+    }
+    if let Err(e) = crate::fsx::write_all_atomic(&writes) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let target = b.out.join("target");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = |k: &str| crates.join(k).join("Cargo.toml");
+    let run = |args: &[&str], krate: &str| {
+        let mut c = std::process::Command::new(&cargo);
+        c.args(args)
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(manifest(krate))
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0");
+        c
+    };
+    // Dependencies first, for both profiles, so the rows measure the generated crate alone.
+    for cmd in ["check", "build"] {
+        for k in ["graph-model", "graph-client"] {
+            if let Err(e) = measure(&mut run(&[cmd], k)) {
+                eprintln!("error: cargo {cmd} of {k} without features: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    println!();
+    println!("| cargo (dependencies built, generated crate from scratch) | wall s | peak memory MiB |");
+    println!("|---|---:|---:|");
+    let feature_arg = format!("--features={}", b.feature);
+    let rows: [(&str, &str, &str); 6] = [
+        ("graph-model", "check", "--all-features"),
+        ("graph-model", "check", &feature_arg),
+        ("graph-model", "build", "--all-features"),
+        ("graph-model", "build", &feature_arg),
+        ("graph-client", "check", &feature_arg),
+        ("graph-model", "check", "--no-default-features"),
+    ];
+    for (k, cmd, features) in rows {
+        let clean = run(&["clean", "-p", k], k).status();
+        if !clean.is_ok_and(|s| s.success()) {
+            eprintln!("error: cargo clean -p {k} failed");
+            return ExitCode::from(1);
+        }
+        let label = format!("`cargo {cmd} {features}` of {k}");
+        match measure(&mut run(&[cmd, features], k)) {
+            Ok((secs, peak)) => println!(
+                "| {label} | {secs:.1} | {} |",
+                peak.map_or("n/a".to_string(), |kib| format!("{:.0}", kib as f64 / 1024.0))
+            ),
+            Err(e) => {
+                eprintln!("error: {label}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs `cmd` to the end: wall seconds and, on Unix, the peak resident memory in KiB of the
+/// largest process of its tree (the kernel keeps the maximum over reaped descendants).
+fn measure(cmd: &mut std::process::Command) -> Result<(f64, Option<u64>), String> {
+    let start = Instant::now();
+    let child = cmd.spawn().map_err(|e| format!("cannot start cargo: {e}"))?;
+    #[cfg(unix)]
+    {
+        let pid = child.id() as libc::pid_t;
+        let mut status: libc::c_int = 0;
+        // SAFETY: `rusage` is plain data that wait4 fills in; a zeroed value is a valid start.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: the pid is our own child, not yet waited for; both pointers are to live locals.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        let secs = start.elapsed().as_secs_f64();
+        if r != pid {
+            return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
+        }
+        use std::os::unix::process::ExitStatusExt;
+        let st = std::process::ExitStatus::from_raw(status);
+        if !st.success() {
+            return Err(format!("exited with {st}"));
+        }
+        // Linux reports ru_maxrss in KiB.
+        Ok((secs, Some(usage.ru_maxrss as u64)))
+    }
+    #[cfg(not(unix))]
+    {
+        let mut child = child;
+        let st = child.wait().map_err(|e| e.to_string())?;
+        if !st.success() {
+            return Err(format!("exited with {st}"));
+        }
+        Ok((start.elapsed().as_secs_f64(), None))
+    }
+}

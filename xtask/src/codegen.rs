@@ -94,7 +94,9 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
         options.namespace = Some(ns.clone());
     }
     if req.all_namespaces {
+        // A whole document is split into cargo features, so a user compiles what they use.
         options.namespace = None;
+        options.crate_options.features = true;
     }
     if let Some(prefix) = &req.crate_prefix {
         options.crate_options.crate_prefix = prefix.clone();
@@ -154,7 +156,8 @@ pub struct Job {
 /// Directory of the fixture documents, one per concern.
 pub const FIXTURES: &str = "tests/fixtures/codegen";
 
-/// Each fixture document to `tests/generated/fixture-<name>-model`, not pruned.
+/// Each fixture document to `tests/generated/fixture-<name>-model` (and `-client` when it has
+/// a container), not pruned.
 pub fn fixture_jobs(root: &Path) -> Vec<Job> {
     let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join(FIXTURES))
         .map(|d| {
@@ -165,12 +168,17 @@ pub fn fixture_jobs(root: &Path) -> Vec<Job> {
     docs.into_iter()
         .map(|metadata| {
             let stem = metadata.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            // A fixture with an entity container stands for a whole service: split into features.
+            let service = std::fs::read(&metadata).is_ok_and(|b| b.windows(16).any(|w| w == b"<EntityContainer"));
             Job {
                 metadata,
                 out: root.join("tests/generated"),
                 options: codegen::Options {
                     namespace: None,
-                    crate_options: CrateOptions::new(&format!("fixture-{stem}"), "../../../runtime", false),
+                    crate_options: CrateOptions {
+                        features: service,
+                        ..CrateOptions::new(&format!("fixture-{stem}"), "../../../runtime", false)
+                    },
                 },
             }
         })

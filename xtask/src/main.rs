@@ -92,6 +92,25 @@ enum BenchCommand {
         #[arg(long, default_value_t = 15)]
         runs: usize,
     },
+    /// A whole document: generation against the raw quick-xml floor, generated size, and
+    /// cargo check/build time and peak memory of the model crate, all features and one.
+    Graph {
+        /// The document (default: ../shared/metadata/graph-beta-2021-07-13.xml).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Where the crates and their target directory go (default: target/bench-graph).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Generation rounds.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// The feature measured alone.
+        #[arg(long, default_value = "call-records")]
+        feature: String,
+        /// Only the generation rows: no cargo check or build.
+        #[arg(long)]
+        no_compile: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -126,6 +145,17 @@ fn main() -> ExitCode {
         Command::Bench { command: BenchCommand::Reader { file, namespace, runs } } => {
             let file = file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml"));
             bench::reader(&file, &namespace, runs.max(1))
+        }
+        Command::Bench { command: BenchCommand::Graph { file, out, runs, feature, no_compile } } => {
+            bench::graph(&bench::GraphBench {
+                file: file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml")),
+                out: out.unwrap_or_else(|| root.join("target/bench-graph")),
+                runtime: std::fs::canonicalize(root.join("runtime")).unwrap_or_else(|_| root.join("runtime")),
+                lock: Some(root.join("Cargo.lock")),
+                runs: runs.max(1),
+                feature,
+                no_compile,
+            })
         }
         Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces } => {
             codegen::run(&root, codegen::Request { metadata, namespace, out, crate_prefix, all_namespaces, check })

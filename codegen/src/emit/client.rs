@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::{docs, rust_file, CrateOptions, Files};
+use super::{cfg_ref, cfg_type, docs, features_docs, features_toml, rust_file, CrateOptions, Files};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Model, Operation, OperationKind, Target, TypeId, TypeKind, TypeUse};
 use crate::plan::{names, Plan, RustType};
@@ -15,32 +15,40 @@ use crate::plan::{names, Plan, RustType};
 /// Builds the client crate's files; operations it cannot express yet are returned as warnings.
 pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(Files, Vec<Diagnostic>), String> {
     let crate_name = format!("{}-client", opts.crate_prefix);
-    let model_crate = ident(&format!("{}_model", opts.crate_prefix.replace('-', "_")));
+    let model_crate_name = format!("{}_model", opts.crate_prefix.replace('-', "_"));
+    let model_crate = ident(&model_crate_name);
     let mut warnings = Vec::new();
     let Some(container) = &model.container else {
         return Ok((Files::new(), warnings));
     };
     let reachable = reachable_entities(model);
     let names = PathNames::new(plan, &reachable);
-    let mut per_module: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+    let mut per_module: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
     for &id in &reachable {
-        let module = plan.names[id.0 as usize].module.clone();
-        let items = entity_paths(model, plan, &names, &model_crate, id, &mut warnings);
-        per_module.entry(module).or_default().push((plan.names[id.0 as usize].name.clone(), items));
+        per_module.entry(plan.names[id.0 as usize].module.clone()).or_default().push(id);
     }
     let mut files = Files::new();
     let mut mods = Vec::new();
-    for (module, mut items) in per_module {
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+    for (module, mut ids) in per_module {
+        ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
+        // Warnings come back per type, so they are in the same order on every run.
+        let found = std::sync::Mutex::new(BTreeMap::new());
+        let items = super::format_items(&ids, |&id| {
+            let mut w = Vec::new();
+            let tokens = entity_paths(model, plan, &names, &ident(&model_crate_name), id, &mut w);
+            found.lock().map_err(|_| "a formatting thread panicked".to_string())?.insert(id, w);
+            Ok(tokens)
+        })?;
+        warnings.extend(
+            found.into_inner().map_err(|_| "a formatting thread panicked".to_string())?.into_values().flatten(),
+        );
         let ns = &plan.modules[&module];
         let doc = format!(" Request paths of the OData namespace `{ns}`.");
-        let body = items.into_iter().map(|(_, t)| t);
-        let tokens = quote! {
+        let inner = quote! {
             #![doc = #doc]
             #![allow(deprecated)]
-            #(#body)*
         };
-        files.insert(format!("{crate_name}/src/{}.rs", names::bare(&module)), rust_file(tokens)?);
+        files.insert(format!("{crate_name}/src/{}.rs", names::bare(&module)), super::module_file(inner, &items)?);
         let m = ident(&module);
         let mdoc = format!(" `{ns}`.");
         mods.push(quote! { #[doc = #mdoc] pub mod #m; });
@@ -63,15 +71,17 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
         let segment = name.to_string();
         let what = if collection { "entity set" } else { "singleton" };
         let doc = format!(" The {what} `{name}` (`{}`).", model.ty(ty).qualified());
+        let cfg = cfg_ref(plan, None, &[ty]);
         roots.push(quote! {
             #[doc = #doc]
+            #cfg
             pub fn #m(&self) -> #path_ty {
                 #path_ty::new(&self.client, ::std::string::String::from(#segment))
             }
         });
     }
     let service_doc = format!(" Entry point of the service's container `{}.{}`.", container.namespace, container.name);
-    let lib_doc = lib_docs(&crate_name, &opts.crate_prefix, &service.to_string());
+    let lib_doc = lib_docs(&crate_name, &opts.crate_prefix, &service.to_string()) + &features_docs(plan);
     let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     let lib = quote! {
         #( #![doc = #lib_lines] )*
@@ -105,7 +115,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
         }
     };
     files.insert(format!("{crate_name}/src/lib.rs"), rust_file(lib)?);
-    files.insert(format!("{crate_name}/Cargo.toml"), cargo_toml(&crate_name, &opts.crate_prefix, opts));
+    files.insert(format!("{crate_name}/Cargo.toml"), cargo_toml(&crate_name, &opts.crate_prefix, opts, plan));
     files.insert(format!("{crate_name}/README.md"), format!("{lib_doc}\n"));
     if let Some(log) = &opts.changelog {
         files.insert(format!("{crate_name}/CHANGELOG.md"), log.clone());
@@ -117,11 +127,13 @@ fn reserved_methods() -> Vec<String> {
     ["new", "client"].iter().map(|s| s.to_string()).collect()
 }
 
-fn cargo_toml(crate_name: &str, prefix: &str, opts: &CrateOptions) -> String {
+fn cargo_toml(crate_name: &str, prefix: &str, opts: &CrateOptions, plan: &Plan) -> String {
     let workspace = if opts.standalone { "\n[workspace]\n" } else { "" };
     let version = &opts.version;
+    let features = features_toml(plan, |f| format!("\"{prefix}-model/{f}\""));
+    let features = features.strip_prefix("\n[features]\n").map(|rest| rest.to_string()).unwrap_or(features);
     format!(
-        "# @generated by cargo xtask codegen. Do not edit.\n[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"Typed request builders for the OData service described by {prefix}-model.\"\npublish = false\n\n[features]\ndefault = [\"reqwest\"]\n# The ready transport on reqwest with rustls; without it, bring a Transport.\nreqwest = [\"odata-runtime/reqwest\"]\n\n[dependencies]\nodata-runtime = {{ path = \"{}\", features = [\"client\"] }}\n{prefix}-model = {{ path = \"../{prefix}-model\", version = \"{version}\" }}\n{workspace}",
+        "# @generated by cargo xtask codegen. Do not edit.\n[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"Typed request builders for the OData service described by {prefix}-model.\"\npublish = false\n\n[features]\ndefault = [\"reqwest\"]\n# The ready transport on reqwest with rustls; without it, bring a Transport.\nreqwest = [\"odata-runtime/reqwest\"]\n{features}\n[dependencies]\nodata-runtime = {{ path = \"{}\", features = [\"client\"] }}\n{prefix}-model = {{ path = \"../{prefix}-model\", version = \"{version}\" }}\n{workspace}",
         opts.runtime_path.replace('\\', "/"),
     )
 }
@@ -272,12 +284,15 @@ fn entity_paths(
         arms.push(quote! { #prop::#v => #wire, });
     }
     let prop_doc = format!(" A property of `{q}`, for `$select`, `$expand` and `$orderby`.");
+    let cfg = cfg_type(plan, id);
     let property_enum = if decls.is_empty() {
         quote! {
             #[doc = #prop_doc]
+            #cfg
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #prop {}
 
+            #cfg
             impl ::odata_runtime::client::Field for #prop {
                 fn name(self) -> &'static str {
                     match self {}
@@ -287,12 +302,14 @@ fn entity_paths(
     } else {
         quote! {
             #[doc = #prop_doc]
+            #cfg
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
             pub enum #prop {
                 #(#decls)*
             }
 
+            #cfg
             impl ::odata_runtime::client::Field for #prop {
                 fn name(self) -> &'static str {
                     match self {
@@ -322,16 +339,18 @@ fn entity_paths(
             model.ty(n.target).qualified(),
             if n.collection { ", collection" } else { "" }
         );
+        let ncfg = cfg_ref(plan, Some(id), &[n.target]);
         item_methods.push(quote! {
             #[doc = #doc]
+            #ncfg
             pub fn #m(&self) -> #target {
                 #target::new(&self.client, ::std::format!("{}/{}", self.path, #seg))
             }
         });
     }
-    item_methods.extend(operation_methods(model, plan, model_crate, &ops_item, &reserved, warnings));
+    item_methods.extend(operation_methods(model, plan, model_crate, id, &ops_item, &reserved, warnings));
     let coll_reserved = vec!["new".to_string(), "list".into(), "path".into(), "url".into(), "by_id".into()];
-    let coll_methods = operation_methods(model, plan, model_crate, &ops_coll, &coll_reserved, warnings);
+    let coll_methods = operation_methods(model, plan, model_crate, id, &ops_coll, &coll_reserved, warnings);
 
     // by_id on collections, when the type has a key.
     let by_id = match model.key(id).as_deref() {
@@ -367,12 +386,14 @@ fn entity_paths(
         #property_enum
 
         #[doc = #item_doc]
+        #cfg
         #[derive(Clone)]
         pub struct #item {
             client: ::odata_runtime::client::Client,
             path: ::std::string::String,
         }
 
+        #cfg
         impl #item {
             /// A path below the service root (already percent-encoded).
             pub fn new(client: &::odata_runtime::client::Client, path: ::std::string::String) -> Self {
@@ -393,12 +414,14 @@ fn entity_paths(
         }
 
         #[doc = #coll_doc]
+        #cfg
         #[derive(Clone)]
         pub struct #coll {
             client: ::odata_runtime::client::Client,
             path: ::std::string::String,
         }
 
+        #cfg
         impl #coll {
             /// A path below the service root (already percent-encoded).
             pub fn new(client: &::odata_runtime::client::Client, path: ::std::string::String) -> Self {
@@ -434,6 +457,7 @@ fn operation_methods(
     model: &Model,
     plan: &Plan,
     model_crate: &Ident,
+    owner: TypeId,
     ops: &[&Operation],
     reserved: &[String],
     warnings: &mut Vec<Diagnostic>,
@@ -557,9 +581,21 @@ fn operation_methods(
             format!("Bound {} `{}`.", kind_name(op.kind), op.qualified()),
         ]);
         let wire_name = &op.name;
+        let named: Vec<TypeId> = op
+            .parameters
+            .iter()
+            .map(|p| &p.ty)
+            .chain(op.return_type.iter().map(|r| &r.ty))
+            .filter_map(|u| match u.target {
+                Target::Named(t) => Some(t),
+                Target::Primitive(_) => None,
+            })
+            .collect();
+        let cfg = cfg_ref(plan, Some(owner), &named);
         let method = match op.kind {
             OperationKind::Function => quote! {
                 #doc
+                #cfg
                 pub fn #m(&self, #(#args),*) -> ::odata_runtime::client::Request<#ret> {
                     let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
                     ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
@@ -567,6 +603,7 @@ fn operation_methods(
             },
             OperationKind::Action => quote! {
                 #doc
+                #cfg
                 pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
                     let body = ::odata_runtime::client::json_body(&[#(#body_fields),*])?;
                     ::std::result::Result::Ok(

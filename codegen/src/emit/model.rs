@@ -5,54 +5,57 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::{docs, rust_file, CrateOptions, Files};
+use super::{cfg_ref, cfg_type, docs, features_docs, features_toml, rust_file, CrateOptions, Files};
 use crate::model::{Annotations, Deprecation, Model, StructuredKind, TypeId, TypeKind};
 use crate::plan::{Plan, RustType};
+
+/// The items of one type: its struct, enum or alias with their impls.
+fn type_items(model: &Model, plan: &Plan, id: TypeId) -> Result<TokenStream, String> {
+    let t = model.ty(id);
+    Ok(match &t.kind {
+        TypeKind::Structured(_) => structure(model, plan, id),
+        TypeKind::Enum(_) => enumeration(model, plan, id),
+        TypeKind::Definition { underlying, .. } => {
+            let ident = ident(&plan.names[id.0 as usize].name);
+            let ty: syn::Type = syn::parse_str(crate::plan::primitive(underlying)).map_err(|e| e.to_string())?;
+            let doc = docs::attrs(&type_docs(
+                t.annotations.description(),
+                t.annotations.long_description(),
+                &format!("OData type definition `{}` over `Edm.{underlying}`.", t.qualified()),
+            ));
+            let cfg = cfg_type(plan, id);
+            quote! { #doc #cfg pub type #ident = #ty; }
+        }
+    })
+}
 
 /// Builds every file of the model crate.
 pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
     let mut files = Files::new();
     let crate_name = format!("{}-model", opts.crate_prefix);
-    let mut module_items: std::collections::BTreeMap<&str, Vec<(String, TokenStream)>> =
+    let mut module_types: std::collections::BTreeMap<&str, Vec<TypeId>> =
         plan.modules.keys().map(|m| (m.as_str(), Vec::new())).collect();
-    for (i, t) in model.types.iter().enumerate() {
-        let id = TypeId(i as u32);
-        let name = &plan.names[i];
-        let items = match &t.kind {
-            TypeKind::Structured(_) => structure(model, plan, id),
-            TypeKind::Enum(_) => enumeration(model, plan, id),
-            TypeKind::Definition { underlying, .. } => {
-                let ident = ident(&name.name);
-                let ty: syn::Type = syn::parse_str(crate::plan::primitive(underlying)).map_err(|e| e.to_string())?;
-                let doc = docs::attrs(&type_docs(
-                    t.annotations.description(),
-                    t.annotations.long_description(),
-                    &format!("OData type definition `{}` over `Edm.{underlying}`.", t.qualified()),
-                ));
-                quote! { #doc pub type #ident = #ty; }
-            }
-        };
-        module_items.entry(name.module.as_str()).or_default().push((name.name.clone(), items));
+    for i in 0..model.types.len() {
+        module_types.entry(plan.names[i].module.as_str()).or_default().push(TypeId(i as u32));
     }
     let mut mods = Vec::new();
-    for (module, mut items) in module_items {
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+    for (module, mut ids) in module_types {
+        ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
+        let items = super::format_items(&ids, |&id| type_items(model, plan, id))?;
         let ns = &plan.modules[module];
         let doc = format!(" Types of the OData namespace `{ns}`.");
-        let body = items.into_iter().map(|(_, t)| t);
         // The crate refers to its own deprecated items; users of them are still warned.
-        let tokens = quote! {
+        let inner = quote! {
             #![doc = #doc]
             #![allow(deprecated)]
-            #(#body)*
         };
         let file_name = crate::plan::names::bare(module).to_string();
-        files.insert(format!("{crate_name}/src/{file_name}.rs"), rust_file(tokens)?);
+        files.insert(format!("{crate_name}/src/{file_name}.rs"), super::module_file(inner, &items)?);
         let m: TokenStream = module.parse().map_err(|e| format!("{e:?}"))?;
         let mdoc = format!(" `{ns}`.");
         mods.push(quote! { #[doc = #mdoc] pub mod #m; });
     }
-    let lib_doc = lib_docs(model, plan, &crate_name);
+    let lib_doc = lib_docs(plan, &crate_name);
     let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     let lib = quote! {
         #( #![doc = #lib_lines] )*
@@ -61,7 +64,7 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
         #(#mods)*
     };
     files.insert(format!("{crate_name}/src/lib.rs"), rust_file(lib)?);
-    files.insert(format!("{crate_name}/Cargo.toml"), cargo_toml(&crate_name, opts, model));
+    files.insert(format!("{crate_name}/Cargo.toml"), cargo_toml(&crate_name, opts, model, plan));
     if let Some(log) = &opts.changelog {
         files.insert(format!("{crate_name}/CHANGELOG.md"), log.clone());
     }
@@ -69,23 +72,23 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
     Ok(files)
 }
 
-fn cargo_toml(crate_name: &str, opts: &CrateOptions, model: &Model) -> String {
+fn cargo_toml(crate_name: &str, opts: &CrateOptions, model: &Model, plan: &Plan) -> String {
     let namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
     let workspace = if opts.standalone { "\n[workspace]\n" } else { "" };
     format!(
-        "# @generated by cargo xtask codegen. Do not edit.\n[package]\nname = \"{crate_name}\"\nversion = \"{}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"Serde types for the OData namespaces {}.\"\npublish = false\n\n[dependencies]\nodata-runtime = {{ path = \"{}\" }}\n{workspace}",
+        "# @generated by cargo xtask codegen. Do not edit.\n[package]\nname = \"{crate_name}\"\nversion = \"{}\"\nedition = \"2021\"\nlicense = \"MIT\"\ndescription = \"Serde types for the OData namespaces {}.\"\npublish = false\n\n[dependencies]\nodata-runtime = {{ path = \"{}\" }}\n{}{workspace}",
         opts.version,
         namespaces.join(", "),
         opts.runtime_path.replace('\\', "/"),
+        features_toml(plan, |_| String::new()),
     )
 }
 
-fn lib_docs(model: &Model, plan: &Plan, crate_name: &str) -> String {
+fn lib_docs(plan: &Plan, crate_name: &str) -> String {
     let mut s =
         format!("# {crate_name}\n\nSerde types generated from OData CSDL metadata; one module per namespace:\n\n");
     for (m, ns) in &plan.modules {
-        let count = model.types.iter().filter(|t| &t.namespace == ns).count();
-        s.push_str(&format!("- `{}`: `{ns}` ({count} types)\n", crate::plan::names::bare(m)));
+        s.push_str(&format!("- `{}`: `{ns}`\n", crate::plan::names::bare(m)));
     }
     s.push_str(
         "\nWhat every type promises:\n\n\
@@ -95,6 +98,7 @@ fn lib_docs(model: &Model, plan: &Plan, crate_name: &str) -> String {
          - a property whose type has derived types holds an `Any*` enum chosen by `@odata.type`, with an `Other` variant for types this version does not know;\n\
          - enums keep values they do not know in an `Other(String)` variant and never fail to deserialize.\n",
     );
+    s.push_str(&features_docs(plan));
     s
 }
 
@@ -186,6 +190,8 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let mut decls = Vec::new();
     let mut reads = Vec::new();
     let mut writes = Vec::new();
+    // Whether a field is compiled only with some feature: then a build may have none.
+    let mut gated = false;
     for f in fields {
         let owner = model.ty(f.declared_in);
         let sx = owner.structured().expect("structured");
@@ -227,13 +233,24 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         let fname = ident(&f.rust);
         let fty = rust_type(plan, &f.ty);
         let wire = &f.wire;
-        decls.push(quote! { #fdoc #fdep pub #fname: ::std::option::Option<#fty>, });
-        reads.push(
-            quote! { #wire => ::odata_runtime::object::read_field(map, &mut self.#fname, &mut self.#extra, #wire)?, },
-        );
-        writes.push(quote! { ::odata_runtime::object::write_field(map, #wire, &self.#fname, &self.#extra)?; });
+        let fcfg = cfg_ref(plan, Some(id), &f.ty.named().into_iter().collect::<Vec<_>>());
+        gated |= !fcfg.is_empty();
+        decls.push(quote! { #fdoc #fdep #fcfg pub #fname: ::std::option::Option<#fty>, });
+        reads.push(quote! {
+            #fcfg
+            #wire => {
+                ::odata_runtime::object::read_field(map, &mut self.#fname, &mut self.#extra, #wire)?;
+                ::std::result::Result::Ok(true)
+            }
+        });
+        writes.push(quote! { #fcfg ::odata_runtime::object::write_field(map, #wire, &self.#fname, &self.#extra)?; });
     }
     let qualified = t.qualified();
+    let allow = if gated {
+        quote! { #[allow(unused_variables, clippy::match_single_binding)] }
+    } else {
+        quote! {}
+    };
     let (set_field, write_fields) = if fields.is_empty() {
         (
             quote! {
@@ -257,6 +274,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     } else {
         (
             quote! {
+                #allow
                 fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
                     &mut self,
                     key: &str,
@@ -264,12 +282,12 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
                 ) -> ::std::result::Result<bool, A::Error> {
                     match key {
                         #(#reads)*
-                        _ => return ::std::result::Result::Ok(false),
+                        _ => ::std::result::Result::Ok(false),
                     }
-                    ::std::result::Result::Ok(true)
                 }
             },
             quote! {
+                #allow
                 fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
                     &self,
                     map: &mut M,
@@ -282,9 +300,11 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     };
     let extra_doc = " Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.";
     let any = any_enum(model, plan, id);
+    let cfg = cfg_type(plan, id);
     quote! {
         #doc
         #dep
+        #cfg
         #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #name {
@@ -293,6 +313,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             pub #extra: ::odata_runtime::object::Extra,
         }
 
+        #cfg
         impl ::odata_runtime::object::Structure for #name {
             const TYPE_NAME: &'static str = #qualified;
 
@@ -309,6 +330,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         ::odata_runtime::impl_structure_serde!(#name);
 
         #any
@@ -332,13 +354,17 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let mut picks = Vec::new();
     let mut sers = Vec::new();
     let mut froms = Vec::new();
+    let cfg = cfg_type(plan, id);
     for (v, ty) in variants {
         let vi = ident(v);
         let path = type_path(plan, *ty, false);
         let q = model.ty(*ty).qualified();
         let vdoc = format!(" `{q}`.");
-        decls.push(quote! { #[doc = #vdoc] #vi(::std::boxed::Box<#path>), });
+        let vcfg = cfg_ref(plan, Some(id), &[*ty]);
+        decls.push(quote! { #[doc = #vdoc] #vcfg #vi(::std::boxed::Box<#path>), });
+        let fcfg = cfg_ref(plan, None, &[id, *ty]);
         froms.push(quote! {
+            #fcfg
             impl ::std::convert::From<#path> for #any {
                 fn from(value: #path) -> Self {
                     #any::#vi(::std::boxed::Box::new(value))
@@ -352,9 +378,10 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             );
             sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_structure(&**v, ::std::option::Option::None, serializer), });
         } else {
-            picks
-                .push(quote! { ::std::option::Option::Some(#q) => #any::#vi(::std::boxed::Box::new(rest.finish()?)), });
-            sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_typed(&**v, serializer), });
+            picks.push(
+                quote! { #vcfg ::std::option::Option::Some(#q) => #any::#vi(::std::boxed::Box::new(rest.finish()?)), },
+            );
+            sers.push(quote! { #vcfg #any::#vi(v) => ::odata_runtime::object::serialize_typed(&**v, serializer), });
         }
     }
     let other_doc = format!(
@@ -363,6 +390,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     );
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #any {
@@ -371,12 +399,14 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             #other(::std::boxed::Box<#base>),
         }
 
+        #cfg
         impl ::std::default::Default for #any {
             fn default() -> Self {
                 #any::#other(::std::default::Default::default())
             }
         }
 
+        #cfg
         impl ::odata_runtime::object::Polymorphic for #any {
             fn decode<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
                 type_name: ::std::option::Option<&str>,
@@ -389,6 +419,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         impl ::odata_runtime::serde::Serialize for #any {
             fn serialize<S: ::odata_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
@@ -398,12 +429,14 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         impl<'de> ::odata_runtime::serde::Deserialize<'de> for #any {
             fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 ::odata_runtime::object::deserialize_polymorphic(deserializer)
             }
         }
 
+        #cfg
         ::odata_runtime::impl_edm_via_serde!(#any);
 
         #(#froms)*
@@ -454,9 +487,11 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         all.push(quote! { #name::#v, });
     }
     let other_doc = " A value this version of the schema does not know, kept as received.";
+    let cfg = cfg_type(plan, id);
     quote! {
         #doc
         #dep
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
@@ -465,6 +500,7 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             #other(::std::string::String),
         }
 
+        #cfg
         impl #name {
             /// Every member the schema declares, in schema order.
             pub const MEMBERS: &'static [#name] = &[#(#all)*];
@@ -486,6 +522,7 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         impl ::odata_runtime::enums::EnumMember for #name {
             fn as_str(&self) -> &str {
                 #name::as_str(self)
@@ -496,6 +533,7 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
@@ -504,24 +542,28 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #cfg
         impl ::odata_runtime::serde::Serialize for #name {
             fn serialize<S: ::odata_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 ::odata_runtime::enums::serialize_enum(self, serializer)
             }
         }
 
+        #cfg
         impl<'de> ::odata_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 ::odata_runtime::enums::deserialize_enum(deserializer)
             }
         }
 
+        #cfg
         ::odata_runtime::impl_edm_via_serde!(#name);
     }
 }

@@ -125,6 +125,24 @@ pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
     Ok(build(model, namespace, &keep, &path_navs, &ops, &kept_children))
 }
 
+/// The entity types on the container paths that lead to the entities of `namespace`: from
+/// each entity set and singleton of another namespace, the owners of the navigation
+/// properties on the shortest path (containment first). Sorted, without duplicates.
+pub fn container_path_types(model: &Model, namespace: &str) -> Vec<TypeId> {
+    let mut out = BTreeSet::new();
+    let Some(c) = &model.container else { return Vec::new() };
+    let edges = navigation_edges(model);
+    for child in c.entity_sets.iter().chain(&c.singletons) {
+        if model.ty(child.ty).namespace == namespace {
+            continue;
+        }
+        let path = shortest_path(model, &edges, child.ty, namespace, true)
+            .or_else(|| shortest_path(model, &edges, child.ty, namespace, false));
+        out.extend(path.into_iter().flatten().map(|(owner, _)| owner));
+    }
+    out.into_iter().collect()
+}
+
 fn is_key(model: &Model, t: TypeId, name: &str) -> bool {
     model.key(t).is_some_and(|k| k.iter().any(|p| p == name))
 }

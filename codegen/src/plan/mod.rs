@@ -2,6 +2,7 @@
 //! fields, variants and the companions the emitter adds, the Edm -> Rust type mapping, which
 //! types are polymorphic, and which fields are boxed to break recursion (by a graph rule).
 
+pub mod features;
 pub mod names;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +75,8 @@ pub struct Plan {
     /// Per polymorphic type id: (variant name, concrete type) for the type itself (when not
     /// abstract) and every derived type, then the fallback variant name.
     pub any_variants: BTreeMap<TypeId, (Vec<(String, TypeId)>, String)>,
+    /// The cargo features the crates are split into (`None`: one crate, everything compiled).
+    pub features: Option<features::Features>,
 }
 
 impl Plan {
@@ -218,7 +221,26 @@ impl Plan {
                 TypeKind::Definition { .. } => {}
             }
         }
-        Plan { names: type_names, modules, root_namespace, fields, extra_field, variants, any_variants }
+        Plan { names: type_names, modules, root_namespace, fields, extra_field, variants, any_variants, features: None }
+    }
+
+    /// Plans `model` split into cargo features (see [`features`]).
+    pub fn with_features(model: &Model) -> Plan {
+        let mut plan = Plan::new(model);
+        let root = plan.root_namespace.clone();
+        plan.features = Some(features::Features::new(model, &root, |ns| module_name(ns, &root)));
+        plan
+    }
+}
+
+impl RustType {
+    /// The generated type this Rust type names, if any.
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            RustType::Path(_) => None,
+            RustType::Named { id, .. } | RustType::Flags(id) => Some(*id),
+            RustType::Vec(inner) | RustType::Boxed(inner) => inner.named(),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request paths of the OData namespace `microsoft.graph.callRecords`.
 #![allow(deprecated)]
+
 /// A property of `microsoft.graph.callRecords.callRecord`, for `$select`, `$expand` and `$orderby`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -193,6 +194,7 @@ impl CallRecordCollectionPath {
         )
     }
 }
+
 /// A property of `microsoft.graph.callRecords.segment`, for `$select`, `$expand` and `$orderby`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -305,6 +307,7 @@ impl SegmentCollectionPath {
         )
     }
 }
+
 /// A property of `microsoft.graph.callRecords.session`, for `$select`, `$expand` and `$orderby`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

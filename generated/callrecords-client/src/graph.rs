@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request paths of the OData namespace `microsoft.graph`.
 #![allow(deprecated)]
+
 /// A property of `microsoft.graph.cloudCommunications`, for `$select`, `$expand` and `$orderby`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `microsoft.graph.callRecords`.
 #![allow(deprecated)]
+
 /// OData entity type `microsoft.graph.callRecords.callRecord`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -51,7 +52,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -59,7 +61,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.end_date_time,
                     &mut self.extra,
                     "endDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "joinWebUrl" => {
                 ::odata_runtime::object::read_field(
@@ -67,7 +70,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.join_web_url,
                     &mut self.extra,
                     "joinWebUrl",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "lastModifiedDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -75,7 +79,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.last_modified_date_time,
                     &mut self.extra,
                     "lastModifiedDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "modalities" => {
                 ::odata_runtime::object::read_field(
@@ -83,7 +88,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.modalities,
                     &mut self.extra,
                     "modalities",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "organizer" => {
                 ::odata_runtime::object::read_field(
@@ -91,7 +97,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.organizer,
                     &mut self.extra,
                     "organizer",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "participants" => {
                 ::odata_runtime::object::read_field(
@@ -99,7 +106,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.participants,
                     &mut self.extra,
                     "participants",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -107,7 +115,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.start_date_time,
                     &mut self.extra,
                     "startDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "type" => {
                 ::odata_runtime::object::read_field(
@@ -115,7 +124,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.r#type,
                     &mut self.extra,
                     "type",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "version" => {
                 ::odata_runtime::object::read_field(
@@ -123,7 +133,8 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.version,
                     &mut self.extra,
                     "version",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "sessions" => {
                 ::odata_runtime::object::read_field(
@@ -131,11 +142,11 @@ impl ::odata_runtime::object::Structure for CallRecord {
                     &mut self.sessions,
                     &mut self.extra,
                     "sessions",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -207,6 +218,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
     }
 }
 ::odata_runtime::impl_structure_serde!(CallRecord);
+
 /// OData enum type `microsoft.graph.callRecords.callType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -290,6 +302,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for CallType {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(CallType);
+
 /// OData enum type `microsoft.graph.callRecords.clientPlatform`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -408,6 +421,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for ClientPlatform {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(ClientPlatform);
+
 /// OData complex type `microsoft.graph.callRecords.clientUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -437,7 +451,8 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                     &mut self.application_version,
                     &mut self.extra,
                     "applicationVersion",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "headerValue" => {
                 ::odata_runtime::object::read_field(
@@ -445,7 +460,8 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                     &mut self.header_value,
                     &mut self.extra,
                     "headerValue",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "platform" => {
                 ::odata_runtime::object::read_field(
@@ -453,7 +469,8 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                     &mut self.platform,
                     &mut self.extra,
                     "platform",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "productFamily" => {
                 ::odata_runtime::object::read_field(
@@ -461,11 +478,11 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                     &mut self.product_family,
                     &mut self.extra,
                     "productFamily",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -505,6 +522,7 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
     }
 }
 ::odata_runtime::impl_structure_serde!(ClientUserAgent);
+
 /// OData complex type `microsoft.graph.callRecords.deviceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -568,7 +586,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.capture_device_driver,
                     &mut self.extra,
                     "captureDeviceDriver",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "captureDeviceName" => {
                 ::odata_runtime::object::read_field(
@@ -576,7 +595,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.capture_device_name,
                     &mut self.extra,
                     "captureDeviceName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "captureNotFunctioningEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -584,7 +604,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.capture_not_functioning_event_ratio,
                     &mut self.extra,
                     "captureNotFunctioningEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "cpuInsufficentEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -592,7 +613,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.cpu_insufficent_event_ratio,
                     &mut self.extra,
                     "cpuInsufficentEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "deviceClippingEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -600,7 +622,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.device_clipping_event_ratio,
                     &mut self.extra,
                     "deviceClippingEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "deviceGlitchEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -608,7 +631,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.device_glitch_event_ratio,
                     &mut self.extra,
                     "deviceGlitchEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "howlingEventCount" => {
                 ::odata_runtime::object::read_field(
@@ -616,7 +640,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.howling_event_count,
                     &mut self.extra,
                     "howlingEventCount",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "initialSignalLevelRootMeanSquare" => {
                 ::odata_runtime::object::read_field(
@@ -624,7 +649,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.initial_signal_level_root_mean_square,
                     &mut self.extra,
                     "initialSignalLevelRootMeanSquare",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "lowSpeechLevelEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -632,7 +658,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.low_speech_level_event_ratio,
                     &mut self.extra,
                     "lowSpeechLevelEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "lowSpeechToNoiseEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -640,7 +667,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.low_speech_to_noise_event_ratio,
                     &mut self.extra,
                     "lowSpeechToNoiseEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "micGlitchRate" => {
                 ::odata_runtime::object::read_field(
@@ -648,7 +676,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.mic_glitch_rate,
                     &mut self.extra,
                     "micGlitchRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "receivedNoiseLevel" => {
                 ::odata_runtime::object::read_field(
@@ -656,7 +685,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.received_noise_level,
                     &mut self.extra,
                     "receivedNoiseLevel",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "receivedSignalLevel" => {
                 ::odata_runtime::object::read_field(
@@ -664,7 +694,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.received_signal_level,
                     &mut self.extra,
                     "receivedSignalLevel",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "renderDeviceDriver" => {
                 ::odata_runtime::object::read_field(
@@ -672,7 +703,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.render_device_driver,
                     &mut self.extra,
                     "renderDeviceDriver",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "renderDeviceName" => {
                 ::odata_runtime::object::read_field(
@@ -680,7 +712,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.render_device_name,
                     &mut self.extra,
                     "renderDeviceName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "renderMuteEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -688,7 +721,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.render_mute_event_ratio,
                     &mut self.extra,
                     "renderMuteEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "renderNotFunctioningEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -696,7 +730,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.render_not_functioning_event_ratio,
                     &mut self.extra,
                     "renderNotFunctioningEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "renderZeroVolumeEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -704,7 +739,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.render_zero_volume_event_ratio,
                     &mut self.extra,
                     "renderZeroVolumeEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "sentNoiseLevel" => {
                 ::odata_runtime::object::read_field(
@@ -712,7 +748,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.sent_noise_level,
                     &mut self.extra,
                     "sentNoiseLevel",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "sentSignalLevel" => {
                 ::odata_runtime::object::read_field(
@@ -720,7 +757,8 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.sent_signal_level,
                     &mut self.extra,
                     "sentSignalLevel",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "speakerGlitchRate" => {
                 ::odata_runtime::object::read_field(
@@ -728,11 +766,11 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                     &mut self.speaker_glitch_rate,
                     &mut self.extra,
                     "speakerGlitchRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -874,6 +912,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
     }
 }
 ::odata_runtime::impl_structure_serde!(DeviceInfo);
+
 /// OData complex type `microsoft.graph.callRecords.directRoutingLogRow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -937,7 +976,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.call_end_sub_reason,
                     &mut self.extra,
                     "callEndSubReason",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callType" => {
                 ::odata_runtime::object::read_field(
@@ -945,7 +985,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.call_type,
                     &mut self.extra,
                     "callType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "calleeNumber" => {
                 ::odata_runtime::object::read_field(
@@ -953,7 +994,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.callee_number,
                     &mut self.extra,
                     "calleeNumber",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callerNumber" => {
                 ::odata_runtime::object::read_field(
@@ -961,7 +1003,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.caller_number,
                     &mut self.extra,
                     "callerNumber",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "correlationId" => {
                 ::odata_runtime::object::read_field(
@@ -969,7 +1012,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.correlation_id,
                     &mut self.extra,
                     "correlationId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "duration" => {
                 ::odata_runtime::object::read_field(
@@ -977,7 +1021,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.duration,
                     &mut self.extra,
                     "duration",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -985,7 +1030,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.end_date_time,
                     &mut self.extra,
                     "endDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "failureDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -993,7 +1039,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.failure_date_time,
                     &mut self.extra,
                     "failureDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "finalSipCode" => {
                 ::odata_runtime::object::read_field(
@@ -1001,7 +1048,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.final_sip_code,
                     &mut self.extra,
                     "finalSipCode",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "finalSipCodePhrase" => {
                 ::odata_runtime::object::read_field(
@@ -1009,7 +1057,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.final_sip_code_phrase,
                     &mut self.extra,
                     "finalSipCodePhrase",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1017,7 +1066,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "inviteDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -1025,7 +1075,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.invite_date_time,
                     &mut self.extra,
                     "inviteDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "mediaBypassEnabled" => {
                 ::odata_runtime::object::read_field(
@@ -1033,7 +1084,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.media_bypass_enabled,
                     &mut self.extra,
                     "mediaBypassEnabled",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "mediaPathLocation" => {
                 ::odata_runtime::object::read_field(
@@ -1041,7 +1093,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.media_path_location,
                     &mut self.extra,
                     "mediaPathLocation",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "signalingLocation" => {
                 ::odata_runtime::object::read_field(
@@ -1049,7 +1102,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.signaling_location,
                     &mut self.extra,
                     "signalingLocation",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -1057,7 +1111,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.start_date_time,
                     &mut self.extra,
                     "startDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "successfulCall" => {
                 ::odata_runtime::object::read_field(
@@ -1065,7 +1120,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.successful_call,
                     &mut self.extra,
                     "successfulCall",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "trunkFullyQualifiedDomainName" => {
                 ::odata_runtime::object::read_field(
@@ -1073,7 +1129,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.trunk_fully_qualified_domain_name,
                     &mut self.extra,
                     "trunkFullyQualifiedDomainName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userDisplayName" => {
                 ::odata_runtime::object::read_field(
@@ -1081,7 +1138,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.user_display_name,
                     &mut self.extra,
                     "userDisplayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userId" => {
                 ::odata_runtime::object::read_field(
@@ -1089,7 +1147,8 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.user_id,
                     &mut self.extra,
                     "userId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userPrincipalName" => {
                 ::odata_runtime::object::read_field(
@@ -1097,11 +1156,11 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                     &mut self.user_principal_name,
                     &mut self.extra,
                     "userPrincipalName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1233,6 +1292,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
     }
 }
 ::odata_runtime::impl_structure_serde!(DirectRoutingLogRow);
+
 /// OData complex type `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1256,11 +1316,11 @@ impl ::odata_runtime::object::Structure for Endpoint {
                     &mut self.user_agent,
                     &mut self.extra,
                     "userAgent",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1380,6 +1440,7 @@ impl ::std::convert::From<crate::call_records::ServiceEndpoint> for AnyEndpoint 
         AnyEndpoint::ServiceEndpoint(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `microsoft.graph.callRecords.failureInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1405,7 +1466,8 @@ impl ::odata_runtime::object::Structure for FailureInfo {
                     &mut self.reason,
                     &mut self.extra,
                     "reason",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "stage" => {
                 ::odata_runtime::object::read_field(
@@ -1413,11 +1475,11 @@ impl ::odata_runtime::object::Structure for FailureInfo {
                     &mut self.stage,
                     &mut self.extra,
                     "stage",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1435,6 +1497,7 @@ impl ::odata_runtime::object::Structure for FailureInfo {
     }
 }
 ::odata_runtime::impl_structure_serde!(FailureInfo);
+
 /// OData enum type `microsoft.graph.callRecords.failureStage`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -1518,6 +1581,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for FailureStage {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(FailureStage);
+
 /// OData complex type `microsoft.graph.callRecords.feedbackTokenSet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1548,6 +1612,7 @@ impl ::odata_runtime::object::Structure for FeedbackTokenSet {
     }
 }
 ::odata_runtime::impl_structure_serde!(FeedbackTokenSet);
+
 /// OData complex type `microsoft.graph.callRecords.media`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1583,7 +1648,8 @@ impl ::odata_runtime::object::Structure for Media {
                     &mut self.callee_device,
                     &mut self.extra,
                     "calleeDevice",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "calleeNetwork" => {
                 ::odata_runtime::object::read_field(
@@ -1591,7 +1657,8 @@ impl ::odata_runtime::object::Structure for Media {
                     &mut self.callee_network,
                     &mut self.extra,
                     "calleeNetwork",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callerDevice" => {
                 ::odata_runtime::object::read_field(
@@ -1599,7 +1666,8 @@ impl ::odata_runtime::object::Structure for Media {
                     &mut self.caller_device,
                     &mut self.extra,
                     "callerDevice",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callerNetwork" => {
                 ::odata_runtime::object::read_field(
@@ -1607,7 +1675,8 @@ impl ::odata_runtime::object::Structure for Media {
                     &mut self.caller_network,
                     &mut self.extra,
                     "callerNetwork",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "label" => {
                 ::odata_runtime::object::read_field(
@@ -1615,7 +1684,8 @@ impl ::odata_runtime::object::Structure for Media {
                     &mut self.label,
                     &mut self.extra,
                     "label",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "streams" => {
                 ::odata_runtime::object::read_field(
@@ -1623,11 +1693,11 @@ impl ::odata_runtime::object::Structure for Media {
                     &mut self.streams,
                     &mut self.extra,
                     "streams",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1674,6 +1744,7 @@ impl ::odata_runtime::object::Structure for Media {
     }
 }
 ::odata_runtime::impl_structure_serde!(Media);
+
 /// OData complex type `microsoft.graph.callRecords.mediaStream`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1749,7 +1820,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_audio_degradation,
                     &mut self.extra,
                     "averageAudioDegradation",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageAudioNetworkJitter" => {
                 ::odata_runtime::object::read_field(
@@ -1757,7 +1829,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_audio_network_jitter,
                     &mut self.extra,
                     "averageAudioNetworkJitter",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageBandwidthEstimate" => {
                 ::odata_runtime::object::read_field(
@@ -1765,7 +1838,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_bandwidth_estimate,
                     &mut self.extra,
                     "averageBandwidthEstimate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageJitter" => {
                 ::odata_runtime::object::read_field(
@@ -1773,7 +1847,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_jitter,
                     &mut self.extra,
                     "averageJitter",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averagePacketLossRate" => {
                 ::odata_runtime::object::read_field(
@@ -1781,7 +1856,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_packet_loss_rate,
                     &mut self.extra,
                     "averagePacketLossRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageRatioOfConcealedSamples" => {
                 ::odata_runtime::object::read_field(
@@ -1789,7 +1865,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_ratio_of_concealed_samples,
                     &mut self.extra,
                     "averageRatioOfConcealedSamples",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageReceivedFrameRate" => {
                 ::odata_runtime::object::read_field(
@@ -1797,7 +1874,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_received_frame_rate,
                     &mut self.extra,
                     "averageReceivedFrameRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageRoundTripTime" => {
                 ::odata_runtime::object::read_field(
@@ -1805,7 +1883,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_round_trip_time,
                     &mut self.extra,
                     "averageRoundTripTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageVideoFrameLossPercentage" => {
                 ::odata_runtime::object::read_field(
@@ -1813,7 +1892,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_video_frame_loss_percentage,
                     &mut self.extra,
                     "averageVideoFrameLossPercentage",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageVideoFrameRate" => {
                 ::odata_runtime::object::read_field(
@@ -1821,7 +1901,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_video_frame_rate,
                     &mut self.extra,
                     "averageVideoFrameRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "averageVideoPacketLossRate" => {
                 ::odata_runtime::object::read_field(
@@ -1829,7 +1910,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.average_video_packet_loss_rate,
                     &mut self.extra,
                     "averageVideoPacketLossRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -1837,7 +1919,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.end_date_time,
                     &mut self.extra,
                     "endDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "lowFrameRateRatio" => {
                 ::odata_runtime::object::read_field(
@@ -1845,7 +1928,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.low_frame_rate_ratio,
                     &mut self.extra,
                     "lowFrameRateRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "lowVideoProcessingCapabilityRatio" => {
                 ::odata_runtime::object::read_field(
@@ -1853,7 +1937,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.low_video_processing_capability_ratio,
                     &mut self.extra,
                     "lowVideoProcessingCapabilityRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "maxAudioNetworkJitter" => {
                 ::odata_runtime::object::read_field(
@@ -1861,7 +1946,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.max_audio_network_jitter,
                     &mut self.extra,
                     "maxAudioNetworkJitter",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "maxJitter" => {
                 ::odata_runtime::object::read_field(
@@ -1869,7 +1955,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.max_jitter,
                     &mut self.extra,
                     "maxJitter",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "maxPacketLossRate" => {
                 ::odata_runtime::object::read_field(
@@ -1877,7 +1964,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.max_packet_loss_rate,
                     &mut self.extra,
                     "maxPacketLossRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "maxRatioOfConcealedSamples" => {
                 ::odata_runtime::object::read_field(
@@ -1885,7 +1973,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.max_ratio_of_concealed_samples,
                     &mut self.extra,
                     "maxRatioOfConcealedSamples",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "maxRoundTripTime" => {
                 ::odata_runtime::object::read_field(
@@ -1893,7 +1982,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.max_round_trip_time,
                     &mut self.extra,
                     "maxRoundTripTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "packetUtilization" => {
                 ::odata_runtime::object::read_field(
@@ -1901,7 +1991,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.packet_utilization,
                     &mut self.extra,
                     "packetUtilization",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "postForwardErrorCorrectionPacketLossRate" => {
                 ::odata_runtime::object::read_field(
@@ -1909,7 +2000,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.post_forward_error_correction_packet_loss_rate,
                     &mut self.extra,
                     "postForwardErrorCorrectionPacketLossRate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -1917,7 +2009,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.start_date_time,
                     &mut self.extra,
                     "startDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "streamDirection" => {
                 ::odata_runtime::object::read_field(
@@ -1925,7 +2018,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.stream_direction,
                     &mut self.extra,
                     "streamDirection",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "streamId" => {
                 ::odata_runtime::object::read_field(
@@ -1933,7 +2027,8 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.stream_id,
                     &mut self.extra,
                     "streamId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wasMediaBypassed" => {
                 ::odata_runtime::object::read_field(
@@ -1941,11 +2036,11 @@ impl ::odata_runtime::object::Structure for MediaStream {
                     &mut self.was_media_bypassed,
                     &mut self.extra,
                     "wasMediaBypassed",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -2111,6 +2206,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
     }
 }
 ::odata_runtime::impl_structure_serde!(MediaStream);
+
 /// OData enum type `microsoft.graph.callRecords.mediaStreamDirection`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -2182,6 +2278,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for MediaStreamDirection {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(MediaStreamDirection);
+
 /// OData enum type `microsoft.graph.callRecords.modality`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -2275,6 +2372,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for Modality {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(Modality);
+
 /// OData enum type `microsoft.graph.callRecords.networkConnectionType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -2368,6 +2466,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for NetworkConnectionType {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(NetworkConnectionType);
+
 /// OData complex type `microsoft.graph.callRecords.networkInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2439,7 +2538,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.bandwidth_low_event_ratio,
                     &mut self.extra,
                     "bandwidthLowEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "basicServiceSetIdentifier" => {
                 ::odata_runtime::object::read_field(
@@ -2447,7 +2547,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.basic_service_set_identifier,
                     &mut self.extra,
                     "basicServiceSetIdentifier",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "connectionType" => {
                 ::odata_runtime::object::read_field(
@@ -2455,7 +2556,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.connection_type,
                     &mut self.extra,
                     "connectionType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "delayEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -2463,7 +2565,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.delay_event_ratio,
                     &mut self.extra,
                     "delayEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "dnsSuffix" => {
                 ::odata_runtime::object::read_field(
@@ -2471,7 +2574,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.dns_suffix,
                     &mut self.extra,
                     "dnsSuffix",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "ipAddress" => {
                 ::odata_runtime::object::read_field(
@@ -2479,7 +2583,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.ip_address,
                     &mut self.extra,
                     "ipAddress",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "linkSpeed" => {
                 ::odata_runtime::object::read_field(
@@ -2487,7 +2592,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.link_speed,
                     &mut self.extra,
                     "linkSpeed",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "macAddress" => {
                 ::odata_runtime::object::read_field(
@@ -2495,7 +2601,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.mac_address,
                     &mut self.extra,
                     "macAddress",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "port" => {
                 ::odata_runtime::object::read_field(
@@ -2503,7 +2610,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.port,
                     &mut self.extra,
                     "port",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "receivedQualityEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -2511,7 +2619,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.received_quality_event_ratio,
                     &mut self.extra,
                     "receivedQualityEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "reflexiveIPAddress" => {
                 ::odata_runtime::object::read_field(
@@ -2519,7 +2628,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.reflexive_ip_address,
                     &mut self.extra,
                     "reflexiveIPAddress",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "relayIPAddress" => {
                 ::odata_runtime::object::read_field(
@@ -2527,7 +2637,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.relay_ip_address,
                     &mut self.extra,
                     "relayIPAddress",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "relayPort" => {
                 ::odata_runtime::object::read_field(
@@ -2535,7 +2646,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.relay_port,
                     &mut self.extra,
                     "relayPort",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "sentQualityEventRatio" => {
                 ::odata_runtime::object::read_field(
@@ -2543,7 +2655,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.sent_quality_event_ratio,
                     &mut self.extra,
                     "sentQualityEventRatio",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "subnet" => {
                 ::odata_runtime::object::read_field(
@@ -2551,7 +2664,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.subnet,
                     &mut self.extra,
                     "subnet",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiBand" => {
                 ::odata_runtime::object::read_field(
@@ -2559,7 +2673,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_band,
                     &mut self.extra,
                     "wifiBand",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiBatteryCharge" => {
                 ::odata_runtime::object::read_field(
@@ -2567,7 +2682,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_battery_charge,
                     &mut self.extra,
                     "wifiBatteryCharge",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiChannel" => {
                 ::odata_runtime::object::read_field(
@@ -2575,7 +2691,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_channel,
                     &mut self.extra,
                     "wifiChannel",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiMicrosoftDriver" => {
                 ::odata_runtime::object::read_field(
@@ -2583,7 +2700,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_microsoft_driver,
                     &mut self.extra,
                     "wifiMicrosoftDriver",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiMicrosoftDriverVersion" => {
                 ::odata_runtime::object::read_field(
@@ -2591,7 +2709,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_microsoft_driver_version,
                     &mut self.extra,
                     "wifiMicrosoftDriverVersion",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiRadioType" => {
                 ::odata_runtime::object::read_field(
@@ -2599,7 +2718,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_radio_type,
                     &mut self.extra,
                     "wifiRadioType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiSignalStrength" => {
                 ::odata_runtime::object::read_field(
@@ -2607,7 +2727,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_signal_strength,
                     &mut self.extra,
                     "wifiSignalStrength",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiVendorDriver" => {
                 ::odata_runtime::object::read_field(
@@ -2615,7 +2736,8 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_vendor_driver,
                     &mut self.extra,
                     "wifiVendorDriver",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifiVendorDriverVersion" => {
                 ::odata_runtime::object::read_field(
@@ -2623,11 +2745,11 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                     &mut self.wifi_vendor_driver_version,
                     &mut self.extra,
                     "wifiVendorDriverVersion",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -2777,6 +2899,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
     }
 }
 ::odata_runtime::impl_structure_serde!(NetworkInfo);
+
 /// OData complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2804,7 +2927,8 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
                     &mut self.user_agent,
                     &mut self.extra,
                     "userAgent",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "feedback" => {
                 ::odata_runtime::object::read_field(
@@ -2812,7 +2936,8 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
                     &mut self.feedback,
                     &mut self.extra,
                     "feedback",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "identity" => {
                 ::odata_runtime::object::read_field(
@@ -2820,11 +2945,11 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
                     &mut self.identity,
                     &mut self.extra,
                     "identity",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -2858,6 +2983,7 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
     }
 }
 ::odata_runtime::impl_structure_serde!(ParticipantEndpoint);
+
 /// OData enum type `microsoft.graph.callRecords.productFamily`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -2946,6 +3072,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for ProductFamily {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(ProductFamily);
+
 /// OData enum type `microsoft.graph.callRecords.pstnCallDurationSource`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -3017,6 +3144,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for PstnCallDurationSource {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(PstnCallDurationSource);
+
 /// OData complex type `microsoft.graph.callRecords.pstnCallLogRow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3086,7 +3214,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.call_duration_source,
                     &mut self.extra,
                     "callDurationSource",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callId" => {
                 ::odata_runtime::object::read_field(
@@ -3094,7 +3223,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.call_id,
                     &mut self.extra,
                     "callId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callType" => {
                 ::odata_runtime::object::read_field(
@@ -3102,7 +3232,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.call_type,
                     &mut self.extra,
                     "callType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "calleeNumber" => {
                 ::odata_runtime::object::read_field(
@@ -3110,7 +3241,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.callee_number,
                     &mut self.extra,
                     "calleeNumber",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callerNumber" => {
                 ::odata_runtime::object::read_field(
@@ -3118,7 +3250,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.caller_number,
                     &mut self.extra,
                     "callerNumber",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "charge" => {
                 ::odata_runtime::object::read_field(
@@ -3126,7 +3259,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.charge,
                     &mut self.extra,
                     "charge",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "conferenceId" => {
                 ::odata_runtime::object::read_field(
@@ -3134,7 +3268,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.conference_id,
                     &mut self.extra,
                     "conferenceId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "connectionCharge" => {
                 ::odata_runtime::object::read_field(
@@ -3142,7 +3277,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.connection_charge,
                     &mut self.extra,
                     "connectionCharge",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "currency" => {
                 ::odata_runtime::object::read_field(
@@ -3150,7 +3286,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.currency,
                     &mut self.extra,
                     "currency",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "destinationContext" => {
                 ::odata_runtime::object::read_field(
@@ -3158,7 +3295,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.destination_context,
                     &mut self.extra,
                     "destinationContext",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "destinationName" => {
                 ::odata_runtime::object::read_field(
@@ -3166,7 +3304,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.destination_name,
                     &mut self.extra,
                     "destinationName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "duration" => {
                 ::odata_runtime::object::read_field(
@@ -3174,7 +3313,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.duration,
                     &mut self.extra,
                     "duration",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -3182,7 +3322,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.end_date_time,
                     &mut self.extra,
                     "endDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -3190,7 +3331,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "inventoryType" => {
                 ::odata_runtime::object::read_field(
@@ -3198,7 +3340,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.inventory_type,
                     &mut self.extra,
                     "inventoryType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "licenseCapability" => {
                 ::odata_runtime::object::read_field(
@@ -3206,7 +3349,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.license_capability,
                     &mut self.extra,
                     "licenseCapability",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "operator" => {
                 ::odata_runtime::object::read_field(
@@ -3214,7 +3358,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.operator,
                     &mut self.extra,
                     "operator",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -3222,7 +3367,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.start_date_time,
                     &mut self.extra,
                     "startDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "tenantCountryCode" => {
                 ::odata_runtime::object::read_field(
@@ -3230,7 +3376,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.tenant_country_code,
                     &mut self.extra,
                     "tenantCountryCode",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "usageCountryCode" => {
                 ::odata_runtime::object::read_field(
@@ -3238,7 +3385,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.usage_country_code,
                     &mut self.extra,
                     "usageCountryCode",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userDisplayName" => {
                 ::odata_runtime::object::read_field(
@@ -3246,7 +3394,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.user_display_name,
                     &mut self.extra,
                     "userDisplayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userId" => {
                 ::odata_runtime::object::read_field(
@@ -3254,7 +3403,8 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.user_id,
                     &mut self.extra,
                     "userId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userPrincipalName" => {
                 ::odata_runtime::object::read_field(
@@ -3262,11 +3412,11 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                     &mut self.user_principal_name,
                     &mut self.extra,
                     "userPrincipalName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -3400,6 +3550,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
     }
 }
 ::odata_runtime::impl_structure_serde!(PstnCallLogRow);
+
 /// OData entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3435,7 +3586,8 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callee" => {
                 ::odata_runtime::object::read_field(
@@ -3443,7 +3595,8 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.callee,
                     &mut self.extra,
                     "callee",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "caller" => {
                 ::odata_runtime::object::read_field(
@@ -3451,7 +3604,8 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.caller,
                     &mut self.extra,
                     "caller",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -3459,7 +3613,8 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.end_date_time,
                     &mut self.extra,
                     "endDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "failureInfo" => {
                 ::odata_runtime::object::read_field(
@@ -3467,7 +3622,8 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.failure_info,
                     &mut self.extra,
                     "failureInfo",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "media" => {
                 ::odata_runtime::object::read_field(
@@ -3475,7 +3631,8 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.media,
                     &mut self.extra,
                     "media",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -3483,11 +3640,11 @@ impl ::odata_runtime::object::Structure for Segment {
                     &mut self.start_date_time,
                     &mut self.extra,
                     "startDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -3525,6 +3682,7 @@ impl ::odata_runtime::object::Structure for Segment {
     }
 }
 ::odata_runtime::impl_structure_serde!(Segment);
+
 /// OData complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3548,11 +3706,11 @@ impl ::odata_runtime::object::Structure for ServiceEndpoint {
                     &mut self.user_agent,
                     &mut self.extra,
                     "userAgent",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -3574,6 +3732,7 @@ impl ::odata_runtime::object::Structure for ServiceEndpoint {
     }
 }
 ::odata_runtime::impl_structure_serde!(ServiceEndpoint);
+
 /// OData enum type `microsoft.graph.callRecords.serviceRole`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -3779,6 +3938,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for ServiceRole {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(ServiceRole);
+
 /// OData complex type `microsoft.graph.callRecords.serviceUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3806,7 +3966,8 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
                     &mut self.application_version,
                     &mut self.extra,
                     "applicationVersion",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "headerValue" => {
                 ::odata_runtime::object::read_field(
@@ -3814,7 +3975,8 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
                     &mut self.header_value,
                     &mut self.extra,
                     "headerValue",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "role" => {
                 ::odata_runtime::object::read_field(
@@ -3822,11 +3984,11 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
                     &mut self.role,
                     &mut self.extra,
                     "role",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -3855,6 +4017,7 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
     }
 }
 ::odata_runtime::impl_structure_serde!(ServiceUserAgent);
+
 /// OData entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3894,7 +4057,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callee" => {
                 ::odata_runtime::object::read_field(
@@ -3902,7 +4066,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.callee,
                     &mut self.extra,
                     "callee",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "caller" => {
                 ::odata_runtime::object::read_field(
@@ -3910,7 +4075,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.caller,
                     &mut self.extra,
                     "caller",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -3918,7 +4084,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.end_date_time,
                     &mut self.extra,
                     "endDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "failureInfo" => {
                 ::odata_runtime::object::read_field(
@@ -3926,7 +4093,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.failure_info,
                     &mut self.extra,
                     "failureInfo",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "modalities" => {
                 ::odata_runtime::object::read_field(
@@ -3934,7 +4102,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.modalities,
                     &mut self.extra,
                     "modalities",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
                 ::odata_runtime::object::read_field(
@@ -3942,7 +4111,8 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.start_date_time,
                     &mut self.extra,
                     "startDateTime",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "segments" => {
                 ::odata_runtime::object::read_field(
@@ -3950,11 +4120,11 @@ impl ::odata_runtime::object::Structure for Session {
                     &mut self.segments,
                     &mut self.extra,
                     "segments",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -4003,6 +4173,7 @@ impl ::odata_runtime::object::Structure for Session {
     }
 }
 ::odata_runtime::impl_structure_serde!(Session);
+
 /// OData complex type `microsoft.graph.callRecords.userAgent`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4028,7 +4199,8 @@ impl ::odata_runtime::object::Structure for UserAgent {
                     &mut self.application_version,
                     &mut self.extra,
                     "applicationVersion",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "headerValue" => {
                 ::odata_runtime::object::read_field(
@@ -4036,11 +4208,11 @@ impl ::odata_runtime::object::Structure for UserAgent {
                     &mut self.header_value,
                     &mut self.extra,
                     "headerValue",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -4150,6 +4322,7 @@ impl ::std::convert::From<crate::call_records::ServiceUserAgent> for AnyUserAgen
         AnyUserAgent::ServiceUserAgent(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `microsoft.graph.callRecords.userFeedback`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4177,7 +4350,8 @@ impl ::odata_runtime::object::Structure for UserFeedback {
                     &mut self.rating,
                     &mut self.extra,
                     "rating",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "text" => {
                 ::odata_runtime::object::read_field(
@@ -4185,7 +4359,8 @@ impl ::odata_runtime::object::Structure for UserFeedback {
                     &mut self.text,
                     &mut self.extra,
                     "text",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "tokens" => {
                 ::odata_runtime::object::read_field(
@@ -4193,11 +4368,11 @@ impl ::odata_runtime::object::Structure for UserFeedback {
                     &mut self.tokens,
                     &mut self.extra,
                     "tokens",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -4216,6 +4391,7 @@ impl ::odata_runtime::object::Structure for UserFeedback {
     }
 }
 ::odata_runtime::impl_structure_serde!(UserFeedback);
+
 /// OData enum type `microsoft.graph.callRecords.userFeedbackRating`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -4314,6 +4490,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for UserFeedbackRating {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(UserFeedbackRating);
+
 /// OData enum type `microsoft.graph.callRecords.wifiBand`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -4402,6 +4579,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiBand {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(WifiBand);
+
 /// OData enum type `microsoft.graph.callRecords.wifiRadioType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `microsoft.graph`.
 #![allow(deprecated)]
+
 /// OData complex type `microsoft.graph.chatMessageFromIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -29,7 +30,8 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
                     &mut self.application,
                     &mut self.extra,
                     "application",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "device" => {
                 ::odata_runtime::object::read_field(
@@ -37,7 +39,8 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
                     &mut self.device,
                     &mut self.extra,
                     "device",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "user" => {
                 ::odata_runtime::object::read_field(
@@ -45,11 +48,11 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
                     &mut self.user,
                     &mut self.extra,
                     "user",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -73,6 +76,7 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
     }
 }
 ::odata_runtime::impl_structure_serde!(ChatMessageFromIdentitySet);
+
 /// OData complex type `microsoft.graph.chatMessageMentionedIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -104,7 +108,8 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                     &mut self.application,
                     &mut self.extra,
                     "application",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "device" => {
                 ::odata_runtime::object::read_field(
@@ -112,7 +117,8 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                     &mut self.device,
                     &mut self.extra,
                     "device",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "user" => {
                 ::odata_runtime::object::read_field(
@@ -120,7 +126,8 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                     &mut self.user,
                     &mut self.extra,
                     "user",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "conversation" => {
                 ::odata_runtime::object::read_field(
@@ -128,7 +135,8 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                     &mut self.conversation,
                     &mut self.extra,
                     "conversation",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "tag" => {
                 ::odata_runtime::object::read_field(
@@ -136,11 +144,11 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                     &mut self.tag,
                     &mut self.extra,
                     "tag",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -171,6 +179,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
     }
 }
 ::odata_runtime::impl_structure_serde!(ChatMessageMentionedIdentitySet);
+
 /// OData complex type `microsoft.graph.chatMessageReactionIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -198,7 +207,8 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
                     &mut self.application,
                     &mut self.extra,
                     "application",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "device" => {
                 ::odata_runtime::object::read_field(
@@ -206,7 +216,8 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
                     &mut self.device,
                     &mut self.extra,
                     "device",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "user" => {
                 ::odata_runtime::object::read_field(
@@ -214,11 +225,11 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
                     &mut self.user,
                     &mut self.extra,
                     "user",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -242,6 +253,7 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
     }
 }
 ::odata_runtime::impl_structure_serde!(ChatMessageReactionIdentitySet);
+
 /// OData entity type `microsoft.graph.cloudCommunications`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -269,7 +281,8 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "callRecords" => {
                 ::odata_runtime::object::read_field(
@@ -277,11 +290,11 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
                     &mut self.call_records,
                     &mut self.extra,
                     "callRecords",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -304,6 +317,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
     }
 }
 ::odata_runtime::impl_structure_serde!(CloudCommunications);
+
 /// OData complex type `microsoft.graph.detailsInfo`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -334,6 +348,7 @@ impl ::odata_runtime::object::Structure for DetailsInfo {
     }
 }
 ::odata_runtime::impl_structure_serde!(DetailsInfo);
+
 /// OData entity type `microsoft.graph.entity`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -357,11 +372,11 @@ impl ::odata_runtime::object::Structure for Entity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -482,6 +497,7 @@ impl ::std::convert::From<crate::graph::CloudCommunications> for AnyEntity {
         AnyEntity::CloudCommunications(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -507,7 +523,8 @@ impl ::odata_runtime::object::Structure for Identity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -515,11 +532,11 @@ impl ::odata_runtime::object::Structure for Identity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -783,6 +800,7 @@ impl ::std::convert::From<crate::graph::UserIdentity> for AnyIdentity {
         AnyIdentity::UserIdentity(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -810,7 +828,8 @@ impl ::odata_runtime::object::Structure for IdentitySet {
                     &mut self.application,
                     &mut self.extra,
                     "application",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "device" => {
                 ::odata_runtime::object::read_field(
@@ -818,7 +837,8 @@ impl ::odata_runtime::object::Structure for IdentitySet {
                     &mut self.device,
                     &mut self.extra,
                     "device",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "user" => {
                 ::odata_runtime::object::read_field(
@@ -826,11 +846,11 @@ impl ::odata_runtime::object::Structure for IdentitySet {
                     &mut self.user,
                     &mut self.extra,
                     "user",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -981,6 +1001,7 @@ for AnyIdentitySet {
         AnyIdentitySet::ChatMessageReactionIdentitySet(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `microsoft.graph.initiator`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1008,7 +1029,8 @@ impl ::odata_runtime::object::Structure for Initiator {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1016,7 +1038,8 @@ impl ::odata_runtime::object::Structure for Initiator {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "initiatorType" => {
                 ::odata_runtime::object::read_field(
@@ -1024,11 +1047,11 @@ impl ::odata_runtime::object::Structure for Initiator {
                     &mut self.initiator_type,
                     &mut self.extra,
                     "initiatorType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1057,6 +1080,7 @@ impl ::odata_runtime::object::Structure for Initiator {
     }
 }
 ::odata_runtime::impl_structure_serde!(Initiator);
+
 /// OData enum type `microsoft.graph.initiatorType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -1140,6 +1164,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for InitiatorType {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(InitiatorType);
+
 /// OData complex type `microsoft.graph.programResource`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1167,7 +1192,8 @@ impl ::odata_runtime::object::Structure for ProgramResource {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1175,7 +1201,8 @@ impl ::odata_runtime::object::Structure for ProgramResource {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "type" => {
                 ::odata_runtime::object::read_field(
@@ -1183,11 +1210,11 @@ impl ::odata_runtime::object::Structure for ProgramResource {
                     &mut self.r#type,
                     &mut self.extra,
                     "type",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1211,6 +1238,7 @@ impl ::odata_runtime::object::Structure for ProgramResource {
     }
 }
 ::odata_runtime::impl_structure_serde!(ProgramResource);
+
 /// OData complex type `microsoft.graph.provisionedIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1240,7 +1268,8 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1248,7 +1277,8 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "details" => {
                 ::odata_runtime::object::read_field(
@@ -1256,7 +1286,8 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                     &mut self.details,
                     &mut self.extra,
                     "details",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "identityType" => {
                 ::odata_runtime::object::read_field(
@@ -1264,11 +1295,11 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                     &mut self.identity_type,
                     &mut self.extra,
                     "identityType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1303,6 +1334,7 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
     }
 }
 ::odata_runtime::impl_structure_serde!(ProvisionedIdentity);
+
 /// OData complex type `microsoft.graph.provisioningServicePrincipal`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1328,7 +1360,8 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1336,11 +1369,11 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1363,6 +1396,7 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
     }
 }
 ::odata_runtime::impl_structure_serde!(ProvisioningServicePrincipal);
+
 /// OData complex type `microsoft.graph.provisioningSystem`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1390,7 +1424,8 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1398,7 +1433,8 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "details" => {
                 ::odata_runtime::object::read_field(
@@ -1406,11 +1442,11 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
                     &mut self.details,
                     &mut self.extra,
                     "details",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1439,6 +1475,7 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
     }
 }
 ::odata_runtime::impl_structure_serde!(ProvisioningSystem);
+
 /// OData complex type `microsoft.graph.servicePrincipalIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1466,7 +1503,8 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1474,7 +1512,8 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "appId" => {
                 ::odata_runtime::object::read_field(
@@ -1482,11 +1521,11 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
                     &mut self.app_id,
                     &mut self.extra,
                     "appId",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1510,6 +1549,7 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
     }
 }
 ::odata_runtime::impl_structure_serde!(ServicePrincipalIdentity);
+
 /// OData complex type `microsoft.graph.teamworkApplicationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1539,7 +1579,8 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1547,7 +1588,8 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "applicationIdentityType" => {
                 ::odata_runtime::object::read_field(
@@ -1555,11 +1597,11 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
                     &mut self.application_identity_type,
                     &mut self.extra,
                     "applicationIdentityType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1588,6 +1630,7 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
     }
 }
 ::odata_runtime::impl_structure_serde!(TeamworkApplicationIdentity);
+
 /// OData enum type `microsoft.graph.teamworkApplicationIdentityType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -1685,6 +1728,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkApplicationIdenti
     }
 }
 ::odata_runtime::impl_edm_via_serde!(TeamworkApplicationIdentityType);
+
 /// OData complex type `microsoft.graph.teamworkConversationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1714,7 +1758,8 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1722,7 +1767,8 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "conversationIdentityType" => {
                 ::odata_runtime::object::read_field(
@@ -1730,11 +1776,11 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
                     &mut self.conversation_identity_type,
                     &mut self.extra,
                     "conversationIdentityType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1763,6 +1809,7 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
     }
 }
 ::odata_runtime::impl_structure_serde!(TeamworkConversationIdentity);
+
 /// OData enum type `microsoft.graph.teamworkConversationIdentityType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -1850,6 +1897,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkConversationIdent
     }
 }
 ::odata_runtime::impl_edm_via_serde!(TeamworkConversationIdentityType);
+
 /// OData complex type `microsoft.graph.teamworkTagIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1875,7 +1923,8 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1883,11 +1932,11 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1910,6 +1959,7 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
     }
 }
 ::odata_runtime::impl_structure_serde!(TeamworkTagIdentity);
+
 /// OData complex type `microsoft.graph.teamworkUserIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1939,7 +1989,8 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -1947,7 +1998,8 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userIdentityType" => {
                 ::odata_runtime::object::read_field(
@@ -1955,11 +2007,11 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
                     &mut self.user_identity_type,
                     &mut self.extra,
                     "userIdentityType",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -1988,6 +2040,7 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
     }
 }
 ::odata_runtime::impl_structure_serde!(TeamworkUserIdentity);
+
 /// OData enum type `microsoft.graph.teamworkUserIdentityType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -2095,6 +2148,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkUserIdentityType 
     }
 }
 ::odata_runtime::impl_edm_via_serde!(TeamworkUserIdentityType);
+
 /// OData complex type `microsoft.graph.userIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2124,7 +2178,8 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                     &mut self.display_name,
                     &mut self.extra,
                     "displayName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "id" => {
                 ::odata_runtime::object::read_field(
@@ -2132,7 +2187,8 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "ipAddress" => {
                 ::odata_runtime::object::read_field(
@@ -2140,7 +2196,8 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                     &mut self.ip_address,
                     &mut self.extra,
                     "ipAddress",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "userPrincipalName" => {
                 ::odata_runtime::object::read_field(
@@ -2148,11 +2205,11 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                     &mut self.user_principal_name,
                     &mut self.extra,
                     "userPrincipalName",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,

@@ -4,8 +4,8 @@
 //!
 //! Serde types generated from OData CSDL metadata; one module per namespace:
 //!
-//! - `call_records`: `microsoft.graph.callRecords` (30 types)
-//! - `graph`: `microsoft.graph` (23 types)
+//! - `call_records`: `microsoft.graph.callRecords`
+//! - `graph`: `microsoft.graph`
 //!
 //! What every type promises:
 //!

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `fx.enums`.
 #![allow(deprecated)]
+
 /// OData enum type `fx.enums.access` (flags: a property of this type holds a set, on the wire as `"a,b"`).
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -85,6 +86,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for Access {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(Access);
+
 /// OData complex type `fx.enums.holder`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -116,7 +118,8 @@ impl ::odata_runtime::object::Structure for Holder {
                     &mut self.band,
                     &mut self.extra,
                     "band",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "bands" => {
                 ::odata_runtime::object::read_field(
@@ -124,7 +127,8 @@ impl ::odata_runtime::object::Structure for Holder {
                     &mut self.bands,
                     &mut self.extra,
                     "bands",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "access" => {
                 ::odata_runtime::object::read_field(
@@ -132,7 +136,8 @@ impl ::odata_runtime::object::Structure for Holder {
                     &mut self.access,
                     &mut self.extra,
                     "access",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "old" => {
                 ::odata_runtime::object::read_field(
@@ -140,11 +145,11 @@ impl ::odata_runtime::object::Structure for Holder {
                     &mut self.old,
                     &mut self.extra,
                     "old",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -164,6 +169,7 @@ impl ::odata_runtime::object::Structure for Holder {
     }
 }
 ::odata_runtime::impl_structure_serde!(Holder);
+
 /// OData enum type `fx.enums.legacy`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
@@ -233,6 +239,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for Legacy {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(Legacy);
+
 /// OData enum type `fx.enums.wifiBand`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.

@@ -4,7 +4,7 @@
 //!
 //! Serde types generated from OData CSDL metadata; one module per namespace:
 //!
-//! - `enums`: `fx.enums` (4 types)
+//! - `enums`: `fx.enums`
 //!
 //! What every type promises:
 //!

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `fx.base`.
 #![allow(deprecated)]
+
 /// OData complex type `fx.base.bag`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -25,11 +26,11 @@ impl ::odata_runtime::object::Structure for Bag {
                     &mut self.known,
                     &mut self.extra,
                     "known",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -46,6 +47,7 @@ impl ::odata_runtime::object::Structure for Bag {
     }
 }
 ::odata_runtime::impl_structure_serde!(Bag);
+
 /// OData entity type `fx.base.entity`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -69,11 +71,11 @@ impl ::odata_runtime::object::Structure for Entity {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -166,6 +168,7 @@ impl ::std::convert::From<crate::more::SpecialDrawing> for AnyEntity {
         AnyEntity::SpecialDrawing(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `fx.base.shape`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -189,11 +192,11 @@ impl ::odata_runtime::object::Structure for Shape {
                     &mut self.label,
                     &mut self.extra,
                     "label",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,

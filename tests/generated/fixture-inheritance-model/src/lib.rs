@@ -4,8 +4,8 @@
 //!
 //! Serde types generated from OData CSDL metadata; one module per namespace:
 //!
-//! - `base`: `fx.base` (3 types)
-//! - `more`: `fx.base.more` (5 types)
+//! - `base`: `fx.base`
+//! - `more`: `fx.base.more`
 //!
 //! What every type promises:
 //!

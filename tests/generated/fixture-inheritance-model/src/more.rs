@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `fx.base.more`.
 #![allow(deprecated)]
+
 /// OData complex type `fx.base.more.circle`, derived from `fx.base.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -27,7 +28,8 @@ impl ::odata_runtime::object::Structure for Circle {
                     &mut self.label,
                     &mut self.extra,
                     "label",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "radius" => {
                 ::odata_runtime::object::read_field(
@@ -35,11 +37,11 @@ impl ::odata_runtime::object::Structure for Circle {
                     &mut self.radius,
                     &mut self.extra,
                     "radius",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -57,6 +59,7 @@ impl ::odata_runtime::object::Structure for Circle {
     }
 }
 ::odata_runtime::impl_structure_serde!(Circle);
+
 /// OData entity type `fx.base.more.drawing`, derived from `fx.base.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -94,7 +97,8 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "main" => {
                 ::odata_runtime::object::read_field(
@@ -102,7 +106,8 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.main,
                     &mut self.extra,
                     "main",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "shapes" => {
                 ::odata_runtime::object::read_field(
@@ -110,7 +115,8 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.shapes,
                     &mut self.extra,
                     "shapes",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "outline" => {
                 ::odata_runtime::object::read_field(
@@ -118,7 +124,8 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.outline,
                     &mut self.extra,
                     "outline",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "bag" => {
                 ::odata_runtime::object::read_field(
@@ -126,7 +133,8 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.bag,
                     &mut self.extra,
                     "bag",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "description" => {
                 ::odata_runtime::object::read_field(
@@ -134,11 +142,11 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.description,
                     &mut self.extra,
                     "description",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -251,6 +259,7 @@ impl ::std::convert::From<crate::more::SpecialDrawing> for AnyDrawing {
         AnyDrawing::SpecialDrawing(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `fx.base.more.polygon`, derived from `fx.base.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -276,7 +285,8 @@ impl ::odata_runtime::object::Structure for Polygon {
                     &mut self.label,
                     &mut self.extra,
                     "label",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "corners" => {
                 ::odata_runtime::object::read_field(
@@ -284,11 +294,11 @@ impl ::odata_runtime::object::Structure for Polygon {
                     &mut self.corners,
                     &mut self.extra,
                     "corners",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -392,6 +402,7 @@ impl ::std::convert::From<crate::more::Square> for AnyPolygon {
         AnyPolygon::Square(::std::boxed::Box::new(value))
     }
 }
+
 /// OData entity type `fx.base.more.specialDrawing`, derived from `fx.base.more.drawing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -431,7 +442,8 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "main" => {
                 ::odata_runtime::object::read_field(
@@ -439,7 +451,8 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.main,
                     &mut self.extra,
                     "main",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "shapes" => {
                 ::odata_runtime::object::read_field(
@@ -447,7 +460,8 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.shapes,
                     &mut self.extra,
                     "shapes",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "outline" => {
                 ::odata_runtime::object::read_field(
@@ -455,7 +469,8 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.outline,
                     &mut self.extra,
                     "outline",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "bag" => {
                 ::odata_runtime::object::read_field(
@@ -463,7 +478,8 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.bag,
                     &mut self.extra,
                     "bag",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "description" => {
                 ::odata_runtime::object::read_field(
@@ -471,7 +487,8 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.description,
                     &mut self.extra,
                     "description",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "special" => {
                 ::odata_runtime::object::read_field(
@@ -479,11 +496,11 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.special,
                     &mut self.extra,
                     "special",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -521,6 +538,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
     }
 }
 ::odata_runtime::impl_structure_serde!(SpecialDrawing);
+
 /// OData complex type `fx.base.more.square`, derived from `fx.base.more.polygon`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -548,7 +566,8 @@ impl ::odata_runtime::object::Structure for Square {
                     &mut self.label,
                     &mut self.extra,
                     "label",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "corners" => {
                 ::odata_runtime::object::read_field(
@@ -556,7 +575,8 @@ impl ::odata_runtime::object::Structure for Square {
                     &mut self.corners,
                     &mut self.extra,
                     "corners",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "side" => {
                 ::odata_runtime::object::read_field(
@@ -564,11 +584,11 @@ impl ::odata_runtime::object::Structure for Square {
                     &mut self.side,
                     &mut self.extra,
                     "side",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,

@@ -4,7 +4,7 @@
 //!
 //! Serde types generated from OData CSDL metadata; one module per namespace:
 //!
-//! - `names`: `fx.names` (9 types)
+//! - `names`: `fx.names`
 //!
 //! What every type promises:
 //!

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `fx.names`.
 #![allow(deprecated)]
+
 /// OData complex type `fx.names.anyShape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -32,6 +33,7 @@ impl ::odata_runtime::object::Structure for AnyShape {
     }
 }
 ::odata_runtime::impl_structure_serde!(AnyShape);
+
 /// OData complex type `fx.names.circle`, derived from `fx.names.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -62,6 +64,7 @@ impl ::odata_runtime::object::Structure for Circle {
     }
 }
 ::odata_runtime::impl_structure_serde!(Circle);
+
 /// OData complex type `fx.names.Option`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -85,11 +88,11 @@ impl ::odata_runtime::object::Structure for Option {
                     &mut self.result,
                     &mut self.extra,
                     "result",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -106,6 +109,7 @@ impl ::odata_runtime::object::Structure for Option {
     }
 }
 ::odata_runtime::impl_structure_serde!(Option);
+
 /// OData complex type `fx.names.Result`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -129,11 +133,11 @@ impl ::odata_runtime::object::Structure for Result {
                     &mut self.string,
                     &mut self.extra,
                     "string",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -150,6 +154,7 @@ impl ::odata_runtime::object::Structure for Result {
     }
 }
 ::odata_runtime::impl_structure_serde!(Result);
+
 /// OData enum type `fx.names.Self`.
 ///
 /// Values this version of the schema does not know are kept in the `Other2` variant, so reading never fails on a new member.
@@ -236,6 +241,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for SelfType {
     }
 }
 ::odata_runtime::impl_edm_via_serde!(SelfType);
+
 /// OData complex type `fx.names.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -347,6 +353,7 @@ impl ::std::convert::From<crate::names::Circle> for AnyShape2 {
         AnyShape2::Circle(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `fx.names.String`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -377,6 +384,7 @@ impl ::odata_runtime::object::Structure for String {
     }
 }
 ::odata_runtime::impl_structure_serde!(String);
+
 /// OData complex type `fx.names.string`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -407,6 +415,7 @@ impl ::odata_runtime::object::Structure for String2 {
     }
 }
 ::odata_runtime::impl_structure_serde!(String2);
+
 /// OData complex type `fx.names.type`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -422,9 +431,9 @@ pub struct Type {
     /// OData property `async` (`Edm.String`).
     pub r#async: ::std::option::Option<::std::string::String>,
     /// OData property `value` (`Edm.String`).
-    pub value_2: ::std::option::Option<::std::string::String>,
-    /// OData property `Value` (`Edm.String`).
     pub value: ::std::option::Option<::std::string::String>,
+    /// OData property `Value` (`Edm.String`).
+    pub value_2: ::std::option::Option<::std::string::String>,
     /// OData property `HTTPStatusCode` (`Edm.Int32`).
     pub http_status_code: ::std::option::Option<i32>,
     /// OData property `httpStatusCode` (`Edm.Int32`).
@@ -456,7 +465,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.r#type,
                     &mut self.extra_2,
                     "type",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "self" => {
                 ::odata_runtime::object::read_field(
@@ -464,7 +474,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.self_,
                     &mut self.extra_2,
                     "self",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "crate" => {
                 ::odata_runtime::object::read_field(
@@ -472,7 +483,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.crate_,
                     &mut self.extra_2,
                     "crate",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "super" => {
                 ::odata_runtime::object::read_field(
@@ -480,7 +492,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.super_,
                     &mut self.extra_2,
                     "super",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "async" => {
                 ::odata_runtime::object::read_field(
@@ -488,23 +501,26 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.r#async,
                     &mut self.extra_2,
                     "async",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "value" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.value_2,
+                    &mut self.value,
                     &mut self.extra_2,
                     "value",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "Value" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.value,
+                    &mut self.value_2,
                     &mut self.extra_2,
                     "Value",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "HTTPStatusCode" => {
                 ::odata_runtime::object::read_field(
@@ -512,7 +528,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.http_status_code,
                     &mut self.extra_2,
                     "HTTPStatusCode",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "httpStatusCode" => {
                 ::odata_runtime::object::read_field(
@@ -520,7 +537,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.http_status_code_2,
                     &mut self.extra_2,
                     "httpStatusCode",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "extra" => {
                 ::odata_runtime::object::read_field(
@@ -528,7 +546,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.extra,
                     &mut self.extra_2,
                     "extra",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "iOS" => {
                 ::odata_runtime::object::read_field(
@@ -536,7 +555,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.i_os,
                     &mut self.extra_2,
                     "iOS",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "wifi80211ax" => {
                 ::odata_runtime::object::read_field(
@@ -544,7 +564,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.wifi80211ax,
                     &mut self.extra_2,
                     "wifi80211ax",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "organizer_v2" => {
                 ::odata_runtime::object::read_field(
@@ -552,7 +573,8 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.organizer_v2,
                     &mut self.extra_2,
                     "organizer_v2",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "kind" => {
                 ::odata_runtime::object::read_field(
@@ -560,11 +582,11 @@ impl ::odata_runtime::object::Structure for Type {
                     &mut self.kind,
                     &mut self.extra_2,
                     "kind",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -580,13 +602,13 @@ impl ::odata_runtime::object::Structure for Type {
             &self.r#async,
             &self.extra_2,
         )?;
+        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra_2)?;
         ::odata_runtime::object::write_field(
             map,
-            "value",
+            "Value",
             &self.value_2,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(map, "Value", &self.value, &self.extra_2)?;
         ::odata_runtime::object::write_field(
             map,
             "HTTPStatusCode",

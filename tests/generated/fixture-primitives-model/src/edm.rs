@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `fx.edm`.
 #![allow(deprecated)]
+
 /// OData complex type `fx.edm.everything`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -69,7 +70,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.binary,
                     &mut self.extra,
                     "binary",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "boolean" => {
                 ::odata_runtime::object::read_field(
@@ -77,7 +79,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.boolean,
                     &mut self.extra,
                     "boolean",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "byte" => {
                 ::odata_runtime::object::read_field(
@@ -85,7 +88,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.byte,
                     &mut self.extra,
                     "byte",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "date" => {
                 ::odata_runtime::object::read_field(
@@ -93,7 +97,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.date,
                     &mut self.extra,
                     "date",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "dateTimeOffset" => {
                 ::odata_runtime::object::read_field(
@@ -101,7 +106,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.date_time_offset,
                     &mut self.extra,
                     "dateTimeOffset",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "decimal" => {
                 ::odata_runtime::object::read_field(
@@ -109,7 +115,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.decimal,
                     &mut self.extra,
                     "decimal",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "double" => {
                 ::odata_runtime::object::read_field(
@@ -117,7 +124,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.double,
                     &mut self.extra,
                     "double",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "duration" => {
                 ::odata_runtime::object::read_field(
@@ -125,7 +133,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.duration,
                     &mut self.extra,
                     "duration",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "guid" => {
                 ::odata_runtime::object::read_field(
@@ -133,7 +142,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.guid,
                     &mut self.extra,
                     "guid",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "int16" => {
                 ::odata_runtime::object::read_field(
@@ -141,7 +151,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.int16,
                     &mut self.extra,
                     "int16",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "int32" => {
                 ::odata_runtime::object::read_field(
@@ -149,7 +160,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.int32,
                     &mut self.extra,
                     "int32",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "int64" => {
                 ::odata_runtime::object::read_field(
@@ -157,7 +169,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.int64,
                     &mut self.extra,
                     "int64",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "sByte" => {
                 ::odata_runtime::object::read_field(
@@ -165,7 +178,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.s_byte,
                     &mut self.extra,
                     "sByte",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "single" => {
                 ::odata_runtime::object::read_field(
@@ -173,7 +187,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.single,
                     &mut self.extra,
                     "single",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "stream" => {
                 ::odata_runtime::object::read_field(
@@ -181,7 +196,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.stream,
                     &mut self.extra,
                     "stream",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "string" => {
                 ::odata_runtime::object::read_field(
@@ -189,7 +205,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.string,
                     &mut self.extra,
                     "string",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "timeOfDay" => {
                 ::odata_runtime::object::read_field(
@@ -197,7 +214,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.time_of_day,
                     &mut self.extra,
                     "timeOfDay",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "point" => {
                 ::odata_runtime::object::read_field(
@@ -205,7 +223,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.point,
                     &mut self.extra,
                     "point",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "untyped" => {
                 ::odata_runtime::object::read_field(
@@ -213,7 +232,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.untyped,
                     &mut self.extra,
                     "untyped",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "price" => {
                 ::odata_runtime::object::read_field(
@@ -221,7 +241,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.price,
                     &mut self.extra,
                     "price",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "tags" => {
                 ::odata_runtime::object::read_field(
@@ -229,7 +250,8 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.tags,
                     &mut self.extra,
                     "tags",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "durations" => {
                 ::odata_runtime::object::read_field(
@@ -237,11 +259,11 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.durations,
                     &mut self.extra,
                     "durations",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -314,8 +336,10 @@ impl ::odata_runtime::object::Structure for Everything {
     }
 }
 ::odata_runtime::impl_structure_serde!(Everything);
+
 /// OData type definition `fx.edm.money` over `Edm.Decimal`.
 pub type Money = ::odata_runtime::edm::Decimal;
+
 /// A short label.
 ///
 /// OData type definition `fx.edm.tag` over `Edm.String`.

@@ -4,7 +4,7 @@
 //!
 //! Serde types generated from OData CSDL metadata; one module per namespace:
 //!
-//! - `edm`: `fx.edm` (3 types)
+//! - `edm`: `fx.edm`
 //!
 //! What every type promises:
 //!

@@ -4,7 +4,7 @@
 //!
 //! Serde types generated from OData CSDL metadata; one module per namespace:
 //!
-//! - `rec`: `fx.rec` (8 types)
+//! - `rec`: `fx.rec`
 //!
 //! What every type promises:
 //!

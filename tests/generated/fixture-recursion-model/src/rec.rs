@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the OData namespace `fx.rec`.
 #![allow(deprecated)]
+
 /// OData complex type `fx.rec.expr`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -95,6 +96,7 @@ impl ::std::convert::From<crate::rec::Negation> for AnyExpr {
         AnyExpr::Negation(::std::boxed::Box::new(value))
     }
 }
+
 /// OData complex type `fx.rec.leaf`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -118,11 +120,11 @@ impl ::odata_runtime::object::Structure for Leaf {
                     &mut self.name,
                     &mut self.extra,
                     "name",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -139,6 +141,7 @@ impl ::odata_runtime::object::Structure for Leaf {
     }
 }
 ::odata_runtime::impl_structure_serde!(Leaf);
+
 /// OData complex type `fx.rec.negation`, derived from `fx.rec.expr`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -162,11 +165,11 @@ impl ::odata_runtime::object::Structure for Negation {
                     &mut self.operand,
                     &mut self.extra,
                     "operand",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -188,6 +191,7 @@ impl ::odata_runtime::object::Structure for Negation {
     }
 }
 ::odata_runtime::impl_structure_serde!(Negation);
+
 /// OData complex type `fx.rec.node`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -215,7 +219,8 @@ impl ::odata_runtime::object::Structure for Node {
                     &mut self.value,
                     &mut self.extra,
                     "value",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "next" => {
                 ::odata_runtime::object::read_field(
@@ -223,7 +228,8 @@ impl ::odata_runtime::object::Structure for Node {
                     &mut self.next,
                     &mut self.extra,
                     "next",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "children" => {
                 ::odata_runtime::object::read_field(
@@ -231,11 +237,11 @@ impl ::odata_runtime::object::Structure for Node {
                     &mut self.children,
                     &mut self.extra,
                     "children",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -259,6 +265,7 @@ impl ::odata_runtime::object::Structure for Node {
     }
 }
 ::odata_runtime::impl_structure_serde!(Node);
+
 /// OData entity type `fx.rec.person`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -288,7 +295,8 @@ impl ::odata_runtime::object::Structure for Person {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "manager" => {
                 ::odata_runtime::object::read_field(
@@ -296,7 +304,8 @@ impl ::odata_runtime::object::Structure for Person {
                     &mut self.manager,
                     &mut self.extra,
                     "manager",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "reports" => {
                 ::odata_runtime::object::read_field(
@@ -304,7 +313,8 @@ impl ::odata_runtime::object::Structure for Person {
                     &mut self.reports,
                     &mut self.extra,
                     "reports",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "team" => {
                 ::odata_runtime::object::read_field(
@@ -312,11 +322,11 @@ impl ::odata_runtime::object::Structure for Person {
                     &mut self.team,
                     &mut self.extra,
                     "team",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -346,6 +356,7 @@ impl ::odata_runtime::object::Structure for Person {
     }
 }
 ::odata_runtime::impl_structure_serde!(Person);
+
 /// OData complex type `fx.rec.ping`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -369,11 +380,11 @@ impl ::odata_runtime::object::Structure for Ping {
                     &mut self.pong,
                     &mut self.extra,
                     "pong",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -390,6 +401,7 @@ impl ::odata_runtime::object::Structure for Ping {
     }
 }
 ::odata_runtime::impl_structure_serde!(Ping);
+
 /// OData complex type `fx.rec.pong`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -415,7 +427,8 @@ impl ::odata_runtime::object::Structure for Pong {
                     &mut self.ping,
                     &mut self.extra,
                     "ping",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "leaf" => {
                 ::odata_runtime::object::read_field(
@@ -423,11 +436,11 @@ impl ::odata_runtime::object::Structure for Pong {
                     &mut self.leaf,
                     &mut self.extra,
                     "leaf",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
@@ -445,6 +458,7 @@ impl ::odata_runtime::object::Structure for Pong {
     }
 }
 ::odata_runtime::impl_structure_serde!(Pong);
+
 /// OData entity type `fx.rec.team`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -470,7 +484,8 @@ impl ::odata_runtime::object::Structure for Team {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
             "lead" => {
                 ::odata_runtime::object::read_field(
@@ -478,11 +493,11 @@ impl ::odata_runtime::object::Structure for Team {
                     &mut self.lead,
                     &mut self.extra,
                     "lead",
-                )?
+                )?;
+                ::std::result::Result::Ok(true)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
         &self,
