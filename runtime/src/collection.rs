@@ -1,4 +1,5 @@
-//! Collection responses: `{"@odata.context": ..., "@odata.count": n, "@odata.nextLink": ..., "value": [...]}`.
+//! Collection responses: `{"@odata.context": ..., "@odata.count": n, "@odata.nextLink": ..., "value": [...]}`,
+//! and single primitive or enum values returned by operations: `{"@odata.context": ..., "value": 42}`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -106,9 +107,94 @@ impl<T: Edm> Edm for Collection<T> {
     }
 }
 
+/// A single primitive or enum value returned by a function or action, e.g. the count a
+/// function returns: the value and every annotation of the response.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Single<T> {
+    /// The value (`value`).
+    pub value: T,
+    /// `@odata.context` and any other member of the response.
+    pub extra: Extra,
+}
+
+impl<T> Single<T> {
+    /// A response holding `value`.
+    pub fn new(value: T) -> Self {
+        Single { value, extra: Extra::default() }
+    }
+
+    /// The value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T: Edm> Serialize for Single<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter().filter(|(k, _)| k.starts_with('@')) {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("value", &Out(&self.value))?;
+        for (k, v) in self.extra.iter().filter(|(k, _)| !k.starts_with('@')) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de, T: Edm> Deserialize<'de> for Single<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Edm> Visitor<'de> for V<T> {
+            type Value = Single<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an OData single-value response (an object with `value`)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut value = None;
+                let mut extra = Extra::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "value" && value.is_none() {
+                        value = Some(map.next_value::<In<T>>()?.0);
+                    } else {
+                        let v: Value = map.next_value()?;
+                        extra.insert(key, v);
+                    }
+                }
+                let value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+                Ok(Single { value, extra })
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+impl<T: Edm> Edm for Single<T> {
+    fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d)
+    }
+    fn ser<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.serialize(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_single_value_round_trips_with_its_annotations() {
+        let text = r#"{"@odata.context":"c","value":"PT1M"}"#;
+        let one: Single<crate::edm::Duration> = serde_json::from_str(text).unwrap();
+        assert_eq!(one.value.to_string(), "PT1M");
+        assert_eq!(serde_json::to_string(&one).unwrap(), text);
+        let n: Single<i64> = serde_json::from_str(r#"{"value":"42"}"#).unwrap();
+        assert_eq!(n.into_inner(), 42);
+        assert!(serde_json::from_str::<Single<i64>>(r#"{"x":1}"#).is_err());
+        assert!(serde_json::from_str::<Single<i64>>("null").is_err());
+    }
 
     #[test]
     fn a_page_round_trips_with_its_annotations() {

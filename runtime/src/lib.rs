@@ -35,5 +35,5 @@ pub use serde;
 #[doc(no_inline)]
 pub use serde_json;
 
-pub use collection::Collection;
+pub use collection::{Collection, Single};
 pub use wire::{Edm, In, Out};

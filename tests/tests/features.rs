@@ -117,3 +117,36 @@ fn a_change_in_one_namespace_leaves_the_other_files_as_they_were() {
     assert_eq!(changed, ["graph-client/src/call_records.rs", "graph-model/src/call_records.rs"]);
     assert_eq!(a.len(), b.len());
 }
+
+#[tokio::test]
+async fn functions_returning_one_value_or_a_stream_are_typed() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let json = |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json");
+    Mock::given(method("GET"))
+        .and(path("/v1/users/u1/countUnread()"))
+        .respond_with(json(r#"{"@odata.context":"x","value":7}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/u1/currentPresence()"))
+        .respond_with(json(r#"{"value":"busy"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/u1/activityReport(period='D7')"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("a,b\n1,2\n", "text/csv"))
+        .mount(&server)
+        .await;
+    let client = odata_runtime::client::Client::builder(&format!("{}/v1", server.uri())).build().expect("client");
+    let user = fixture_features_client::SvcService::new(client).users().by_id("u1");
+    let count = user.count_unread().send().await.unwrap();
+    assert_eq!(count.value, 7);
+    assert_eq!(count.extra.get("@odata.context"), Some(&json!("x")));
+    let presence = user.current_presence().send().await.unwrap().into_inner();
+    assert_eq!(presence, fixture_features_model::svc::PresenceState::Busy);
+    let report = user.activity_report("D7".into()).send().await.unwrap();
+    assert_eq!(report.bytes, b"a,b\n1,2\n");
+    assert_eq!(report.content_type.as_deref(), Some("text/csv"));
+}

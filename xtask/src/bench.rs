@@ -249,13 +249,14 @@ pub fn graph(b: &GraphBench) -> ExitCode {
     println!("| cargo (dependencies built, generated crate from scratch) | wall s | peak memory MiB |");
     println!("|---|---:|---:|");
     let feature_arg = format!("--features={}", b.feature);
-    let rows: [(&str, &str, &str); 6] = [
+    let rows: [(&str, &str, &str); 7] = [
         ("graph-model", "check", "--all-features"),
         ("graph-model", "check", &feature_arg),
         ("graph-model", "build", "--all-features"),
         ("graph-model", "build", &feature_arg),
-        ("graph-client", "check", &feature_arg),
         ("graph-model", "check", "--no-default-features"),
+        ("graph-client", "check", &feature_arg),
+        ("graph-client", "check", "--all-features"),
     ];
     for (k, cmd, features) in rows {
         let clean = run(&["clean", "-p", k], k).status();

@@ -570,9 +570,22 @@ fn operation_methods(
                     let ty: TokenStream = crate::plan::primitive(p).parse().expect("valid");
                     quote! { ::odata_runtime::Collection<#ty> }
                 }
-                _ => {
-                    skip("a single primitive or enum return value is not supported yet", warnings);
-                    continue;
+                // A stream is the response body itself.
+                (Target::Primitive("Stream"), false) => quote! { ::odata_runtime::client::Stream },
+                // A single primitive, enum or type definition value: `{"value": ...}`.
+                (Target::Primitive(p), false) => {
+                    let ty: TokenStream = crate::plan::primitive(p).parse().expect("valid");
+                    quote! { ::odata_runtime::Single<#ty> }
+                }
+                (Target::Named(t), false) => {
+                    let ty = match &model.ty(*t).kind {
+                        TypeKind::Enum(e) if e.is_flags => {
+                            let e = model_type(plan, model_crate, *t, false);
+                            quote! { ::odata_runtime::enums::Flags<#e> }
+                        }
+                        _ => model_type(plan, model_crate, *t, false),
+                    };
+                    quote! { ::odata_runtime::Single<#ty> }
                 }
             },
         };

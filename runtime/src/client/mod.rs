@@ -55,7 +55,7 @@ pub use error::{Error, ServiceError, TransportError};
 pub use literal::Literal;
 pub use path::{encode_segment, function_call};
 pub use query::Query;
-pub use request::Request;
+pub use request::{Request, Stream};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestTransport, ReqwestTransportBuilder};
 

@@ -313,6 +313,32 @@ impl<T: DeserializeOwned, F> Request<T, F> {
     }
 }
 
+/// The content of an `Edm.Stream` an operation returns (a report's CSV, a file): the bytes of
+/// a 2xx response as they came, with their media type.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Stream {
+    /// `Content-Type` of the response, when it has one.
+    pub content_type: Option<String>,
+    /// The body.
+    pub bytes: Vec<u8>,
+}
+
+impl<F> Request<Stream, F> {
+    /// Sends the request and returns a 2xx body as it is (redirects are followed by the
+    /// transport). Other statuses give [`Error::Service`].
+    pub async fn send(self) -> Result<Stream, Error> {
+        let response = self.send_raw().await?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(super::ServiceError::from_response(status, response.headers(), response.body()).into());
+        }
+        let content_type =
+            response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Stream { content_type, bytes: response.into_body() })
+    }
+}
+
 /// Reads a response: a 2xx body as `T`, anything else as a [`ServiceError`](super::ServiceError).
 pub(crate) fn decode<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
     let status = response.status();

@@ -681,6 +681,45 @@ impl UserPath {
             ::std::format!("{}/{}", self.path, "devices"),
         )
     }
+    /// Bound function `fx.svc.activityReport`.
+    pub fn activity_report(
+        &self,
+        period: ::std::string::String,
+    ) -> ::odata_runtime::client::Request<::odata_runtime::client::Stream> {
+        let call = ::odata_runtime::client::path::function_call(
+            "activityReport",
+            &[("period", ::odata_runtime::client::literal::Literal::to_literal(&period))],
+        );
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/{}", self.path, call),
+        )
+    }
+    /// Bound function `fx.svc.countUnread`.
+    pub fn count_unread(
+        &self,
+    ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
+        let call = ::odata_runtime::client::path::function_call("countUnread", &[]);
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/{}", self.path, call),
+        )
+    }
+    /// Bound function `fx.svc.currentPresence`.
+    pub fn current_presence(
+        &self,
+    ) -> ::odata_runtime::client::Request<
+        ::odata_runtime::Single<::fixture_features_model::svc::PresenceState>,
+    > {
+        let call = ::odata_runtime::client::path::function_call("currentPresence", &[]);
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/{}", self.path, call),
+        )
+    }
     /// Bound function `fx.svc.getRecent`.
     pub fn get_recent(
         &self,
