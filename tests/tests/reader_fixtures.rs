@@ -35,6 +35,7 @@ const DIAGNOSTICS: &[(&str, Severity, u32, &str)] = &[
     ("errors/empty.xml", Severity::Error, 1, "empty document"),
     ("errors/invalid_utf8.xml", Severity::Error, 3, "invalid UTF-8"),
     ("errors/invalid_identifier.xml", Severity::Error, 5, "invalid identifier \"2fast\" in Name of Property"),
+    ("errors/duplicate_attribute.xml", Severity::Error, 5, "duplicate attribute Type on Property"),
     ("errors/entity_bomb.xml", Severity::Error, 2, "DOCTYPE with entity declarations is not accepted"),
     ("errors/unknown_extensions.xml", Severity::Warning, 4, "unknown attribute v:hint on ComplexType ignored"),
     ("errors/unknown_extensions.xml", Severity::Warning, 6, "unknown element <Extension> in ComplexType ignored"),

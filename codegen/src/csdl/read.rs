@@ -173,7 +173,7 @@ impl<'s> Parser<'s> {
                 }
             };
             match ev {
-                Event::Text(ref t) if t.trim().is_empty() => continue,
+                Event::Text(ref t) if t.bytes().all(|b| b.is_ascii_whitespace()) => continue,
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
                 Event::DocType(ref d) => {
                     let at = self.xml.buffer_position() as usize;
@@ -207,7 +207,11 @@ impl<'s> Parser<'s> {
         let mut list = std::mem::take(&mut self.attr_buf);
         list.clear();
         let name_len = tag.start.name().into_inner().len();
-        for a in quick_xml::events::attributes::Attributes::new(tag.raw, name_len) {
+        // Duplicate names are found in `finish` (only where an attribute is left over), not by
+        // comparing every pair of every element.
+        let mut iter = quick_xml::events::attributes::Attributes::new(tag.raw, name_len);
+        iter.with_checks(false);
+        for a in iter {
             match a {
                 Ok(a) => {
                     let key = a.key.into_inner();
@@ -235,8 +239,16 @@ impl<'s> Parser<'s> {
 
     /// Reports the attributes nobody took.
     fn finish(&mut self, mut attrs: Attrs<'s>) {
-        for (key, _, used) in &attrs.list {
-            if *used || *key == "xmlns" || key.starts_with("xmlns:") {
+        for (i, (key, _, used)) in attrs.list.iter().enumerate() {
+            if *used {
+                continue;
+            }
+            if attrs.list[..i].iter().any(|(k, _, _)| k == key) {
+                let msg = format!("duplicate attribute {key} on {}", attrs.element);
+                self.error(attrs.offset, msg);
+                continue;
+            }
+            if *key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
             let msg = format!("unknown attribute {key} on {} ignored", attrs.element);

@@ -5,7 +5,9 @@
 pub mod prune;
 mod resolve;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 pub use crate::csdl::ast::{Expr, Facets, OnDeleteAction, OperationKind, StructuredKind};
 pub use resolve::resolve;
@@ -514,7 +516,7 @@ pub struct Model {
     /// The entity container, if any.
     pub container: Option<Container>,
     /// Qualified name to type.
-    pub by_name: HashMap<String, TypeId>,
+    pub by_name: FxHashMap<String, TypeId>,
     /// Direct derived types of each type (indexed by [`TypeId`]), sorted by qualified name.
     pub derived: Vec<Vec<TypeId>>,
     /// Bound operations by binding type, in document order.

@@ -3,7 +3,7 @@
 //! resolves names through namespaces and aliases, checks the rules a generator relies on,
 //! and attaches external annotations to their targets. Every problem becomes a diagnostic.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::*;
 use crate::csdl::ast;
@@ -59,7 +59,7 @@ const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 /// Resolves a syntax tree. The model is returned even when there are errors (it is then
 /// incomplete: unresolved references are left out), so every problem can be reported at once.
 pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
-    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::new(), types_by_ns: HashMap::new() };
+    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default(), types_by_ns: HashMap::default() };
     let model = r.run(doc);
     (model, r.diags)
 }
@@ -122,7 +122,7 @@ impl Resolver<'_> {
                 includes: r.includes.iter().map(|i| (i.namespace.clone(), i.alias.clone())).collect(),
             });
         }
-        let mut seen_ns: HashMap<String, u32> = HashMap::new();
+        let mut seen_ns: HashMap<String, u32> = HashMap::default();
         for s in &doc.schemas {
             if let Some(&first) = seen_ns.get(&s.namespace) {
                 let (l, c) = self.src.line_col(first as usize);
@@ -141,7 +141,6 @@ impl Resolver<'_> {
 
         // Pass 1: ids for every named type.
         let mut pending: Vec<Pending> = Vec::new();
-        let mut first_offset: HashMap<String, u32> = HashMap::new();
         let mut blocks = Vec::new();
         let mut containers = Vec::new();
         let mut operations = Vec::new();
@@ -160,8 +159,8 @@ impl Resolver<'_> {
             named.sort_by_key(|(_, offset, _)| *offset);
             for (name, offset, p) in named {
                 let q = format!("{ns}.{name}");
-                if let Some(&first) = first_offset.get(&q) {
-                    let (l, c) = self.src.line_col(first as usize);
+                if let Some(&first) = model.by_name.get(&q) {
+                    let (l, c) = self.src.line_col(model.types[first.0 as usize].offset as usize);
                     self.error(
                         offset,
                         format!("{schema_path}/{name}"),
@@ -169,7 +168,6 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
-                first_offset.insert(q.clone(), offset);
                 let id = TypeId(model.types.len() as u32);
                 model.by_name.insert(q, id);
                 self.types_by_ns.entry(ns.clone()).or_default().insert(name.clone(), id);
@@ -219,14 +217,15 @@ impl Resolver<'_> {
             t.annotations = annotations;
         }
         self.check_bases(&mut model);
-        self.check_navigation_targets(&mut model);
+        // Qualified names, built once for the checks, the derived index and annotation targets.
+        let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
+        self.check_navigation_targets(&mut model, &names);
         model.derived = vec![Vec::new(); model.types.len()];
         for (i, t) in model.types.iter().enumerate() {
             if let Some(b) = t.structured().and_then(|s| s.base) {
                 model.derived[b.0 as usize].push(TypeId(i as u32));
             }
         }
-        let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
         for d in &mut model.derived {
             d.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
         }
@@ -252,14 +251,14 @@ impl Resolver<'_> {
                 "a service has one entity container; this second one is not read",
             );
         }
-        let mut ops_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut ops_by_name: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, o) in model.operations.iter().enumerate() {
             ops_by_name.entry(o.qualified()).or_default().push(i);
         }
         let idx = Index {
             ops_by_name,
             container: model.container.as_ref().map(|c| format!("{}.{}", c.namespace, c.name)),
-            names: model.types.iter().map(TypeDef::qualified).collect(),
+            names,
         };
         for b in blocks {
             self.attach(&mut model, &idx, b);
@@ -510,13 +509,12 @@ impl Resolver<'_> {
 
     /// Navigation properties must target entity types; one that does not is reported and
     /// dropped (kinds are known only once every type is converted, so this runs after pass 2).
-    fn check_navigation_targets(&mut self, model: &mut Model) {
+    fn check_navigation_targets(&mut self, model: &mut Model, names: &[String]) {
         let is_entity: Vec<bool> = model
             .types
             .iter()
             .map(|t| matches!(&t.kind, TypeKind::Structured(s) if s.kind == StructuredKind::Entity))
             .collect();
-        let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
         for (i, t) in model.types.iter_mut().enumerate() {
             let TypeKind::Structured(s) = &mut t.kind else { continue };
             let owner = &names[i];
@@ -659,7 +657,7 @@ impl Resolver<'_> {
     fn container(&mut self, model: &Model, ns: &str, c: ast::EntityContainer) -> Container {
         let path = format!("Schema[{ns}]/EntityContainer[{}]", c.name);
         let mut out = Container { namespace: ns.to_string(), name: c.name, ..Default::default() };
-        let mut names: HashMap<String, ()> = HashMap::new();
+        let mut names: HashMap<String, ()> = HashMap::default();
         for s in c.entity_sets {
             if names.insert(s.name.clone(), ()).is_some() {
                 self.error(s.offset, &path, format!("duplicate container child {}", s.name));
