@@ -59,7 +59,8 @@ const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 /// Resolves a syntax tree. The model is returned even when there are errors (it is then
 /// incomplete: unresolved references are left out), so every problem can be reported at once.
 pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
-    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default(), types_by_ns: HashMap::default() };
+    let mut r =
+        Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default(), types_by_ns: HashMap::default() };
     let model = r.run(doc);
     (model, r.diags)
 }
