@@ -217,7 +217,8 @@ impl<'s> Parser<'s> {
                     let key = a.key.into_inner();
                     // Most values need neither unescaping nor white-space normalization.
                     if let Cow::Borrowed(raw) = a.value {
-                        if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+                        let b = raw.as_bytes();
+                        if memchr::memchr3(b'&', b'\n', b'\t', b).is_none() && memchr::memchr(b'\r', b).is_none() {
                             list.push((key, Cow::Borrowed(raw), false));
                             continue;
                         }
@@ -259,14 +260,17 @@ impl<'s> Parser<'s> {
     }
 
     fn required(&mut self, attrs: &mut Attrs<'s>, name: &str) -> String {
-        match attrs.take(name) {
-            Some(v) => v.into_owned(),
-            None => {
-                let msg = format!("{} is missing the required attribute {name}", attrs.element);
-                self.error(attrs.offset, msg);
-                String::new()
-            }
+        self.required_raw(attrs, name).map(Cow::into_owned).unwrap_or_default()
+    }
+
+    /// A required attribute as it is in the document (owned only when it was unescaped).
+    fn required_raw(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Option<Cow<'s, str>> {
+        let v = attrs.take(name);
+        if v.is_none() {
+            let msg = format!("{} is missing the required attribute {name}", attrs.element);
+            self.error(attrs.offset, msg);
         }
+        v
     }
 
     fn identifier(&mut self, attrs: &mut Attrs<'s>, name: &str) -> String {
@@ -299,7 +303,7 @@ impl<'s> Parser<'s> {
     }
 
     fn type_ref(&mut self, attrs: &mut Attrs<'s>, name: &str) -> TypeRef {
-        let v = self.required(attrs, name);
+        let Some(v) = self.required_raw(attrs, name) else { return TypeRef::default() };
         if v.is_empty() {
             return TypeRef::default();
         }
@@ -1285,6 +1289,13 @@ fn tag_name(t: &Tag<'_>) -> String {
 
 /// CSDL `SimpleIdentifier`: a letter or `_`, then letters, digits or `_`; at most 128 characters.
 pub fn is_simple_identifier(s: &str) -> bool {
+    // Nearly every real name is ASCII: checked by bytes.
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return b.len() <= 128
+            && b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    }
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;
