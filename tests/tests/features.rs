@@ -150,3 +150,31 @@ async fn functions_returning_one_value_or_a_stream_are_typed() {
     assert_eq!(report.bytes, b"a,b\n1,2\n");
     assert_eq!(report.content_type.as_deref(), Some("text/csv"));
 }
+
+#[test]
+fn an_operation_named_like_a_path_method_does_not_shadow_it() {
+    // `clone` is the path's `Clone`; the bound action of that name is `clone_action`, with
+    // one argument per parameter however many there are.
+    let client = odata_runtime::client::Client::builder("https://example.com/v1").build().expect("client");
+    let user = fixture_features_client::SvcService::new(client).users().by_id("u1");
+    let copy = user.clone();
+    assert_eq!(copy.path(), user.path());
+    let request = copy
+        .clone_action(
+            "Team".into(),
+            "team".into(),
+            "d".into(),
+            "private".into(),
+            "apps".into(),
+            "c".into(),
+            fixture_features_model::svc::IdentitySet::default(),
+            fixture_features_model::svc::PresenceState::Busy,
+        )
+        .unwrap();
+    let built = request.build().unwrap();
+    assert_eq!(built.method(), "POST");
+    assert_eq!(built.uri(), "https://example.com/v1/users/u1/clone");
+    let body: Value = serde_json::from_slice(built.body()).unwrap();
+    assert_eq!(body["presence"], json!("busy"));
+    assert_eq!(body["displayName"], json!("Team"));
+}

@@ -87,6 +87,8 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
         #( #![doc = #lib_lines] )*
         #![forbid(unsafe_code)]
         #![allow(clippy::too_many_lines)]
+        // An operation's parameters are its method's arguments, however many the schema has.
+        #![allow(clippy::too_many_arguments)]
 
         pub use ::#model_crate as model;
         pub use ::odata_runtime::client::{Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport};
@@ -478,10 +480,16 @@ fn operation_methods(
                 source_line: String::new(),
             });
         };
-        let mut name = names::snake(&wires[i]);
+        // An operation named like a method every path has (`get`, `list`, or `clone` of the
+        // derived `Clone`, which it would shadow) is suffixed with its kind: `clone_action`.
+        let mut base = names::snake(&wires[i]);
+        if reserved.contains(&base) || base == "clone" {
+            base = format!("{}_{}", names::bare(&base), kind_name(op.kind));
+        }
+        let mut name = base.clone();
         let mut k = 2;
         while used.contains(&name) {
-            name = format!("{}_{k}", names::bare(&names::snake(&wires[i])));
+            name = format!("{}_{k}", names::bare(&base));
             k += 1;
         }
         used.push(name.clone());

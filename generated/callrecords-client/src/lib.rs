@@ -10,6 +10,7 @@
 //! The response types come from the `callrecords-model` crate, re-exported as `model`.
 #![forbid(unsafe_code)]
 #![allow(clippy::too_many_lines)]
+#![allow(clippy::too_many_arguments)]
 pub use ::callrecords_model as model;
 pub use ::odata_runtime::client::{
     Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport,

@@ -22,6 +22,7 @@
 //! - `users`: the entity set `users`: its type and what it holds or contains.
 #![forbid(unsafe_code)]
 #![allow(clippy::too_many_lines)]
+#![allow(clippy::too_many_arguments)]
 pub use ::fixture_features_model as model;
 pub use ::odata_runtime::client::{
     Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport,

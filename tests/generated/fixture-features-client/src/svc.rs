@@ -696,6 +696,45 @@ impl UserPath {
             ::std::format!("{}/{}", self.path, call),
         )
     }
+    /// Bound action `fx.svc.clone`.
+    pub fn clone_action(
+        &self,
+        display_name: ::std::string::String,
+        mail_nickname: ::std::string::String,
+        description: ::std::string::String,
+        visibility: ::std::string::String,
+        parts_to_clone: ::std::string::String,
+        classification: ::std::string::String,
+        owner: ::fixture_features_model::svc::IdentitySet,
+        presence: ::fixture_features_model::svc::PresenceState,
+    ) -> ::std::result::Result<
+        ::odata_runtime::client::Request<()>,
+        ::odata_runtime::client::Error,
+    > {
+        let body = ::odata_runtime::client::json_body(
+            &[
+                ("displayName", ::odata_runtime::client::json_value(&display_name)?),
+                ("mailNickname", ::odata_runtime::client::json_value(&mail_nickname)?),
+                ("description", ::odata_runtime::client::json_value(&description)?),
+                ("visibility", ::odata_runtime::client::json_value(&visibility)?),
+                ("partsToClone", ::odata_runtime::client::json_value(&parts_to_clone)?),
+                (
+                    "classification",
+                    ::odata_runtime::client::json_value(&classification)?,
+                ),
+                ("owner", ::odata_runtime::client::json_value(&owner)?),
+                ("presence", ::odata_runtime::client::json_value(&presence)?),
+            ],
+        )?;
+        ::std::result::Result::Ok(
+            ::odata_runtime::client::Request::new(
+                    &self.client,
+                    ::odata_runtime::client::http::Method::POST,
+                    ::std::format!("{}/{}", self.path, "clone"),
+                )
+                .body(body),
+        )
+    }
     /// Bound function `fx.svc.countUnread`.
     pub fn count_unread(
         &self,
