@@ -85,9 +85,6 @@ pub fn generate(name: &str, bytes: &[u8], options: &Options) -> Result<Generated
     };
     let plan = if options.crate_options.features { plan::Plan::with_features(&model) } else { plan::Plan::new(&model) };
     let mut files = emit::model_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
-    let (client, warnings) = emit::client_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
-    files.extend(client);
-    let mut diagnostics = diagnostics;
-    diagnostics.0.extend(warnings);
+    files.extend(emit::client_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?);
     Ok(Generated { files, diagnostics })
 }

@@ -178,3 +178,22 @@ fn an_operation_named_like_a_path_method_does_not_shadow_it() {
     assert_eq!(body["presence"], json!("busy"));
     assert_eq!(body["displayName"], json!("Team"));
 }
+
+#[test]
+fn a_structured_function_parameter_goes_as_a_parameter_alias() {
+    let client = odata_runtime::client::Client::builder("https://example.com/v1").build().expect("client");
+    let user = fixture_features_client::SvcService::new(client).users().by_id("u1");
+    let mut who = fixture_features_model::svc::IdentitySet::default();
+    let mut ada = fixture_features_model::svc::Identity::default();
+    ada.display_name = Some("Ada L".into());
+    who.user = Some(ada);
+    let url = user.find_matches(who, 3).unwrap().url();
+    assert_eq!(
+        url,
+        "https://example.com/v1/users/u1/findMatches(who=@who,limit=3)?@who=%7B%22user%22:%7B%22displayName%22:%22Ada%20L%22%7D%7D"
+    );
+    // The alias's value reads back as the JSON of the parameter.
+    let (_, value) = url.split_once("?@who=").unwrap();
+    let decoded = value.replace("%7B", "{").replace("%7D", "}").replace("%22", "\"").replace("%20", " ");
+    assert_eq!(serde_json::from_str::<Value>(&decoded).unwrap(), json!({"user": {"displayName": "Ada L"}}));
+}

@@ -8,18 +8,16 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{cfg_ref, cfg_type, docs, features_docs, features_toml, rust_file, CrateOptions, Files};
-use crate::diag::{Diagnostic, Severity};
 use crate::model::{Model, Operation, OperationKind, Target, TypeId, TypeKind, TypeUse};
 use crate::plan::{names, Plan, RustType};
 
-/// Builds the client crate's files; operations it cannot express yet are returned as warnings.
-pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(Files, Vec<Diagnostic>), String> {
+/// Builds the client crate's files.
+pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
     let crate_name = format!("{}-client", opts.crate_prefix);
     let model_crate_name = format!("{}_model", opts.crate_prefix.replace('-', "_"));
     let model_crate = ident(&model_crate_name);
-    let mut warnings = Vec::new();
     let Some(container) = &model.container else {
-        return Ok((Files::new(), warnings));
+        return Ok(Files::new());
     };
     let reachable = reachable_entities(model);
     let names = PathNames::new(plan, &reachable);
@@ -31,17 +29,8 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
     let mut mods = Vec::new();
     for (module, mut ids) in per_module {
         ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
-        // Warnings come back per type, so they are in the same order on every run.
-        let found = std::sync::Mutex::new(BTreeMap::new());
-        let items = super::format_items(&ids, |&id| {
-            let mut w = Vec::new();
-            let tokens = entity_paths(model, plan, &names, &ident(&model_crate_name), id, &mut w);
-            found.lock().map_err(|_| "a formatting thread panicked".to_string())?.insert(id, w);
-            Ok(tokens)
-        })?;
-        warnings.extend(
-            found.into_inner().map_err(|_| "a formatting thread panicked".to_string())?.into_values().flatten(),
-        );
+        let items =
+            super::format_items(&ids, |&id| Ok(entity_paths(model, plan, &names, &ident(&model_crate_name), id)))?;
         let ns = &plan.modules[&module];
         let doc = format!(" Request paths of the OData namespace `{ns}`.");
         let inner = quote! {
@@ -122,7 +111,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<(
     if let Some(log) = &opts.changelog {
         files.insert(format!("{crate_name}/CHANGELOG.md"), log.clone());
     }
-    Ok((files, warnings))
+    Ok(files)
 }
 
 fn reserved_methods() -> Vec<String> {
@@ -251,14 +240,7 @@ fn rust_type(plan: &Plan, model_crate: &Ident, t: &RustType) -> TokenStream {
     }
 }
 
-fn entity_paths(
-    model: &Model,
-    plan: &Plan,
-    names: &PathNames,
-    model_crate: &Ident,
-    id: TypeId,
-    warnings: &mut Vec<Diagnostic>,
-) -> TokenStream {
+fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ident, id: TypeId) -> TokenStream {
     let t = model.ty(id);
     let q = t.qualified();
     let item = ident(&names.item[&id].1);
@@ -350,9 +332,9 @@ fn entity_paths(
             }
         });
     }
-    item_methods.extend(operation_methods(model, plan, model_crate, id, &ops_item, &reserved, warnings));
+    item_methods.extend(operation_methods(model, plan, model_crate, id, &ops_item, &reserved));
     let coll_reserved = vec!["new".to_string(), "list".into(), "path".into(), "url".into(), "by_id".into()];
-    let coll_methods = operation_methods(model, plan, model_crate, id, &ops_coll, &coll_reserved, warnings);
+    let coll_methods = operation_methods(model, plan, model_crate, id, &ops_coll, &coll_reserved);
 
     // by_id on collections, when the type has a key.
     let by_id = match model.key(id).as_deref() {
@@ -462,24 +444,12 @@ fn operation_methods(
     owner: TypeId,
     ops: &[&Operation],
     reserved: &[String],
-    warnings: &mut Vec<Diagnostic>,
 ) -> Vec<TokenStream> {
     // Overloads share a name; the one with the most parameters gets the plain name.
     let wires: Vec<String> = ops.iter().map(|o| o.name.clone()).collect();
     let mut methods = Vec::new();
     let mut used: Vec<String> = reserved.to_vec();
     for (i, op) in ops.iter().enumerate() {
-        let skip = |why: &str, warnings: &mut Vec<Diagnostic>| {
-            warnings.push(Diagnostic {
-                severity: Severity::Warning,
-                file: String::new(),
-                line: 0,
-                column: 0,
-                path: op.qualified(),
-                message: format!("client: bound {} {} skipped: {why}", kind_name(op.kind), op.qualified()),
-                source_line: String::new(),
-            });
-        };
         // An operation named like a method every path has (`get`, `list`, or `clone` of the
         // derived `Clone`, which it would shadow) is suffixed with its kind: `clone_action`.
         let mut base = names::snake(&wires[i]);
@@ -504,11 +474,13 @@ fn operation_methods(
         let mut args = Vec::new();
         let mut literals = Vec::new();
         let mut body_fields = Vec::new();
-        let mut ok = true;
+        // Function parameters a URL literal cannot carry (complex, entity, collection values)
+        // go as parameter aliases: `f(p=@p)?@p=<JSON>`.
+        let mut aliases = Vec::new();
         for p in &params {
             let pn = ident(&param_names[&p.name]);
             let wire = &p.name;
-            let rt = match &p.ty {
+            let literal_type = match &p.ty {
                 TypeUse { collection: false, target: Target::Primitive(x) } => {
                     Some(RustType::Path(crate::plan::primitive(x)))
                 }
@@ -519,12 +491,19 @@ fn operation_methods(
                 }
                 _ => None,
             };
-            match op.kind {
-                OperationKind::Function => {
-                    let Some(rt) = rt else {
-                        ok = false;
-                        break;
-                    };
+            let json_type = || {
+                let rt = match &p.ty.target {
+                    Target::Named(t) => {
+                        let any = !model.derived[t.0 as usize].is_empty() && model.ty(*t).structured().is_some();
+                        RustType::Named { id: *t, any }
+                    }
+                    Target::Primitive(x) => RustType::Path(crate::plan::primitive(x)),
+                };
+                let rt = if p.ty.collection { RustType::Vec(Box::new(rt)) } else { rt };
+                rust_type(plan, model_crate, &rt)
+            };
+            match (op.kind, literal_type) {
+                (OperationKind::Function, Some(rt)) => {
                     let ty = rust_type(plan, model_crate, &rt);
                     args.push(quote! { #pn: #ty });
                     let literal = match &rt {
@@ -536,31 +515,22 @@ fn operation_methods(
                     };
                     literals.push(quote! { (#wire, #literal) });
                 }
-                OperationKind::Action => {
+                (OperationKind::Function, None) => {
+                    let ty = json_type();
+                    args.push(quote! { #pn: #ty });
+                    let alias = format!("@{wire}");
+                    literals.push(quote! { (#wire, ::std::string::String::from(#alias)) });
+                    aliases.push(quote! { .query_param(#alias, ::odata_runtime::client::json_value(&#pn)?.get()) });
+                }
+                (OperationKind::Action, rt) => {
                     let ty = match rt {
                         Some(rt) => rust_type(plan, model_crate, &rt),
-                        None => {
-                            let u = &p.ty;
-                            let rt = match &u.target {
-                                Target::Named(t) => {
-                                    let any =
-                                        !model.derived[t.0 as usize].is_empty() && model.ty(*t).structured().is_some();
-                                    RustType::Named { id: *t, any }
-                                }
-                                Target::Primitive(x) => RustType::Path(crate::plan::primitive(x)),
-                            };
-                            let rt = if u.collection { RustType::Vec(Box::new(rt)) } else { rt };
-                            rust_type(plan, model_crate, &rt)
-                        }
+                        None => json_type(),
                     };
                     args.push(quote! { #pn: #ty });
                     body_fields.push(quote! { (#wire, ::odata_runtime::client::json_value(&#pn)?) });
                 }
             }
-        }
-        if !ok {
-            skip("a parameter is not a primitive or enum value, which a URL cannot carry", warnings);
-            continue;
         }
         let ret = match &op.return_type {
             None => quote! { () },
@@ -614,6 +584,17 @@ fn operation_methods(
             .collect();
         let cfg = cfg_ref(plan, Some(owner), &named);
         let method = match op.kind {
+            OperationKind::Function if !aliases.is_empty() => quote! {
+                #doc
+                #cfg
+                pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
+                    let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
+                    ::std::result::Result::Ok(
+                        ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
+                            #(#aliases)*,
+                    )
+                }
+            },
             OperationKind::Function => quote! {
                 #doc
                 #cfg

@@ -759,6 +759,33 @@ impl UserPath {
             ::std::format!("{}/{}", self.path, call),
         )
     }
+    /// Bound function `fx.svc.findMatches`.
+    pub fn find_matches(
+        &self,
+        who: ::fixture_features_model::svc::IdentitySet,
+        limit: i32,
+    ) -> ::std::result::Result<
+        ::odata_runtime::client::Request<
+            ::odata_runtime::Collection<::fixture_features_model::svc::User>,
+        >,
+        ::odata_runtime::client::Error,
+    > {
+        let call = ::odata_runtime::client::path::function_call(
+            "findMatches",
+            &[
+                ("who", ::std::string::String::from("@who")),
+                ("limit", ::odata_runtime::client::literal::Literal::to_literal(&limit)),
+            ],
+        );
+        ::std::result::Result::Ok(
+            ::odata_runtime::client::Request::new(
+                    &self.client,
+                    ::odata_runtime::client::http::Method::GET,
+                    ::std::format!("{}/{}", self.path, call),
+                )
+                .query_param("@who", ::odata_runtime::client::json_value(&who)?.get()),
+        )
+    }
     /// Bound function `fx.svc.getRecent`.
     pub fn get_recent(
         &self,
