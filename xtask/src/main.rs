@@ -82,7 +82,7 @@ enum Command {
 enum BenchCommand {
     /// Reading Graph: raw quick-xml floor, read, resolve, prune.
     Reader {
-        /// The document (default: ../shared/metadata/graph-beta-2021-07-13.xml).
+        /// The document (default: graph-beta-2021-07-13.xml in $ODATA_SHARED_DIR/metadata or ../shared/metadata).
         #[arg(long)]
         file: Option<PathBuf>,
         /// The namespace to prune to.
@@ -95,7 +95,7 @@ enum BenchCommand {
     /// A whole document: generation against the raw quick-xml floor, generated size, and
     /// cargo check/build time and peak memory of the model crate, all features and one.
     Graph {
-        /// The document (default: ../shared/metadata/graph-beta-2021-07-13.xml).
+        /// The document (default: graph-beta-2021-07-13.xml in $ODATA_SHARED_DIR/metadata or ../shared/metadata).
         #[arg(long)]
         file: Option<PathBuf>,
         /// Where the crates and their target directory go (default: target/bench-graph).
@@ -143,12 +143,12 @@ fn main() -> ExitCode {
     let root = cli.workspace.clone().unwrap_or_else(workspace_root);
     match cli.command {
         Command::Bench { command: BenchCommand::Reader { file, namespace, runs } } => {
-            let file = file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml"));
+            let file = file.unwrap_or_else(|| default_document(&root));
             bench::reader(&file, &namespace, runs.max(1))
         }
         Command::Bench { command: BenchCommand::Graph { file, out, runs, feature, no_compile } } => {
             bench::graph(&bench::GraphBench {
-                file: file.unwrap_or_else(|| root.join("../shared/metadata/graph-beta-2021-07-13.xml")),
+                file: file.unwrap_or_else(|| default_document(&root)),
                 out: out.unwrap_or_else(|| root.join("target/bench-graph")),
                 runtime: std::fs::canonicalize(root.join("runtime")).unwrap_or_else(|_| root.join("runtime")),
                 lock: Some(root.join("Cargo.lock")),
@@ -171,6 +171,13 @@ fn main() -> ExitCode {
             schema_diff::run(&old, &new, namespace.as_deref(), format)
         }
     }
+}
+
+/// The benchmarks' document: the newest Graph beta document of the shared data, found like the
+/// tests find it (`$ODATA_SHARED_DIR`, else `../shared` beside the workspace).
+fn default_document(root: &Path) -> PathBuf {
+    let shared = std::env::var_os("ODATA_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
+    shared.join("metadata/graph-beta-2021-07-13.xml")
 }
 
 /// The workspace root: the parent of this crate's directory.
