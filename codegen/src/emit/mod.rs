@@ -157,19 +157,18 @@ impl CrateOptions {
     }
 }
 
-/// The `[features]` table of a generated crate: `full`, then every feature with its
-/// documentation; `enables` gives what each feature turns on (nothing, or the same feature of
-/// the model crate).
-pub(crate) fn features_toml(plan: &Plan, enables: impl Fn(&str) -> String) -> String {
-    let Some(f) = &plan.features else { return String::new() };
-    let mut s = String::from("\n[features]\n# Every feature: the whole schema.\n");
+/// The cargo features of a generated crate as `[features]` entries (`full`, then every feature
+/// with its documentation; `enables` gives what each turns on: nothing, or the same feature of
+/// the model crate), and the docs.rs table that builds them all. Both empty without features.
+pub(crate) fn features_toml(plan: &Plan, enables: impl Fn(&str) -> String) -> (String, &'static str) {
+    let Some(f) = &plan.features else { return (String::new(), "") };
+    let mut s = String::from("# Every feature: the whole schema.\n");
     let all: Vec<String> = f.list.iter().map(|x| format!("\"{}\"", x.name)).collect();
     s.push_str(&format!("full = [{}]\n", all.join(", ")));
     for x in &f.list {
         s.push_str(&format!("# {}\n{} = [{}]\n", capitalized(&x.doc), x.name, enables(&x.name)));
     }
-    s.push_str("\n[package.metadata.docs.rs]\nall-features = true\n");
-    s
+    (s, "\n[package.metadata.docs.rs]\nall-features = true\n")
 }
 
 /// The features as a Markdown list for the crate docs.

@@ -86,19 +86,12 @@ pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
     let mut path_navs: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
     let mut kept_children: BTreeSet<String> = BTreeSet::new();
     if let Some(c) = &model.container {
-        let edges = navigation_edges(model);
-        for child in c.entity_sets.iter().chain(&c.singletons) {
-            if model.ty(child.ty).namespace == namespace {
-                kept_children.insert(child.name.clone());
-                continue;
-            }
-            let path = shortest_path(model, &edges, child.ty, namespace, true)
-                .or_else(|| shortest_path(model, &edges, child.ty, namespace, false));
-            if let Some(path) = path {
-                kept_children.insert(child.name.clone());
-                for (owner, nav) in path {
-                    path_navs.entry(owner).or_default().insert(nav);
-                }
+        let own = c.entity_sets.iter().chain(&c.singletons).filter(|s| model.ty(s.ty).namespace == namespace);
+        kept_children.extend(own.map(|s| s.name.clone()));
+        for (child, path) in container_paths(model, &NavigationEdges::new(model), namespace) {
+            kept_children.insert(child.to_string());
+            for (owner, nav) in path {
+                path_navs.entry(owner).or_default().insert(nav);
             }
         }
     }
@@ -125,22 +118,25 @@ pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
     Ok(build(model, namespace, &keep, &path_navs, &ops, &kept_children))
 }
 
-/// The entity types on the container paths that lead to the entities of `namespace`: from
-/// each entity set and singleton of another namespace, the owners of the navigation
-/// properties on the shortest path (containment first). Sorted, without duplicates.
-pub fn container_path_types(model: &Model, namespace: &str) -> Vec<TypeId> {
-    let mut out = BTreeSet::new();
+/// From each entity set and singleton whose type is outside `namespace`, the shortest path of
+/// navigation properties (containment first) to an entity type of the namespace, as (owner
+/// type, navigation property) edges; children with no path are left out.
+pub fn container_paths<'m>(
+    model: &'m Model,
+    edges: &NavigationEdges,
+    namespace: &str,
+) -> Vec<(&'m str, Vec<(TypeId, String)>)> {
     let Some(c) = &model.container else { return Vec::new() };
-    let edges = navigation_edges(model);
-    for child in c.entity_sets.iter().chain(&c.singletons) {
-        if model.ty(child.ty).namespace == namespace {
-            continue;
-        }
-        let path = shortest_path(model, &edges, child.ty, namespace, true)
-            .or_else(|| shortest_path(model, &edges, child.ty, namespace, false));
-        out.extend(path.into_iter().flatten().map(|(owner, _)| owner));
-    }
-    out.into_iter().collect()
+    c.entity_sets
+        .iter()
+        .chain(&c.singletons)
+        .filter(|child| model.ty(child.ty).namespace != namespace)
+        .filter_map(|child| {
+            let path = shortest_path(model, edges, child.ty, namespace, true)
+                .or_else(|| shortest_path(model, edges, child.ty, namespace, false))?;
+            Some((child.name.as_str(), path))
+        })
+        .collect()
 }
 
 fn is_key(model: &Model, t: TypeId, name: &str) -> bool {
@@ -149,26 +145,35 @@ fn is_key(model: &Model, t: TypeId, name: &str) -> bool {
 
 /// Navigation edges of every type, declared and inherited, computed once for all searches:
 /// (owner type, navigation index, target, contained).
-fn navigation_edges(model: &Model) -> Vec<Vec<(TypeId, usize, TypeId, bool)>> {
-    (0..model.types.len() as u32)
-        .map(|i| {
-            let id = TypeId(i);
-            let mut out = Vec::new();
-            for owner in model.ancestors(id).into_iter().rev().chain([id]) {
-                if let Some(s) = model.ty(owner).structured() {
-                    out.extend(s.navigation.iter().enumerate().map(|(k, n)| (owner, k, n.target, n.contains_target)));
-                }
-            }
-            out
-        })
-        .collect()
+pub struct NavigationEdges(Vec<Vec<(TypeId, usize, TypeId, bool)>>);
+
+impl NavigationEdges {
+    /// The edges of every type of `model`.
+    pub fn new(model: &Model) -> NavigationEdges {
+        NavigationEdges(
+            (0..model.types.len() as u32)
+                .map(|i| {
+                    let id = TypeId(i);
+                    let mut out = Vec::new();
+                    for owner in model.ancestors(id).into_iter().rev().chain([id]) {
+                        if let Some(s) = model.ty(owner).structured() {
+                            out.extend(
+                                s.navigation.iter().enumerate().map(|(k, n)| (owner, k, n.target, n.contains_target)),
+                            );
+                        }
+                    }
+                    out
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Breadth-first search over navigation properties (declared or inherited) from `start`
 /// to any entity type of `namespace`. Returns the (owner type, navigation) edges.
 fn shortest_path(
     model: &Model,
-    edges: &[Vec<(TypeId, usize, TypeId, bool)>],
+    edges: &NavigationEdges,
     start: TypeId,
     namespace: &str,
     contained_only: bool,
@@ -179,7 +184,7 @@ fn shortest_path(
     let mut seen = vec![false; model.types.len()];
     seen[start.0 as usize] = true;
     while let Some(t) = queue.pop_front() {
-        for &(owner, k, next, contained) in &edges[t.0 as usize] {
+        for &(owner, k, next, contained) in &edges.0[t.0 as usize] {
             if (contained_only && !contained) || seen[next.0 as usize] {
                 continue;
             }

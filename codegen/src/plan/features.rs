@@ -67,6 +67,7 @@ impl Features {
         let n = model.types.len();
         let contained = containment_edges(model);
         let derived = Derived::new(model);
+        let edges = crate::model::prune::NavigationEdges::new(model);
         let mut units: Vec<(Origin, Vec<bool>)> = Vec::new();
 
         let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
@@ -78,7 +79,11 @@ impl Features {
                 continue;
             }
             let mut set = closure(model, &contained, &derived, &roots);
-            structural(model, &derived, &crate::model::prune::container_path_types(model, ns), &mut set);
+            let path_types: Vec<TypeId> = crate::model::prune::container_paths(model, &edges, ns)
+                .into_iter()
+                .flat_map(|(_, path)| path.into_iter().map(|(owner, _)| owner))
+                .collect();
+            structural(model, &derived, &path_types, &mut set);
             units.push((Origin::Namespace(ns), set));
         }
         if let Some(c) = &model.container {

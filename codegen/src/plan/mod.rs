@@ -234,6 +234,24 @@ impl Plan {
 }
 
 impl RustType {
+    /// The Rust type of a value of `u`: a primitive's path, the `Any*` enum of a structured
+    /// type with derived types, a set for a flags enum, a `Vec` for a collection.
+    pub fn of(model: &Model, u: &TypeUse) -> RustType {
+        let inner = match &u.target {
+            Target::Primitive(p) => RustType::Path(primitive(p)),
+            Target::Named(id) => match &model.ty(*id).kind {
+                TypeKind::Enum(e) if e.is_flags => RustType::Flags(*id),
+                TypeKind::Structured(_) => RustType::Named { id: *id, any: !model.derived[id.0 as usize].is_empty() },
+                _ => RustType::Named { id: *id, any: false },
+            },
+        };
+        if u.collection {
+            RustType::Vec(Box::new(inner))
+        } else {
+            inner
+        }
+    }
+
     /// The generated type this Rust type names, if any.
     pub fn named(&self) -> Option<TypeId> {
         match self {
@@ -302,20 +320,10 @@ pub fn primitive(name: &str) -> &'static str {
 }
 
 fn rust_type(model: &Model, u: &TypeUse, boxed: bool) -> RustType {
-    let inner = match &u.target {
-        Target::Primitive(p) => RustType::Path(primitive(p)),
-        Target::Named(id) => match &model.ty(*id).kind {
-            TypeKind::Enum(e) if e.is_flags => RustType::Flags(*id),
-            TypeKind::Structured(_) => RustType::Named { id: *id, any: !model.derived[id.0 as usize].is_empty() },
-            _ => RustType::Named { id: *id, any: false },
-        },
-    };
-    if u.collection {
-        RustType::Vec(Box::new(inner))
-    } else if boxed {
-        RustType::Boxed(Box::new(inner))
-    } else {
-        inner
+    match RustType::of(model, u) {
+        RustType::Vec(inner) => RustType::Vec(inner),
+        inner if boxed => RustType::Boxed(Box::new(inner)),
+        inner => inner,
     }
 }
 
