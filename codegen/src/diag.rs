@@ -103,20 +103,20 @@ fn clip_line(line: &str, column: usize) -> (String, usize) {
 /// line and column only when a diagnostic needs them.
 #[derive(Debug)]
 pub struct Source<'a> {
-    name: &'a str,
+    name: String,
     text: &'a [u8],
     line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Source<'a> {
     /// A named source.
-    pub fn new(name: &'a str, text: &'a [u8]) -> Self {
-        Source { name, text, line_starts: std::cell::OnceCell::new() }
+    pub fn new(name: &str, text: &'a [u8]) -> Self {
+        Source { name: name.to_string(), text, line_starts: std::cell::OnceCell::new() }
     }
 
     /// The file name given to [`Source::new`].
     pub fn name(&self) -> &str {
-        self.name
+        &self.name
     }
 
     /// The raw bytes.

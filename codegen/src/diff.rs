@@ -231,13 +231,13 @@ pub fn diff_namespace(old: &Model, new: &Model, ns: &str) -> Vec<Change> {
 
 /// One model with its qualified names computed once (ids differ between models, names do not).
 struct Side<'a> {
-    model: &'a Model,
+    model: &'a Model<'a>,
     /// Qualified name per type id.
     names: Vec<String>,
 }
 
 impl<'a> Side<'a> {
-    fn new(model: &'a Model) -> Self {
+    fn new(model: &'a Model<'a>) -> Self {
         Side { model, names: model.types.iter().map(TypeDef::qualified).collect() }
     }
 
@@ -246,7 +246,7 @@ impl<'a> Side<'a> {
     }
 
     /// Types by qualified name; the first wins when a name is duplicated (resolve reports that).
-    fn types(&self) -> BTreeMap<&str, &'a TypeDef> {
+    fn types(&self) -> BTreeMap<&str, &'a TypeDef<'a>> {
         let mut out = BTreeMap::new();
         for (name, t) in self.names.iter().zip(&self.model.types) {
             out.entry(name.as_str()).or_insert(t);
@@ -391,8 +391,8 @@ impl Cx<'_, '_> {
 
     fn properties(&mut self, name: &str, a: &Structured, b: &Structured) {
         let (old, new) = (self.old, self.new);
-        let om = by_name(a.properties.iter().map(|p| (p.name.as_str(), p)));
-        let nm = by_name(b.properties.iter().map(|p| (p.name.as_str(), p)));
+        let om = by_name(a.properties.iter().map(|p| (p.name.as_ref(), p)));
+        let nm = by_name(b.properties.iter().map(|p| (p.name.as_ref(), p)));
         for (p, x, y) in union(&om, &nm) {
             let path = format!("{name}/{p}");
             match (x, y) {
@@ -430,8 +430,8 @@ impl Cx<'_, '_> {
         let show = |side: &Side<'_>, n: &crate::model::NavigationProperty| {
             side.show(&TypeUse { collection: n.collection, target: Target::Named(n.target) })
         };
-        let om = by_name(a.navigation.iter().map(|p| (p.name.as_str(), p)));
-        let nm = by_name(b.navigation.iter().map(|p| (p.name.as_str(), p)));
+        let om = by_name(a.navigation.iter().map(|p| (p.name.as_ref(), p)));
+        let nm = by_name(b.navigation.iter().map(|p| (p.name.as_ref(), p)));
         for (p, x, y) in union(&om, &nm) {
             let path = format!("{name}/{p}");
             match (x, y) {
@@ -471,8 +471,8 @@ impl Cx<'_, '_> {
             self.push(ChangeKind::EnumFlagsChanged, name.into(), Class::Breaking, detail);
         }
         // (position, value) by name.
-        let om = by_name(a.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), (i, m.value))));
-        let nm = by_name(b.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), (i, m.value))));
+        let om = by_name(a.members.iter().enumerate().map(|(i, m)| (m.name.as_ref(), (i, m.value))));
+        let nm = by_name(b.members.iter().enumerate().map(|(i, m)| (m.name.as_ref(), (i, m.value))));
         let moved: Vec<Revalued<'_>> = om
             .iter()
             .filter_map(|(n, &(old_pos, old))| {
@@ -582,8 +582,8 @@ impl Cx<'_, '_> {
                 format!("returns {or} -> {nr}"),
             );
         }
-        let om = by_name(params(o).map(|p| (p.name.as_str(), p)));
-        let nm = by_name(params(n).map(|p| (p.name.as_str(), p)));
+        let om = by_name(params(o).map(|p| (p.name.as_ref(), p)));
+        let nm = by_name(params(n).map(|p| (p.name.as_ref(), p)));
         for (p, x, y) in union(&om, &nm) {
             let ppath = format!("{path}/{p}");
             match (x, y) {
@@ -618,7 +618,7 @@ impl Cx<'_, '_> {
     fn container(&mut self) {
         let (old, new) = (self.old, self.new);
         let (oc, nc) = (old.model.container.as_ref(), new.model.container.as_ref());
-        let Some(cname) = nc.or(oc).map(|c| c.name.as_str()) else { return };
+        let Some(cname) = nc.or(oc).map(|c| c.name.as_ref()) else { return };
         let kinds = [
             (ChangeKind::EntitySetAdded, ChangeKind::EntitySetRemoved, ChangeKind::EntitySetTypeChanged, "entity set"),
             (ChangeKind::SingletonAdded, ChangeKind::SingletonRemoved, ChangeKind::SingletonTypeChanged, "singleton"),
@@ -648,9 +648,12 @@ impl Cx<'_, '_> {
 }
 
 /// A container's entity sets (or singletons) by name.
-fn children(c: Option<&crate::model::Container>, singletons: bool) -> BTreeMap<&str, &crate::model::EntitySet> {
+fn children<'a>(
+    c: Option<&'a crate::model::Container<'a>>,
+    singletons: bool,
+) -> BTreeMap<&'a str, &'a crate::model::EntitySet<'a>> {
     let list = c.map(|c| if singletons { &c.singletons } else { &c.entity_sets });
-    list.map(|v| by_name(v.iter().map(|s| (s.name.as_str(), s)))).unwrap_or_default()
+    list.map(|v| by_name(v.iter().map(|s| (s.name.as_ref(), s)))).unwrap_or_default()
 }
 
 /// An enum member in both models whose value changed.
@@ -712,8 +715,8 @@ fn union<'m, 'a, T>(
 }
 
 /// Operations grouped by (qualified name, binding type as written or `""` when unbound).
-fn op_groups<'a>(side: &Side<'a>) -> BTreeMap<(String, String), Vec<&'a Operation>> {
-    let mut out: BTreeMap<(String, String), Vec<&'a Operation>> = BTreeMap::new();
+fn op_groups<'a>(side: &Side<'a>) -> BTreeMap<(String, String), Vec<&'a Operation<'a>>> {
+    let mut out: BTreeMap<(String, String), Vec<&'a Operation<'a>>> = BTreeMap::new();
     for op in &side.model.operations {
         let binding = op.binding().map(|b| side.show(b)).unwrap_or_default();
         out.entry((op.qualified(), binding)).or_default().push(op);
@@ -722,12 +725,12 @@ fn op_groups<'a>(side: &Side<'a>) -> BTreeMap<(String, String), Vec<&'a Operatio
 }
 
 /// The parameters other than the binding one.
-fn params(op: &Operation) -> impl Iterator<Item = &crate::model::Parameter> {
+fn params<'a>(op: &'a Operation<'a>) -> impl Iterator<Item = &'a crate::model::Parameter<'a>> {
     op.parameters.iter().skip(usize::from(op.is_bound))
 }
 
-fn param_names(op: &Operation) -> BTreeSet<&str> {
-    params(op).map(|p| p.name.as_str()).collect()
+fn param_names<'a>(op: &'a Operation<'a>) -> BTreeSet<&'a str> {
+    params(op).map(|p| &*p.name).collect()
 }
 
 fn op_kind(op: &Operation) -> &'static str {
@@ -741,12 +744,14 @@ fn op_kind(op: &Operation) -> &'static str {
 mod tests {
     use super::*;
 
-    fn model(body: &str) -> Model {
+    fn model(body: &str) -> Model<'static> {
         let xml = format!(
             "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices>\
              <Schema Namespace=\"ns\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">{body}</Schema>\
              </edmx:DataServices></edmx:Edmx>"
         );
+        // Test models outlive this function: the document is leaked on purpose.
+        let xml: &'static str = xml.leak();
         let (m, d) = crate::load("t.xml", xml.as_bytes());
         assert!(!d.has_errors(), "{:#?}", d.0);
         m.expect("document reads")

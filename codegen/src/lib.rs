@@ -18,7 +18,7 @@ use diag::{Diagnostics, Source};
 /// Reads and resolves a CSDL document. The model is `None` when the XML itself could not be
 /// read; otherwise it is returned together with every diagnostic (check
 /// [`Diagnostics::has_errors`]).
-pub fn load(name: &str, bytes: &[u8]) -> (Option<model::Model>, Diagnostics) {
+pub fn load<'s>(name: &str, bytes: &'s [u8]) -> (Option<model::Model<'s>>, Diagnostics) {
     let src = Source::new(name, bytes);
     let (doc, mut diags) = csdl::read(&src);
     let Some(doc) = doc else { return (None, diags) };

@@ -9,7 +9,7 @@ fn all_stages(bytes: &[u8]) {
         let _ = d.to_string();
     }
     if let Some(model) = model {
-        let namespaces: Vec<String> = model.schemas.iter().map(|s| s.namespace.clone()).collect();
+        let namespaces: Vec<String> = model.schemas.iter().map(|s| s.namespace.to_string()).collect();
         for ns in namespaces {
             if let Ok(p) = codegen::model::prune::prune(&model, &ns) {
                 let _ = codegen::csdl::write::write(&p);

@@ -6,19 +6,20 @@ use codegen::model::Model;
 
 const NS: &str = "microsoft.graph.callRecords";
 
-fn load(path: &std::path::Path) -> Model {
-    let bytes = std::fs::read(path).unwrap();
-    let (model, diags) = codegen::load(&path.display().to_string(), &bytes);
+/// The documents are leaked: each test's models live to its end.
+fn load(path: &std::path::Path) -> Model<'static> {
+    let bytes = std::fs::read(path).unwrap().leak();
+    let (model, diags) = codegen::load(&path.display().to_string(), bytes);
     assert!(!diags.has_errors(), "{}", path.display());
     model.expect("document read")
 }
 
 /// The document with every list of schema children reversed (enum members only when their
 /// values are explicit, since implicit values follow the order).
-fn reversed(path: &std::path::Path) -> Model {
-    let bytes = std::fs::read(path).unwrap();
+fn reversed(path: &std::path::Path) -> Model<'static> {
+    let bytes = std::fs::read(path).unwrap().leak();
     let name = path.display().to_string();
-    let src = codegen::diag::Source::new(&name, &bytes);
+    let src = codegen::diag::Source::new(&name, bytes);
     let mut doc = codegen::csdl::read(&src).0.expect("document read");
     doc.schemas.reverse();
     for s in &mut doc.schemas {

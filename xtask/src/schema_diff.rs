@@ -14,7 +14,11 @@ const CURRENT_MAJOR: u64 = 0;
 
 /// Exit 0 with the report, 1 when either document has errors, 2 when either cannot be read.
 pub fn run(old: &Path, new: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
-    let (old_model, new_model) = match (load(old), load(new)) {
+    let (old_bytes, new_bytes) = match (read(old), read(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let (old_model, new_model) = match (load(old, &old_bytes), load(new, &new_bytes)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(code), _) | (_, Err(code)) => return code,
     };
@@ -36,13 +40,17 @@ pub fn run(old: &Path, new: &Path, namespace: Option<&str>, format: Format) -> E
     ExitCode::SUCCESS
 }
 
-/// Reads and resolves one document, printing what is wrong with it.
-fn load(path: &Path) -> Result<Model, ExitCode> {
-    let bytes = std::fs::read(path).map_err(|e| {
+/// Reads one document, printing why it cannot be read.
+fn read(path: &Path) -> Result<Vec<u8>, ExitCode> {
+    std::fs::read(path).map_err(|e| {
         eprintln!("error: cannot read {}: {e}", path.display());
         ExitCode::from(2)
-    })?;
-    let (model, diags) = codegen::load(&path.display().to_string(), &bytes);
+    })
+}
+
+/// Resolves one document, printing what is wrong with it.
+fn load<'s>(path: &Path, bytes: &'s [u8]) -> Result<Model<'s>, ExitCode> {
+    let (model, diags) = codegen::load(&path.display().to_string(), bytes);
     match model {
         Some(m) if !diags.has_errors() => Ok(m),
         _ => {

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostics, Severity, Source};
 
 /// Reads a CSDL XML document. Returns the syntax tree when the XML could be read to its end
 /// (even if some elements had errors) and every diagnostic found.
-pub fn read(source: &Source<'_>) -> (Option<Document>, Diagnostics) {
+pub fn read<'s>(source: &Source<'s>) -> (Option<Document<'s>>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let text = match std::str::from_utf8(source.bytes()) {
         Ok(t) => t,
@@ -46,10 +46,10 @@ struct Fatal;
 
 type Res<T> = Result<T, Fatal>;
 
-struct Parser<'s> {
+struct Parser<'s, 'r> {
     xml: quick_xml::Reader<&'s [u8]>,
     text: &'s str,
-    src: &'s Source<'s>,
+    src: &'r Source<'s>,
     diags: Diagnostics,
     /// Element path for diagnostics, e.g. `["Schema[ns]", "EntityType[t]"]`.
     path: Vec<(&'static str, Offset)>,
@@ -64,13 +64,16 @@ struct Tag<'s> {
     start: BytesStart<'s>,
     /// The tag's text between `<` and `>` (or `/>`), borrowed from the source.
     raw: &'s str,
+    /// The element name without its namespace prefix.
+    local: &'s str,
     offset: Offset,
     empty: bool,
 }
 
 impl<'s> Tag<'s> {
-    fn local(&self) -> &str {
-        self.start.local_name().into_inner()
+    /// The element name without its namespace prefix, borrowed from the source.
+    fn local(&self) -> &'s str {
+        self.local
     }
 }
 
@@ -111,7 +114,7 @@ const EXPR_ATTRS: &[&str] = &[
     "UrlRef",
 ];
 
-impl<'s> Parser<'s> {
+impl<'s> Parser<'s, '_> {
     /// The element path, built only when a diagnostic needs it: each entry's name attribute is
     /// read again from the source.
     fn path_string(&self) -> String {
@@ -200,7 +203,12 @@ impl<'s> Parser<'s> {
         let len = start.len() + if empty { 3 } else { 2 };
         let offset = end.saturating_sub(len);
         let raw = self.text.get(offset + 1..offset + 1 + start.len()).unwrap_or("");
-        Tag { start, raw, offset: offset as Offset, empty }
+        let name = raw.get(..start.name().into_inner().len()).unwrap_or("");
+        let local = match name.bytes().rposition(|b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        };
+        Tag { start, raw, local, offset: offset as Offset, empty }
     }
 
     fn attrs(&mut self, tag: &Tag<'s>) -> Attrs<'s> {
@@ -233,9 +241,7 @@ impl<'s> Parser<'s> {
                 Err(e) => self.error(tag.offset, format!("malformed attribute: {e}")),
             }
         }
-        let element = tag.raw.get(..name_len).unwrap_or("");
-        let element = element.rsplit(':').next().unwrap_or(element);
-        Attrs { element, offset: tag.offset, list }
+        Attrs { element: tag.local(), offset: tag.offset, list }
     }
 
     /// Reports the attributes nobody took.
@@ -259,8 +265,8 @@ impl<'s> Parser<'s> {
         self.attr_buf = attrs.list;
     }
 
-    fn required(&mut self, attrs: &mut Attrs<'s>, name: &str) -> String {
-        self.required_raw(attrs, name).map(Cow::into_owned).unwrap_or_default()
+    fn required(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Str<'s> {
+        self.required_raw(attrs, name).unwrap_or_default()
     }
 
     /// A required attribute as it is in the document (owned only when it was unescaped).
@@ -273,7 +279,7 @@ impl<'s> Parser<'s> {
         v
     }
 
-    fn identifier(&mut self, attrs: &mut Attrs<'s>, name: &str) -> String {
+    fn identifier(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Str<'s> {
         let v = self.required(attrs, name);
         if !v.is_empty() && !is_simple_identifier(&v) {
             let msg = format!(
@@ -285,8 +291,8 @@ impl<'s> Parser<'s> {
         v
     }
 
-    fn opt(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Option<String> {
-        attrs.take(name).map(Cow::into_owned)
+    fn opt(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Option<Str<'s>> {
+        attrs.take(name)
     }
 
     fn boolean(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Option<bool> {
@@ -302,12 +308,12 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn type_ref(&mut self, attrs: &mut Attrs<'s>, name: &str) -> TypeRef {
+    fn type_ref(&mut self, attrs: &mut Attrs<'s>, name: &str) -> TypeRef<'s> {
         let Some(v) = self.required_raw(attrs, name) else { return TypeRef::default() };
         if v.is_empty() {
             return TypeRef::default();
         }
-        match TypeRef::parse(&v) {
+        match TypeRef::parse(v.clone()) {
             Some(t) => t,
             None => {
                 let msg = format!(
@@ -452,10 +458,10 @@ impl<'s> Parser<'s> {
     }
 
     /// The text content of an element (for annotation expressions such as `<String>`).
-    fn text(&mut self, tag: &Tag<'s>) -> Res<String> {
+    fn text(&mut self, tag: &Tag<'s>) -> Res<Str<'s>> {
         let mut out = String::new();
         if tag.empty {
-            return Ok(out);
+            return Ok(Str::Owned(out));
         }
         loop {
             match self.next()? {
@@ -485,14 +491,14 @@ impl<'s> Parser<'s> {
                     let t = self.tag(s, true);
                     self.warn(t.offset, format!("unexpected element <{}> in text ignored", t.local()));
                 }
-                Event::End(_) => return Ok(out),
+                Event::End(_) => return Ok(Str::Owned(out)),
                 Event::Eof => return self.eof(),
                 _ => {}
             }
         }
     }
 
-    fn document(&mut self) -> Res<Document> {
+    fn document(&mut self) -> Res<Document<'s>> {
         let root = match self.next()? {
             Event::Start(s) => self.tag(s, false),
             Event::Empty(s) => self.tag(s, true),
@@ -561,7 +567,7 @@ impl<'s> Parser<'s> {
         Ok(doc)
     }
 
-    fn reference(&mut self, t: &Tag<'s>) -> Res<Reference> {
+    fn reference(&mut self, t: &Tag<'s>) -> Res<Reference<'s>> {
         let mut a = self.attrs(t);
         let uri = self.required(&mut a, "Uri");
         self.finish(a);
@@ -599,7 +605,7 @@ impl<'s> Parser<'s> {
         Ok(r)
     }
 
-    fn schema(&mut self, t: &Tag<'s>) -> Res<Schema> {
+    fn schema(&mut self, t: &Tag<'s>) -> Res<Schema<'s>> {
         let mut a = self.attrs(t);
         let namespace = self.required(&mut a, "Namespace");
         if !namespace.is_empty() && !namespace.split('.').all(is_simple_identifier) {
@@ -664,7 +670,7 @@ impl<'s> Parser<'s> {
         Ok(s)
     }
 
-    fn structured(&mut self, t: &Tag<'s>, kind: StructuredKind) -> Res<StructuredType> {
+    fn structured(&mut self, t: &Tag<'s>, kind: StructuredKind) -> Res<StructuredType<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let base_type = self.opt(&mut a, "BaseType");
@@ -734,7 +740,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Reads inline `Annotation` children and reports anything else.
-    fn annotations_only(&mut self, t: &Tag<'s>, element: &str) -> Res<Vec<Annotation>> {
+    fn annotations_only(&mut self, t: &Tag<'s>, element: &str) -> Res<Vec<Annotation<'s>>> {
         let mut out = Vec::new();
         self.children(t, |p, c| {
             if c.local() == "Annotation" {
@@ -748,7 +754,7 @@ impl<'s> Parser<'s> {
         Ok(out)
     }
 
-    fn property(&mut self, t: &Tag<'s>) -> Res<Property> {
+    fn property(&mut self, t: &Tag<'s>) -> Res<Property<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let ty = self.type_ref(&mut a, "Type");
@@ -761,7 +767,7 @@ impl<'s> Parser<'s> {
         Ok(Property { name, ty, facets, default_value, annotations, offset: t.offset })
     }
 
-    fn navigation_property(&mut self, t: &Tag<'s>) -> Res<NavigationProperty> {
+    fn navigation_property(&mut self, t: &Tag<'s>) -> Res<NavigationProperty<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let ty = self.type_ref(&mut a, "Type");
@@ -787,7 +793,7 @@ impl<'s> Parser<'s> {
                     let mut a = p.attrs(&c);
                     let action = p.required(&mut a, "Action");
                     p.finish(a);
-                    nav.on_delete = match action.as_str() {
+                    nav.on_delete = match &*action {
                         "Cascade" => Some(OnDeleteAction::Cascade),
                         "None" => Some(OnDeleteAction::None),
                         "SetNull" => Some(OnDeleteAction::SetNull),
@@ -829,12 +835,12 @@ impl<'s> Parser<'s> {
         Ok(nav)
     }
 
-    fn enum_type(&mut self, t: &Tag<'s>) -> Res<EnumType> {
+    fn enum_type(&mut self, t: &Tag<'s>) -> Res<EnumType<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let underlying_type = self.opt(&mut a, "UnderlyingType");
         if let Some(u) = &underlying_type {
-            if !matches!(u.as_str(), "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64") {
+            if !matches!(&**u, "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64") {
                 self.error(t.offset, format!("invalid UnderlyingType {u:?} on EnumType: expected Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64"));
             }
         }
@@ -873,7 +879,7 @@ impl<'s> Parser<'s> {
         Ok(e)
     }
 
-    fn type_definition(&mut self, t: &Tag<'s>) -> Res<TypeDefinition> {
+    fn type_definition(&mut self, t: &Tag<'s>) -> Res<TypeDefinition<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let underlying_type = self.required(&mut a, "UnderlyingType");
@@ -885,7 +891,7 @@ impl<'s> Parser<'s> {
         Ok(TypeDefinition { name, underlying_type, facets, annotations, offset: t.offset })
     }
 
-    fn operation(&mut self, t: &Tag<'s>, kind: OperationKind) -> Res<Operation> {
+    fn operation(&mut self, t: &Tag<'s>, kind: OperationKind) -> Res<Operation<'s>> {
         let element = match kind {
             OperationKind::Action => "Action",
             OperationKind::Function => "Function",
@@ -951,7 +957,7 @@ impl<'s> Parser<'s> {
         Ok(op)
     }
 
-    fn term(&mut self, t: &Tag<'s>) -> Res<Term> {
+    fn term(&mut self, t: &Tag<'s>) -> Res<Term<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let ty = self.type_ref(&mut a, "Type");
@@ -966,7 +972,7 @@ impl<'s> Parser<'s> {
         Ok(Term { name, ty, base_term, default_value, applies_to, facets, annotations, offset: t.offset })
     }
 
-    fn container(&mut self, t: &Tag<'s>) -> Res<EntityContainer> {
+    fn container(&mut self, t: &Tag<'s>) -> Res<EntityContainer<'s>> {
         let mut a = self.attrs(t);
         let name = self.identifier(&mut a, "Name");
         let extends = self.opt(&mut a, "Extends");
@@ -1057,7 +1063,7 @@ impl<'s> Parser<'s> {
         Ok(ec)
     }
 
-    fn annotations_block(&mut self, t: &Tag<'s>) -> Res<Annotations> {
+    fn annotations_block(&mut self, t: &Tag<'s>) -> Res<Annotations<'s>> {
         let mut a = self.attrs(t);
         let target = self.required(&mut a, "Target");
         let qualifier = self.opt(&mut a, "Qualifier");
@@ -1069,21 +1075,26 @@ impl<'s> Parser<'s> {
     }
 
     /// A constant or path expression written as an attribute, if any.
-    fn attr_expr(&mut self, a: &mut Attrs<'s>) -> Option<Expr> {
+    fn attr_expr(&mut self, a: &mut Attrs<'s>) -> Option<Expr<'s>> {
         let mut found = None;
-        for &name in EXPR_ATTRS {
-            if let Some(v) = a.take(name) {
-                let e = self.constant(name, v.into_owned(), a.offset);
-                if found.is_some() {
-                    self.error(a.offset, format!("{} has more than one value expression", a.element));
-                }
-                found = Some(e);
+        for i in 0..a.list.len() {
+            let (key, _, used) = &a.list[i];
+            if *used {
+                continue;
             }
+            let Some(kind) = EXPR_ATTRS.iter().copied().find(|k| k == key) else { continue };
+            a.list[i].2 = true;
+            let v = std::mem::take(&mut a.list[i].1);
+            let e = self.constant(kind, v, a.offset);
+            if found.is_some() {
+                self.error(a.offset, format!("{} has more than one value expression", a.element));
+            }
+            found = Some(e);
         }
         found
     }
 
-    fn constant(&mut self, kind: &str, v: String, offset: Offset) -> Expr {
+    fn constant(&mut self, kind: &'static str, v: Str<'s>, offset: Offset) -> Expr<'s> {
         match kind {
             "String" => Expr::String(v),
             "Bool" => match v.trim() {
@@ -1105,14 +1116,14 @@ impl<'s> Parser<'s> {
             "Decimal" => Expr::Decimal(v),
             "EnumMember" => Expr::EnumMember(v),
             "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" | "ModelElementPath" => {
-                Expr::Path(kind.to_string(), v)
+                Expr::Path(kind, v)
             }
-            "UrlRef" => Expr::Dynamic(format!("UrlRef({v})")),
-            _ => Expr::Constant(kind.to_string(), v),
+            "UrlRef" => Expr::Dynamic(format!("UrlRef({v})").into()),
+            _ => Expr::Constant(kind, v),
         }
     }
 
-    fn annotation(&mut self, t: &Tag<'s>) -> Res<Annotation> {
+    fn annotation(&mut self, t: &Tag<'s>) -> Res<Annotation<'s>> {
         let mut a = self.attrs(t);
         let term = self.required(&mut a, "Term");
         let qualifier = self.opt(&mut a, "Qualifier");
@@ -1137,9 +1148,9 @@ impl<'s> Parser<'s> {
         Ok(Annotation { term, qualifier, value, annotations, offset: t.offset })
     }
 
-    fn expr(&mut self, t: &Tag<'s>) -> Res<Expr> {
-        let local = t.local().to_string();
-        match local.as_str() {
+    fn expr(&mut self, t: &Tag<'s>) -> Res<Expr<'s>> {
+        let local = t.local();
+        match local {
             "Collection" => {
                 let a = self.attrs(t);
                 self.finish(a);
@@ -1205,10 +1216,11 @@ impl<'s> Parser<'s> {
                 Ok(Expr::Null)
             }
             k if EXPR_ATTRS.contains(&k) => {
+                let kind = EXPR_ATTRS.iter().copied().find(|x| *x == k).unwrap_or("String");
                 let a = self.attrs(t);
                 self.finish(a);
                 let text = self.text(t)?;
-                Ok(self.constant(k, text, t.offset))
+                Ok(self.constant(kind, text, t.offset))
             }
             "Apply"
             | "Cast"
@@ -1235,11 +1247,11 @@ impl<'s> Parser<'s> {
             | "DivBy"
             | "Mod" => {
                 self.skip(t)?;
-                Ok(Expr::Dynamic(local))
+                Ok(Expr::Dynamic(Str::Borrowed(local)))
             }
             _ => {
                 self.unknown_child("Annotation", t)?;
-                Ok(Expr::Dynamic(local))
+                Ok(Expr::Dynamic(Str::Borrowed(local)))
             }
         }
     }
@@ -1309,7 +1321,7 @@ pub fn is_simple_identifier(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn read_str(s: &str) -> (Option<Document>, Diagnostics) {
+    fn read_str(s: &str) -> (Option<Document<'_>>, Diagnostics) {
         let src = Source::new("t.xml", s.as_bytes());
         read(&src)
     }

@@ -371,16 +371,16 @@ impl Writer {
     }
 }
 
-fn constant_parts(e: &Expr) -> Option<(&str, String)> {
+fn constant_parts(e: &Expr<'_>) -> Option<(&'static str, String)> {
     Some(match e {
-        Expr::String(s) => ("String", s.clone()),
+        Expr::String(s) => ("String", s.to_string()),
         Expr::Bool(b) => ("Bool", b.to_string()),
         Expr::Int(i) => ("Int", i.to_string()),
-        Expr::Float(f) => ("Float", f.clone()),
-        Expr::Decimal(d) => ("Decimal", d.clone()),
-        Expr::Constant(k, v) => (k.as_str(), v.clone()),
-        Expr::EnumMember(m) => ("EnumMember", m.clone()),
-        Expr::Path(k, v) => (k.as_str(), v.clone()),
+        Expr::Float(f) => ("Float", f.to_string()),
+        Expr::Decimal(d) => ("Decimal", d.to_string()),
+        Expr::Constant(k, v) => (k, v.to_string()),
+        Expr::EnumMember(m) => ("EnumMember", m.to_string()),
+        Expr::Path(k, v) => (k, v.to_string()),
         _ => return None,
     })
 }

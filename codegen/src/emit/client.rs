@@ -48,8 +48,8 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
     let mut children: Vec<(&str, TypeId, bool)> = container
         .entity_sets
         .iter()
-        .map(|s| (s.name.as_str(), s.ty, true))
-        .chain(container.singletons.iter().map(|s| (s.name.as_str(), s.ty, false)))
+        .map(|s| (s.name.as_ref(), s.ty, true))
+        .chain(container.singletons.iter().map(|s| (s.name.as_ref(), s.ty, false)))
         .collect();
     children.sort();
     let method_names =
@@ -306,7 +306,7 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
 
     // Navigation methods on the item path.
     let navs = model.all_navigation(id);
-    let nav_wires: Vec<&str> = navs.iter().map(|(_, n)| n.name.as_str()).collect();
+    let nav_wires: Vec<&str> = navs.iter().map(|(_, n)| n.name.as_ref()).collect();
     let ops_item: Vec<&Operation> = bound_ops(model, id, false);
     let ops_coll: Vec<&Operation> = bound_ops(model, id, true);
     let mut reserved =
@@ -315,7 +315,7 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
     reserved.extend(nav_names.values().cloned());
     let mut item_methods = Vec::new();
     for (_, n) in &navs {
-        let m = ident(&nav_names[&n.name]);
+        let m = ident(&nav_names[&*n.name]);
         let target = names.path(n.target, n.collection);
         let seg = &n.name;
         let doc = format!(
@@ -430,7 +430,7 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
 }
 
 /// Operations bound to the type (or to a collection of it), sorted by name.
-fn bound_ops(model: &Model, id: TypeId, collection: bool) -> Vec<&Operation> {
+fn bound_ops<'a>(model: &'a Model<'a>, id: TypeId, collection: bool) -> Vec<&'a Operation<'a>> {
     let mut ops: Vec<&Operation> =
         model.bound_to(id).filter(|o| o.binding().is_some_and(|b| b.collection == collection)).collect();
     ops.sort_by(|a, b| (&a.name, a.parameters.len()).cmp(&(&b.name, b.parameters.len())));
@@ -446,7 +446,7 @@ fn operation_methods(
     reserved: &[String],
 ) -> Vec<TokenStream> {
     // Overloads share a name; the one with the most parameters gets the plain name.
-    let wires: Vec<String> = ops.iter().map(|o| o.name.clone()).collect();
+    let wires: Vec<String> = ops.iter().map(|o| o.name.to_string()).collect();
     let mut methods = Vec::new();
     let mut used: Vec<String> = reserved.to_vec();
     for (i, op) in ops.iter().enumerate() {
@@ -466,7 +466,7 @@ fn operation_methods(
         let m = ident(&name);
         let params: Vec<_> = op.parameters.iter().skip(1).collect();
         let param_names = names::unique(
-            &params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            &params.iter().map(|p| p.name.as_ref()).collect::<Vec<_>>(),
             &["self".into()],
             names::snake,
             true,
@@ -478,7 +478,7 @@ fn operation_methods(
         // go as parameter aliases: `f(p=@p)?@p=<JSON>`.
         let mut aliases = Vec::new();
         for p in &params {
-            let pn = ident(&param_names[&p.name]);
+            let pn = ident(&param_names[&*p.name]);
             let wire = &p.name;
             let literal_type = match &p.ty {
                 TypeUse { collection: false, target: Target::Primitive(x) } => {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-pub use crate::csdl::ast::{Expr, Facets, OnDeleteAction, OperationKind, StructuredKind};
+pub use crate::csdl::ast::{Expr, Facets, OnDeleteAction, OperationKind, Str, StructuredKind};
 pub use resolve::resolve;
 
 /// Index of a type in [`Model::types`].
@@ -38,22 +38,22 @@ pub mod terms {
 
 /// One annotation applied to a model element, term name fully qualified.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Annotation {
+pub struct Annotation<'s> {
     /// Qualified term (aliases resolved).
-    pub term: String,
+    pub term: Str<'s>,
     /// `Qualifier`.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Str<'s>>,
     /// Value; `None` is the term's default.
-    pub value: Option<Expr>,
+    pub value: Option<Expr<'s>>,
 }
 
 /// The annotations of one element, inline and external alike, in the order found.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Annotations(pub Vec<Annotation>);
+pub struct Annotations<'s>(pub Vec<Annotation<'s>>);
 
-impl Annotations {
+impl<'s> Annotations<'s> {
     /// The first unqualified annotation of `term`.
-    pub fn get(&self, term: &str) -> Option<&Annotation> {
+    pub fn get(&self, term: &str) -> Option<&Annotation<'s>> {
         self.0.iter().find(|a| a.term == term && a.qualifier.is_none())
     }
 
@@ -100,15 +100,15 @@ impl Annotations {
             let Expr::Record(r) = item else { return None };
             let field = |name: &str| r.properties.iter().find(|p| p.property == name).map(|p| &p.value);
             let kind = match field("Kind") {
-                Some(Expr::EnumMember(m)) => m.as_str(),
+                Some(Expr::EnumMember(m)) => &**m,
                 _ => return None,
             };
             if !kind.ends_with("/Deprecated") && !kind.ends_with("Deprecated") {
                 return None;
             }
             let text = |e: Option<&Expr>| match e {
-                Some(Expr::String(s)) => Some(s.clone()),
-                Some(Expr::Constant(_, s)) => Some(s.clone()),
+                Some(Expr::String(s)) => Some(s.to_string()),
+                Some(Expr::Constant(_, s)) => Some(s.to_string()),
                 _ => None,
             };
             Some(Deprecation {
@@ -121,7 +121,7 @@ impl Annotations {
     }
 
     /// Annotations of the Capabilities vocabulary (`Org.OData.Capabilities.V1.*`).
-    pub fn capabilities(&self) -> impl Iterator<Item = &Annotation> {
+    pub fn capabilities(&self) -> impl Iterator<Item = &Annotation<'s>> {
         self.0.iter().filter(|a| a.term.strip_prefix(terms::CAPABILITIES).is_some_and(|rest| rest.starts_with('.')))
     }
 
@@ -189,22 +189,22 @@ impl TypeUse {
 
 /// One structural property.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Property {
+pub struct Property<'s> {
     /// Wire name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Type.
     pub ty: TypeUse,
     /// Facets as written (`nullable` `None` means nullable).
     pub facets: Facets,
     /// `DefaultValue`.
-    pub default_value: Option<String>,
+    pub default_value: Option<Str<'s>>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
     /// Source offset.
     pub offset: u32,
 }
 
-impl Property {
+impl<'s> Property<'s> {
     /// Nullable unless `Nullable="false"`.
     pub fn nullable(&self) -> bool {
         self.facets.nullable != Some(false)
@@ -213,18 +213,18 @@ impl Property {
 
 /// A referential constraint of a navigation property.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Constraint {
+pub struct Constraint<'s> {
     /// `Property`.
-    pub property: String,
+    pub property: Str<'s>,
     /// `ReferencedProperty`.
-    pub referenced_property: String,
+    pub referenced_property: Str<'s>,
 }
 
 /// One navigation property: an edge of the navigation graph.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NavigationProperty {
+pub struct NavigationProperty<'s> {
     /// Wire name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Target entity type.
     pub target: TypeId,
     /// Collection-valued.
@@ -232,22 +232,22 @@ pub struct NavigationProperty {
     /// `Nullable` as written.
     pub nullable: Option<bool>,
     /// `Partner`.
-    pub partner: Option<String>,
+    pub partner: Option<Str<'s>>,
     /// `ContainsTarget`.
     pub contains_target: bool,
     /// `OnDelete`.
     pub on_delete: Option<OnDeleteAction>,
     /// `ReferentialConstraint`s.
-    pub constraints: Vec<Constraint>,
+    pub constraints: Vec<Constraint<'s>>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
     /// Source offset.
     pub offset: u32,
 }
 
 /// Entity or complex type.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Structured {
+pub struct Structured<'s> {
     /// Which.
     pub kind: StructuredKind,
     /// Base type.
@@ -259,40 +259,40 @@ pub struct Structured {
     /// `HasStream`.
     pub has_stream: bool,
     /// Declared key (property paths, alias); inherited keys are found through `base`.
-    pub key: Option<Vec<(String, Option<String>)>>,
+    pub key: Option<Vec<(Str<'s>, Option<Str<'s>>)>>,
     /// Declared structural properties, in document order.
-    pub properties: Vec<Property>,
+    pub properties: Vec<Property<'s>>,
     /// Declared navigation properties, in document order.
-    pub navigation: Vec<NavigationProperty>,
+    pub navigation: Vec<NavigationProperty<'s>>,
 }
 
 /// One enum member.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub struct Member<'s> {
     /// Wire name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Value (implicit values filled in).
     pub value: i64,
     /// Whether the value was written in the document.
     pub explicit: bool,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
     /// Source offset.
     pub offset: u32,
 }
 
 /// An enum type.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Enum {
+pub struct Enum<'s> {
     /// Underlying integer type name (`Int32` when absent).
-    pub underlying: String,
+    pub underlying: Str<'s>,
     /// `IsFlags`.
     pub is_flags: bool,
     /// Members in document order.
-    pub members: Vec<Member>,
+    pub members: Vec<Member<'s>>,
 }
 
-impl Enum {
+impl<'s> Enum<'s> {
     /// Index of `unknownFutureValue`, the sentinel of evolvable enums.
     pub fn unknown_future_value(&self) -> Option<usize> {
         self.members.iter().position(|m| m.name == "unknownFutureValue")
@@ -301,15 +301,15 @@ impl Enum {
 
 /// What a named type is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TypeKind {
+pub enum TypeKind<'s> {
     /// Entity or complex type.
-    Structured(Structured),
+    Structured(Structured<'s>),
     /// Enum type.
-    Enum(Enum),
+    Enum(Enum<'s>),
     /// Type definition over a primitive.
     Definition {
         /// The `Edm.*` underlying type name (after `Edm.`).
-        underlying: String,
+        underlying: Str<'s>,
         /// Facets.
         facets: Facets,
     },
@@ -317,27 +317,35 @@ pub enum TypeKind {
 
 /// A named type of a schema.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TypeDef {
+pub struct TypeDef<'s> {
     /// Namespace.
-    pub namespace: String,
+    pub namespace: Str<'s>,
     /// Name within the namespace.
-    pub name: String,
+    pub name: Str<'s>,
     /// What it is.
-    pub kind: TypeKind,
+    pub kind: TypeKind<'s>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
     /// Source offset.
     pub offset: u32,
 }
 
-impl TypeDef {
+impl<'s> TypeDef<'s> {
     /// `namespace.name`.
     pub fn qualified(&self) -> String {
         format!("{}.{}", self.namespace, self.name)
     }
 
+    /// Compares the qualified names of two types (as [`TypeDef::qualified`] strings would
+    /// compare) without building them.
+    pub fn cmp_qualified(&self, other: &TypeDef<'_>) -> std::cmp::Ordering {
+        let mine = self.namespace.bytes().chain([b'.']).chain(self.name.bytes());
+        let theirs = other.namespace.bytes().chain([b'.']).chain(other.name.bytes());
+        mine.cmp(theirs)
+    }
+
     /// The structured part, if it is an entity or complex type.
-    pub fn structured(&self) -> Option<&Structured> {
+    pub fn structured(&self) -> Option<&Structured<'s>> {
         match &self.kind {
             TypeKind::Structured(s) => Some(s),
             _ => None,
@@ -347,15 +355,15 @@ impl TypeDef {
 
 /// A parameter of an operation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parameter {
+pub struct Parameter<'s> {
     /// Name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Type.
     pub ty: TypeUse,
     /// Facets.
     pub facets: Facets,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
 }
 
 /// The return type of an operation.
@@ -369,30 +377,30 @@ pub struct ReturnType {
 
 /// An action or function (one overload).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
+pub struct Operation<'s> {
     /// Action or function.
     pub kind: OperationKind,
     /// Namespace.
-    pub namespace: String,
+    pub namespace: Str<'s>,
     /// Name.
-    pub name: String,
+    pub name: Str<'s>,
     /// `IsBound`.
     pub is_bound: bool,
     /// `IsComposable`.
     pub is_composable: bool,
     /// `EntitySetPath`.
-    pub entity_set_path: Option<String>,
+    pub entity_set_path: Option<Str<'s>>,
     /// Parameters; for a bound operation the first binds it.
-    pub parameters: Vec<Parameter>,
+    pub parameters: Vec<Parameter<'s>>,
     /// Return type.
     pub return_type: Option<ReturnType>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
     /// Source offset.
     pub offset: u32,
 }
 
-impl Operation {
+impl<'s> Operation<'s> {
     /// `namespace.name`.
     pub fn qualified(&self) -> String {
         format!("{}.{}", self.namespace, self.name)
@@ -410,120 +418,120 @@ impl Operation {
 
 /// A term of a schema.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Term {
+pub struct Term<'s> {
     /// Namespace.
-    pub namespace: String,
+    pub namespace: Str<'s>,
     /// Name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Type as written, aliases resolved.
-    pub ty: String,
+    pub ty: Str<'s>,
     /// `BaseTerm`.
-    pub base_term: Option<String>,
+    pub base_term: Option<Str<'s>>,
     /// `DefaultValue`.
-    pub default_value: Option<String>,
+    pub default_value: Option<Str<'s>>,
     /// `AppliesTo`.
-    pub applies_to: Option<String>,
+    pub applies_to: Option<Str<'s>>,
     /// Facets.
     pub facets: Facets,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
 }
 
 /// An entity set or singleton.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EntitySet {
+pub struct EntitySet<'s> {
     /// Name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Entity type.
     pub ty: TypeId,
     /// `IncludeInServiceDocument`.
     pub include_in_service_document: Option<bool>,
     /// Navigation property bindings (path, target).
-    pub bindings: Vec<(String, String)>,
+    pub bindings: Vec<(Str<'s>, Str<'s>)>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
 }
 
 /// An action or function import.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OperationImport {
+pub struct OperationImport<'s> {
     /// Action or function.
     pub kind: OperationKind,
     /// Name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Qualified name of the imported operation.
-    pub operation: String,
+    pub operation: Str<'s>,
     /// `EntitySet`.
-    pub entity_set: Option<String>,
+    pub entity_set: Option<Str<'s>>,
     /// `IncludeInServiceDocument`.
     pub include_in_service_document: Option<bool>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
 }
 
 /// The entity container.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Container {
+pub struct Container<'s> {
     /// Namespace of the schema that holds it.
-    pub namespace: String,
+    pub namespace: Str<'s>,
     /// Name.
-    pub name: String,
+    pub name: Str<'s>,
     /// Entity sets in document order.
-    pub entity_sets: Vec<EntitySet>,
+    pub entity_sets: Vec<EntitySet<'s>>,
     /// Singletons in document order.
-    pub singletons: Vec<EntitySet>,
+    pub singletons: Vec<EntitySet<'s>>,
     /// Imports in document order.
-    pub imports: Vec<OperationImport>,
+    pub imports: Vec<OperationImport<'s>>,
     /// Annotations.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
 }
 
 /// A schema's namespace and alias.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SchemaInfo {
+pub struct SchemaInfo<'s> {
     /// Namespace.
-    pub namespace: String,
+    pub namespace: Str<'s>,
     /// Alias.
-    pub alias: Option<String>,
+    pub alias: Option<Str<'s>>,
     /// Annotations on the schema itself.
-    pub annotations: Annotations,
+    pub annotations: Annotations<'s>,
 }
 
 /// A referenced document (`edmx:Reference`), kept so a written document stays valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
+pub struct Reference<'s> {
     /// `Uri`.
-    pub uri: String,
+    pub uri: Str<'s>,
     /// Included namespaces with their aliases.
-    pub includes: Vec<(String, Option<String>)>,
+    pub includes: Vec<(Str<'s>, Option<Str<'s>>)>,
 }
 
 /// The resolved model of one CSDL document.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Model {
+pub struct Model<'s> {
     /// `Version` of the document.
-    pub version: String,
+    pub version: Str<'s>,
     /// References to other documents.
-    pub references: Vec<Reference>,
+    pub references: Vec<Reference<'s>>,
     /// Schemas in document order.
-    pub schemas: Vec<SchemaInfo>,
+    pub schemas: Vec<SchemaInfo<'s>>,
     /// Every named type; [`TypeId`] indexes this.
-    pub types: Vec<TypeDef>,
+    pub types: Vec<TypeDef<'s>>,
     /// Every action and function overload; [`OpId`] indexes this.
-    pub operations: Vec<Operation>,
+    pub operations: Vec<Operation<'s>>,
     /// Terms.
-    pub terms: Vec<Term>,
+    pub terms: Vec<Term<'s>>,
     /// The entity container, if any.
-    pub container: Option<Container>,
-    /// Qualified name to type.
-    pub by_name: FxHashMap<String, TypeId>,
+    pub container: Option<Container<'s>>,
+    /// Namespace, then type name, to type (see [`Model::lookup`] for qualified names).
+    pub by_name: FxHashMap<Str<'s>, FxHashMap<Str<'s>, TypeId>>,
     /// Direct derived types of each type (indexed by [`TypeId`]), sorted by qualified name.
     pub derived: Vec<Vec<TypeId>>,
     /// Bound operations by binding type, in document order.
     pub bound: BTreeMap<TypeId, Vec<OpId>>,
 }
 
-impl Model {
+impl<'s> Model<'s> {
     /// Recomputes [`Model::derived`] and [`Model::bound`] from the types and operations.
     pub fn rebuild_indexes(&mut self) {
         self.derived = vec![Vec::new(); self.types.len()];
@@ -532,9 +540,9 @@ impl Model {
                 self.derived[b.0 as usize].push(TypeId(i as u32));
             }
         }
-        let names: Vec<String> = self.types.iter().map(TypeDef::qualified).collect();
+        let types = &self.types;
         for d in &mut self.derived {
-            d.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
+            d.sort_by(|a, b| types[a.0 as usize].cmp_qualified(&types[b.0 as usize]));
         }
         self.bound.clear();
         for (i, o) in self.operations.iter().enumerate() {
@@ -545,13 +553,19 @@ impl Model {
     }
 
     /// The type behind an id.
-    pub fn ty(&self, id: TypeId) -> &TypeDef {
+    pub fn ty(&self, id: TypeId) -> &TypeDef<'s> {
         &self.types[id.0 as usize]
     }
 
     /// Looks a type up by qualified name (no aliases).
     pub fn lookup(&self, qualified: &str) -> Option<TypeId> {
-        self.by_name.get(qualified).copied()
+        let (namespace, name) = qualified.rsplit_once('.')?;
+        self.lookup_in(namespace, name)
+    }
+
+    /// Looks a type up by namespace and name.
+    pub fn lookup_in(&self, namespace: &str, name: &str) -> Option<TypeId> {
+        self.by_name.get(namespace)?.get(name).copied()
     }
 
     /// The base-type chain of a type, nearest first, without the type itself.
@@ -585,7 +599,7 @@ impl Model {
     }
 
     /// Every structural property of a type, inherited ones first (base before derived).
-    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &Property)> {
+    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &Property<'s>)> {
         let mut chain = self.ancestors(id);
         chain.reverse();
         chain.push(id);
@@ -597,7 +611,7 @@ impl Model {
     }
 
     /// Every navigation property of a type, inherited ones first.
-    pub fn all_navigation(&self, id: TypeId) -> Vec<(TypeId, &NavigationProperty)> {
+    pub fn all_navigation(&self, id: TypeId) -> Vec<(TypeId, &NavigationProperty<'s>)> {
         let mut chain = self.ancestors(id);
         chain.reverse();
         chain.push(id);
@@ -612,11 +626,11 @@ impl Model {
     pub fn key(&self, id: TypeId) -> Option<Vec<String>> {
         std::iter::once(id)
             .chain(self.ancestors(id))
-            .find_map(|t| self.ty(t).structured()?.key.as_ref().map(|k| k.iter().map(|(n, _)| n.clone()).collect()))
+            .find_map(|t| self.ty(t).structured()?.key.as_ref().map(|k| k.iter().map(|(n, _)| n.to_string()).collect()))
     }
 
     /// Bound operations whose binding parameter has this type (exactly, not via a base).
-    pub fn bound_to(&self, id: TypeId) -> impl Iterator<Item = &Operation> {
+    pub fn bound_to(&self, id: TypeId) -> impl Iterator<Item = &Operation<'s>> {
         self.bound.get(&id).into_iter().flatten().map(|o| &self.operations[o.0 as usize])
     }
 
@@ -624,10 +638,10 @@ impl Model {
     pub fn counts(&self) -> BTreeMap<String, NamespaceCounts> {
         let mut out: BTreeMap<String, NamespaceCounts> = BTreeMap::new();
         for s in &self.schemas {
-            out.entry(s.namespace.clone()).or_default();
+            out.entry(s.namespace.to_string()).or_default();
         }
         for t in &self.types {
-            let c = out.entry(t.namespace.clone()).or_default();
+            let c = out.entry(t.namespace.to_string()).or_default();
             match &t.kind {
                 TypeKind::Structured(s) if s.kind == StructuredKind::Entity => c.entity_types += 1,
                 TypeKind::Structured(_) => c.complex_types += 1,
@@ -636,14 +650,14 @@ impl Model {
             }
         }
         for o in &self.operations {
-            let c = out.entry(o.namespace.clone()).or_default();
+            let c = out.entry(o.namespace.to_string()).or_default();
             match o.kind {
                 OperationKind::Action => c.actions += 1,
                 OperationKind::Function => c.functions += 1,
             }
         }
         for t in &self.terms {
-            out.entry(t.namespace.clone()).or_default().terms += 1;
+            out.entry(t.namespace.to_string()).or_default().terms += 1;
         }
         out
     }

@@ -29,9 +29,9 @@ enum Keep {
 }
 
 /// The closure of `namespace` in `model`, as a model of its own.
-pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
+pub fn prune<'s>(model: &Model<'s>, namespace: &str) -> Result<Model<'s>, PruneError> {
     if !model.schemas.iter().any(|s| s.namespace == namespace) {
-        let known: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+        let known: Vec<&str> = model.schemas.iter().map(|s| &*s.namespace).collect();
         return Err(PruneError(format!("no namespace {namespace} in the document (it has: {})", known.join(", "))));
     }
     let mut full: BTreeSet<TypeId> = BTreeSet::new();
@@ -87,7 +87,7 @@ pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
     let mut kept_children: BTreeSet<String> = BTreeSet::new();
     if let Some(c) = &model.container {
         let own = c.entity_sets.iter().chain(&c.singletons).filter(|s| model.ty(s.ty).namespace == namespace);
-        kept_children.extend(own.map(|s| s.name.clone()));
+        kept_children.extend(own.map(|s| s.name.to_string()));
         for (child, path) in container_paths(model, &NavigationEdges::new(model), namespace) {
             kept_children.insert(child.to_string());
             for (owner, nav) in path {
@@ -122,7 +122,7 @@ pub fn prune(model: &Model, namespace: &str) -> Result<Model, PruneError> {
 /// navigation properties (containment first) to an entity type of the namespace, as (owner
 /// type, navigation property) edges; children with no path are left out.
 pub fn container_paths<'m>(
-    model: &'m Model,
+    model: &'m Model<'_>,
     edges: &NavigationEdges,
     namespace: &str,
 ) -> Vec<(&'m str, Vec<(TypeId, String)>)> {
@@ -134,7 +134,7 @@ pub fn container_paths<'m>(
         .filter_map(|child| {
             let path = shortest_path(model, edges, child.ty, namespace, true)
                 .or_else(|| shortest_path(model, edges, child.ty, namespace, false))?;
-            Some((child.name.as_str(), path))
+            Some((&*child.name, path))
         })
         .collect()
 }
@@ -194,7 +194,8 @@ fn shortest_path(
                 let mut path = Vec::new();
                 let mut cur = next;
                 while let Some((from, owner, k)) = prev[cur.0 as usize] {
-                    let name = model.ty(owner).structured().map(|s| s.navigation[k].name.clone()).unwrap_or_default();
+                    let name =
+                        model.ty(owner).structured().map(|s| s.navigation[k].name.to_string()).unwrap_or_default();
                     path.push((owner, name));
                     cur = from;
                 }
@@ -207,14 +208,14 @@ fn shortest_path(
     None
 }
 
-fn build(
-    model: &Model,
+fn build<'s>(
+    model: &Model<'s>,
     namespace: &str,
     keep: &BTreeMap<TypeId, Keep>,
     path_navs: &BTreeMap<TypeId, BTreeSet<String>>,
     ops: &[OpId],
     kept_children: &BTreeSet<String>,
-) -> Model {
+) -> Model<'s> {
     let mut out = Model { version: model.version.clone(), references: model.references.clone(), ..Default::default() };
     let remap: BTreeMap<TypeId, TypeId> = keep.keys().enumerate().map(|(i, &t)| (t, TypeId(i as u32))).collect();
     let map_use = |u: &TypeUse| TypeUse {
@@ -242,7 +243,7 @@ fn build(
                         if k == Keep::Full {
                             keep.contains_key(&n.target)
                         } else {
-                            navs.is_some_and(|ns| ns.contains(&n.name))
+                            navs.is_some_and(|ns| ns.contains(&*n.name))
                         }
                     })
                     .map(|n| NavigationProperty { target: remap[&n.target], ..n.clone() })
@@ -256,10 +257,10 @@ fn build(
             }
             other => other.clone(),
         };
-        out.by_name.insert(def.qualified(), remap[&old]);
+        out.by_name.entry(def.namespace.clone()).or_default().insert(def.name.clone(), remap[&old]);
         out.types.push(TypeDef { kind, ..def.clone() });
     }
-    let mut namespaces: BTreeSet<&str> = out.types.iter().map(|t| t.namespace.as_str()).collect();
+    let mut namespaces: BTreeSet<&str> = out.types.iter().map(|t| &*t.namespace).collect();
     namespaces.insert(namespace);
     for &o in ops {
         let op = &model.operations[o.0 as usize];
@@ -272,22 +273,23 @@ fn build(
     }
     out.terms = model.terms.iter().filter(|t| t.namespace == namespace).cloned().collect();
     if let Some(c) = &model.container {
-        let map_set = |s: &EntitySet| EntitySet {
+        let map_set = |s: &EntitySet<'s>| EntitySet {
             ty: remap[&s.ty],
             bindings: s
                 .bindings
                 .iter()
                 .filter(|(path, target)| {
-                    kept_children.contains(target) && binding_kept(&out_nav_names(model, s.ty, keep, path_navs), path)
+                    kept_children.contains(&**target)
+                        && binding_kept(&out_nav_names(model, s.ty, keep, path_navs), path)
                 })
                 .cloned()
                 .collect(),
             ..s.clone()
         };
-        let entity_sets: Vec<EntitySet> =
-            c.entity_sets.iter().filter(|s| kept_children.contains(&s.name)).map(map_set).collect();
-        let singletons: Vec<EntitySet> =
-            c.singletons.iter().filter(|s| kept_children.contains(&s.name)).map(map_set).collect();
+        let entity_sets: Vec<EntitySet<'s>> =
+            c.entity_sets.iter().filter(|s| kept_children.contains(&*s.name)).map(map_set).collect();
+        let singletons: Vec<EntitySet<'s>> =
+            c.singletons.iter().filter(|s| kept_children.contains(&*s.name)).map(map_set).collect();
         if !entity_sets.is_empty() || !singletons.is_empty() {
             namespaces.insert(&c.namespace);
             out.container = Some(Container {
@@ -300,7 +302,7 @@ fn build(
             });
         }
     }
-    out.schemas = model.schemas.iter().filter(|s| namespaces.contains(s.namespace.as_str())).cloned().collect();
+    out.schemas = model.schemas.iter().filter(|s| namespaces.contains(&*s.namespace)).cloned().collect();
     out.rebuild_indexes();
     out
 }
@@ -320,11 +322,11 @@ fn out_nav_names(
     for (owner, nav) in model.all_navigation(t) {
         let kept = match keep.get(&owner) {
             Some(Keep::Full) => keep.contains_key(&nav.target),
-            Some(Keep::Path) => path_navs.get(&owner).is_some_and(|n| n.contains(&nav.name)),
+            Some(Keep::Path) => path_navs.get(&owner).is_some_and(|n| n.contains(&*nav.name)),
             None => false,
         };
         if kept {
-            out.insert(nav.name.clone());
+            out.insert(nav.name.to_string());
         }
     }
     out

@@ -3,6 +3,8 @@
 //! resolves names through namespaces and aliases, checks the rules a generator relies on,
 //! and attaches external annotations to their targets. Every problem becomes a diagnostic.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::*;
@@ -58,37 +60,34 @@ const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 
 /// Resolves a syntax tree. The model is returned even when there are errors (it is then
 /// incomplete: unresolved references are left out), so every problem can be reported at once.
-pub fn resolve(doc: ast::Document, src: &Source<'_>) -> (Model, Diagnostics) {
-    let mut r =
-        Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default(), types_by_ns: HashMap::default() };
+pub fn resolve<'s>(doc: ast::Document<'s>, src: &Source<'_>) -> (Model<'s>, Diagnostics) {
+    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default() };
     let model = r.run(doc);
     (model, r.diags)
 }
 
 /// Look-ups built once for attaching external annotations.
-struct Index {
-    ops_by_name: HashMap<String, Vec<usize>>,
+struct Index<'s> {
+    /// Namespace -> operation name -> overloads.
+    ops_by_name: HashMap<Str<'s>, HashMap<Str<'s>, Vec<usize>>>,
     container: Option<String>,
-    names: Vec<String>,
 }
 
-struct Resolver<'a> {
+struct Resolver<'a, 's> {
     src: &'a Source<'a>,
     diags: Diagnostics,
     /// Alias or namespace -> namespace.
-    aliases: HashMap<String, String>,
-    /// Namespace -> type name -> id.
-    types_by_ns: HashMap<String, HashMap<String, TypeId>>,
+    aliases: HashMap<Str<'s>, Str<'s>>,
 }
 
 /// Where a type came from, for the second pass.
-enum Pending {
-    Structured(ast::StructuredType),
-    Enum(ast::EnumType),
-    Definition(ast::TypeDefinition),
+enum Pending<'s> {
+    Structured(ast::StructuredType<'s>),
+    Enum(ast::EnumType<'s>),
+    Definition(ast::TypeDefinition<'s>),
 }
 
-impl Resolver<'_> {
+impl<'s> Resolver<'_, 's> {
     fn error(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
         let d = self.src.diagnostic(Severity::Error, offset as usize, path, msg);
         self.diags.push(d);
@@ -100,17 +99,28 @@ impl Resolver<'_> {
     }
 
     /// `graph.user` -> `microsoft.graph.user`; names without a known prefix stay as written.
-    fn qualify(&self, name: &str) -> String {
+    fn qualified<'x>(&self, name: &'x str) -> Cow<'x, str> {
         match name.rsplit_once('.') {
             Some((ns, local)) => match self.aliases.get(ns) {
-                Some(full) if full != ns => format!("{full}.{local}"),
-                _ => name.to_string(),
+                Some(full) if full != ns => Cow::Owned(format!("{full}.{local}")),
+                _ => Cow::Borrowed(name),
             },
-            None => name.to_string(),
+            None => Cow::Borrowed(name),
         }
     }
 
-    fn run(&mut self, doc: ast::Document) -> Model {
+    /// [`Self::qualified`] for a string of the document: still borrowed when unchanged.
+    fn qualify(&self, name: Str<'s>) -> Str<'s> {
+        match name {
+            Str::Borrowed(b) => self.qualified(b),
+            Str::Owned(o) => match self.qualified(&o) {
+                Cow::Owned(changed) => Str::Owned(changed),
+                Cow::Borrowed(_) => Str::Owned(o),
+            },
+        }
+    }
+
+    fn run(&mut self, doc: ast::Document<'s>) -> Model<'s> {
         let mut model = Model { version: doc.version, ..Default::default() };
         for r in &doc.references {
             for inc in &r.includes {
@@ -123,7 +133,7 @@ impl Resolver<'_> {
                 includes: r.includes.iter().map(|i| (i.namespace.clone(), i.alias.clone())).collect(),
             });
         }
-        let mut seen_ns: HashMap<String, u32> = HashMap::default();
+        let mut seen_ns: HashMap<Str<'s>, u32> = HashMap::default();
         for s in &doc.schemas {
             if let Some(&first) = seen_ns.get(&s.namespace) {
                 let (l, c) = self.src.line_col(first as usize);
@@ -141,7 +151,7 @@ impl Resolver<'_> {
         }
 
         // Pass 1: ids for every named type.
-        let mut pending: Vec<Pending> = Vec::new();
+        let mut pending: Vec<Pending<'s>> = Vec::new();
         let mut blocks = Vec::new();
         let mut containers = Vec::new();
         let mut operations = Vec::new();
@@ -159,23 +169,21 @@ impl Resolver<'_> {
             let mut named: Vec<_> = named.collect();
             named.sort_by_key(|(_, offset, _)| *offset);
             for (name, offset, p) in named {
-                let q = format!("{ns}.{name}");
-                if let Some(&first) = model.by_name.get(&q) {
+                if let Some(first) = model.lookup_in(&ns, &name) {
                     let (l, c) = self.src.line_col(model.types[first.0 as usize].offset as usize);
                     self.error(
                         offset,
                         format!("{schema_path}/{name}"),
-                        format!("duplicate type {q}: first declared at {l}:{c}"),
+                        format!("duplicate type {ns}.{name}: first declared at {l}:{c}"),
                     );
                     continue;
                 }
                 let id = TypeId(model.types.len() as u32);
-                model.by_name.insert(q, id);
-                self.types_by_ns.entry(ns.clone()).or_default().insert(name.clone(), id);
+                model.by_name.entry(ns.clone()).or_default().insert(name.clone(), id);
                 model.types.push(TypeDef {
                     namespace: ns.clone(),
                     name,
-                    kind: TypeKind::Definition { underlying: String::new(), facets: Facets::default() },
+                    kind: TypeKind::Definition { underlying: Str::Borrowed(""), facets: Facets::default() },
                     annotations: Annotations::default(),
                     offset,
                 });
@@ -189,7 +197,7 @@ impl Resolver<'_> {
                     namespace: ns.clone(),
                     name: t.name,
                     ty: self.qualify_type_text(&t.ty),
-                    base_term: t.base_term.map(|b| self.qualify(&b)),
+                    base_term: t.base_term.map(|b| self.qualify(b)),
                     default_value: t.default_value,
                     applies_to: t.applies_to,
                     facets: t.facets,
@@ -218,17 +226,16 @@ impl Resolver<'_> {
             t.annotations = annotations;
         }
         self.check_bases(&mut model);
-        // Qualified names, built once for the checks, the derived index and annotation targets.
-        let names: Vec<String> = model.types.iter().map(TypeDef::qualified).collect();
-        self.check_navigation_targets(&mut model, &names);
+        self.check_navigation_targets(&mut model);
         model.derived = vec![Vec::new(); model.types.len()];
         for (i, t) in model.types.iter().enumerate() {
             if let Some(b) = t.structured().and_then(|s| s.base) {
                 model.derived[b.0 as usize].push(TypeId(i as u32));
             }
         }
+        let types = &model.types;
         for d in &mut model.derived {
-            d.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
+            d.sort_by(|a, b| types[a.0 as usize].cmp_qualified(&types[b.0 as usize]));
         }
         self.check_members(&model);
 
@@ -252,40 +259,40 @@ impl Resolver<'_> {
                 "a service has one entity container; this second one is not read",
             );
         }
-        let mut ops_by_name: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut ops_by_name: HashMap<Str<'s>, HashMap<Str<'s>, Vec<usize>>> = HashMap::default();
         for (i, o) in model.operations.iter().enumerate() {
-            ops_by_name.entry(o.qualified()).or_default().push(i);
+            ops_by_name.entry(o.namespace.clone()).or_default().entry(o.name.clone()).or_default().push(i);
         }
-        let idx = Index {
-            ops_by_name,
-            container: model.container.as_ref().map(|c| format!("{}.{}", c.namespace, c.name)),
-            names,
-        };
+        let idx =
+            Index { ops_by_name, container: model.container.as_ref().map(|c| format!("{}.{}", c.namespace, c.name)) };
         for b in blocks {
             self.attach(&mut model, &idx, b);
         }
         model
     }
 
-    fn qualify_type_text(&self, t: &ast::TypeRef) -> String {
-        let inner = self.qualify(&t.name);
+    fn qualify_type_text(&self, t: &ast::TypeRef<'s>) -> Str<'s> {
+        let inner = self.qualify(t.name.clone());
         if t.collection {
-            format!("Collection({inner})")
+            Str::Owned(format!("Collection({inner})"))
         } else {
             inner
         }
     }
 
-    fn annotations(&mut self, list: Vec<ast::Annotation>) -> Annotations {
+    fn annotations(&mut self, list: Vec<ast::Annotation<'s>>) -> Annotations<'s> {
+        if list.is_empty() {
+            return Annotations::default();
+        }
         Annotations(
             list.into_iter()
-                .map(|a| Annotation { term: self.qualify(&a.term), qualifier: a.qualifier, value: a.value })
+                .map(|a| Annotation { term: self.qualify(a.term), qualifier: a.qualifier, value: a.value })
                 .collect(),
         )
     }
 
     /// Resolves a written type to a primitive or a model type.
-    fn target(&mut self, model: &Model, name: &str, offset: u32, path: &dyn Fn() -> String) -> Option<Target> {
+    fn target(&mut self, model: &Model<'s>, name: &str, offset: u32, path: &dyn Fn() -> String) -> Option<Target> {
         if let Some(p) = name.strip_prefix("Edm.") {
             // The name from the table, so the model holds no string of its own for it.
             if let Some(known) = PRIMITIVES.iter().chain(ABSTRACT_STRUCTURED).find(|k| **k == p) {
@@ -296,10 +303,10 @@ impl Resolver<'_> {
         }
         // Namespace (through its alias) then name: no string is built for a lookup.
         let found = name.rsplit_once('.').and_then(|(ns, local)| {
-            let ns = self.aliases.get(ns).map_or(ns, String::as_str);
-            self.types_by_ns.get(ns)?.get(local).copied()
+            let ns = self.aliases.get(ns).map_or(ns, |n| &**n);
+            model.lookup_in(ns, local)
         });
-        match found.or_else(|| model.lookup(name)) {
+        match found {
             Some(id) => Some(Target::Named(id)),
             None => {
                 let hint =
@@ -310,7 +317,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn type_use(&mut self, model: &Model, t: &ast::TypeRef, offset: u32, path: &dyn Fn() -> String) -> Option<TypeUse> {
+    fn type_use(
+        &mut self,
+        model: &Model<'s>,
+        t: &ast::TypeRef<'s>,
+        offset: u32,
+        path: &dyn Fn() -> String,
+    ) -> Option<TypeUse> {
         if t.name.is_empty() {
             return None; // already reported by the reader
         }
@@ -318,7 +331,12 @@ impl Resolver<'_> {
         Some(TypeUse { collection: t.collection, target })
     }
 
-    fn structured(&mut self, model: &Model, ns: &str, t: ast::StructuredType) -> (TypeKind, Annotations) {
+    fn structured(
+        &mut self,
+        model: &Model<'s>,
+        ns: &str,
+        t: ast::StructuredType<'s>,
+    ) -> (TypeKind<'s>, Annotations<'s>) {
         let element = match t.kind {
             StructuredKind::Entity => "EntityType",
             StructuredKind::Complex => "ComplexType",
@@ -337,9 +355,9 @@ impl Resolver<'_> {
                 }
             },
         };
-        let mut properties: Vec<Property> = Vec::with_capacity(t.properties.len());
-        let mut navigation: Vec<NavigationProperty> = Vec::with_capacity(t.navigation_properties.len());
-        let taken = |name: &str, properties: &[Property], navigation: &[NavigationProperty]| {
+        let mut properties: Vec<Property<'s>> = Vec::with_capacity(t.properties.len());
+        let mut navigation: Vec<NavigationProperty<'s>> = Vec::with_capacity(t.navigation_properties.len());
+        let taken = |name: &str, properties: &[Property<'s>], navigation: &[NavigationProperty<'s>]| {
             properties.iter().any(|p| p.name == name) || navigation.iter().any(|n| n.name == name)
         };
         for p in t.properties {
@@ -409,15 +427,15 @@ impl Resolver<'_> {
         (TypeKind::Structured(s), annotations)
     }
 
-    fn enumeration(&mut self, ns: &str, e: ast::EnumType) -> (TypeKind, Annotations) {
-        let path = format!("Schema[{ns}]/EnumType[{}]", e.name);
-        let mut members: Vec<Member> = Vec::new();
+    fn enumeration(&mut self, ns: &str, e: ast::EnumType<'s>) -> (TypeKind<'s>, Annotations<'s>) {
+        let path = || format!("Schema[{ns}]/EnumType[{}]", e.name);
+        let mut members: Vec<Member<'s>> = Vec::with_capacity(e.members.len());
         let mut next = if e.is_flags { 1 } else { 0 };
         for m in e.members {
             if members.iter().any(|x| x.name == m.name) {
                 self.error(
                     m.offset,
-                    format!("{path}/Member[{}]", m.name),
+                    format!("{}/Member[{}]", path(), m.name),
                     format!("duplicate member {} in enum {}", m.name, e.name),
                 );
                 continue;
@@ -427,28 +445,33 @@ impl Resolver<'_> {
             let annotations = self.annotations(m.annotations);
             members.push(Member { name: m.name, value, explicit: m.value.is_some(), annotations, offset: m.offset });
         }
-        let underlying =
-            e.underlying_type.as_deref().and_then(|u| u.strip_prefix("Edm.")).unwrap_or("Int32").to_string();
+        let underlying = match e.underlying_type {
+            Some(Str::Borrowed(u)) => Str::Borrowed(u.strip_prefix("Edm.").unwrap_or(u)),
+            Some(Str::Owned(u)) => Str::Owned(u.strip_prefix("Edm.").unwrap_or(&u).to_string()),
+            None => Str::Borrowed("Int32"),
+        };
         let annotations = self.annotations(e.annotations);
         (TypeKind::Enum(Enum { underlying, is_flags: e.is_flags, members }), annotations)
     }
 
-    fn definition(&mut self, ns: &str, name: &str, d: ast::TypeDefinition) -> (TypeKind, Annotations) {
-        let path = format!("Schema[{ns}]/TypeDefinition[{name}]");
+    fn definition(&mut self, ns: &str, name: &str, d: ast::TypeDefinition<'s>) -> (TypeKind<'s>, Annotations<'s>) {
+        let path = || format!("Schema[{ns}]/TypeDefinition[{name}]");
         let underlying = match d.underlying_type.strip_prefix("Edm.") {
-            Some(p) if PRIMITIVES.contains(&p) => p.to_string(),
+            Some(p) if PRIMITIVES.contains(&p) => {
+                Str::Borrowed(PRIMITIVES.iter().copied().find(|k| *k == p).unwrap_or("String"))
+            }
             _ => {
                 if !d.underlying_type.is_empty() {
                     self.error(
                         d.offset,
-                        path,
+                        path(),
                         format!(
                             "UnderlyingType {} of a TypeDefinition must be a primitive Edm type",
                             d.underlying_type
                         ),
                     );
                 }
-                "String".to_string()
+                Str::Borrowed("String")
             }
         };
         let annotations = self.annotations(d.annotations);
@@ -456,7 +479,7 @@ impl Resolver<'_> {
     }
 
     /// Base types must be structured types of the same kind, and chains must end.
-    fn check_bases(&mut self, model: &mut Model) {
+    fn check_bases(&mut self, model: &mut Model<'s>) {
         for i in 0..model.types.len() {
             let t = &model.types[i];
             let Some(s) = t.structured() else { continue };
@@ -474,9 +497,14 @@ impl Resolver<'_> {
         // Cycle detection: walk each chain with a step limit equal to the number of types.
         let n = model.types.len();
         let mut in_cycle = vec![false; n];
+        let mut chain = Vec::new();
         for i in 0..n {
-            let mut chain = vec![i];
             let mut cur = model.types[i].structured().and_then(|s| s.base);
+            if cur.is_none() {
+                continue;
+            }
+            chain.clear();
+            chain.push(i);
             while let Some(b) = cur {
                 let b = b.0 as usize;
                 if let Some(pos) = chain.iter().position(|&c| c == b) {
@@ -510,33 +538,33 @@ impl Resolver<'_> {
 
     /// Navigation properties must target entity types; one that does not is reported and
     /// dropped (kinds are known only once every type is converted, so this runs after pass 2).
-    fn check_navigation_targets(&mut self, model: &mut Model, names: &[String]) {
-        let is_entity: Vec<bool> = model
-            .types
-            .iter()
-            .map(|t| matches!(&t.kind, TypeKind::Structured(s) if s.kind == StructuredKind::Entity))
-            .collect();
-        for (i, t) in model.types.iter_mut().enumerate() {
-            let TypeKind::Structured(s) = &mut t.kind else { continue };
-            let owner = &names[i];
-            let src = self.src;
-            let diags = &mut self.diags;
-            s.navigation.retain(|n| {
-                if is_entity[n.target.0 as usize] {
-                    return true;
+    fn check_navigation_targets(&mut self, model: &mut Model<'s>) {
+        let is_entity = |model: &Model<'s>, t: TypeId| matches!(&model.ty(t).kind, TypeKind::Structured(s) if s.kind == StructuredKind::Entity);
+        // (type, navigation index), found first so the messages can name both types.
+        let mut bad = Vec::new();
+        for (i, t) in model.types.iter().enumerate() {
+            let Some(s) = t.structured() else { continue };
+            for (k, n) in s.navigation.iter().enumerate() {
+                if !is_entity(model, n.target) {
+                    bad.push((i, k));
                 }
-                let msg = format!(
-                    "navigation property {} must target an entity type, not {}",
-                    n.name, names[n.target.0 as usize]
-                );
-                diags.push(src.diagnostic(Severity::Error, n.offset as usize, format!("{owner}/{}", n.name), msg));
-                false
-            });
+            }
+        }
+        for &(i, k) in bad.iter().rev() {
+            let owner = model.types[i].qualified();
+            let TypeKind::Structured(s) = &mut model.types[i].kind else { continue };
+            let n = s.navigation.remove(k);
+            let msg = format!(
+                "navigation property {} must target an entity type, not {}",
+                n.name,
+                model.types[n.target.0 as usize].qualified()
+            );
+            self.error(n.offset, format!("{owner}/{}", n.name), msg);
         }
     }
 
     /// A property may not redeclare one it inherits; key properties must exist.
-    fn check_members(&mut self, model: &Model) {
+    fn check_members(&mut self, model: &Model<'s>) {
         for (i, t) in model.types.iter().enumerate() {
             let Some(s) = t.structured() else { continue };
             let ancestors = model.ancestors(TypeId(i as u32));
@@ -583,17 +611,18 @@ impl Resolver<'_> {
         }
     }
 
-    fn operation(&mut self, model: &Model, ns: &str, o: ast::Operation) -> Option<Operation> {
+    fn operation(&mut self, model: &Model<'s>, ns: &Str<'s>, o: ast::Operation<'s>) -> Option<Operation<'s>> {
         let element = match o.kind {
             OperationKind::Action => "Action",
             OperationKind::Function => "Function",
         };
-        let path = format!("Schema[{ns}]/{element}[{}]", o.name);
+        let name = &o.name;
+        let path = || format!("Schema[{ns}]/{element}[{name}]");
         let mut parameters = Vec::new();
         let mut ok = true;
         for p in o.parameters {
-            let ppath = || format!("{path}/Parameter[{}]", p.name);
-            if parameters.iter().any(|x: &Parameter| x.name == p.name) {
+            let ppath = || format!("{}/Parameter[{}]", path(), p.name);
+            if parameters.iter().any(|x: &Parameter<'s>| x.name == p.name) {
                 self.error(p.offset, ppath(), format!("duplicate parameter {}", p.name));
                 continue;
             }
@@ -606,7 +635,7 @@ impl Resolver<'_> {
             }
         }
         let return_type = match o.return_type {
-            Some(r) => match self.type_use(model, &r.ty, r.offset, &|| format!("{path}/ReturnType")) {
+            Some(r) => match self.type_use(model, &r.ty, r.offset, &|| format!("{}/ReturnType", path())) {
                 Some(ty) => Some(ReturnType { ty, facets: r.facets }),
                 None => {
                     ok = false;
@@ -618,7 +647,7 @@ impl Resolver<'_> {
         let annotations = self.annotations(o.annotations);
         ok.then(|| Operation {
             kind: o.kind,
-            namespace: ns.to_string(),
+            namespace: ns.clone(),
             name: o.name,
             is_bound: o.is_bound,
             is_composable: o.is_composable,
@@ -630,7 +659,13 @@ impl Resolver<'_> {
         })
     }
 
-    fn entity_set(&mut self, model: &Model, path: &str, s: ast::EntitySet, element: &str) -> Option<EntitySet> {
+    fn entity_set(
+        &mut self,
+        model: &Model<'s>,
+        path: &str,
+        s: ast::EntitySet<'s>,
+        element: &str,
+    ) -> Option<EntitySet<'s>> {
         let spath = || format!("{path}/{element}[{}]", s.name);
         let ty = match self.target(model, &s.entity_type, s.offset, &spath)? {
             Target::Named(id) if matches!(&model.ty(id).kind, TypeKind::Structured(x) if x.kind == StructuredKind::Entity) => {
@@ -655,10 +690,10 @@ impl Resolver<'_> {
         })
     }
 
-    fn container(&mut self, model: &Model, ns: &str, c: ast::EntityContainer) -> Container {
+    fn container(&mut self, model: &Model<'s>, ns: &Str<'s>, c: ast::EntityContainer<'s>) -> Container<'s> {
         let path = format!("Schema[{ns}]/EntityContainer[{}]", c.name);
-        let mut out = Container { namespace: ns.to_string(), name: c.name, ..Default::default() };
-        let mut names: HashMap<String, ()> = HashMap::default();
+        let mut out = Container { namespace: ns.clone(), name: c.name, ..Default::default() };
+        let mut names: HashMap<Str<'s>, ()> = HashMap::default();
         for s in c.entity_sets {
             if names.insert(s.name.clone(), ()).is_some() {
                 self.error(s.offset, &path, format!("duplicate container child {}", s.name));
@@ -682,7 +717,7 @@ impl Resolver<'_> {
                 self.error(i.offset, &path, format!("duplicate container child {}", i.name));
                 continue;
             }
-            let operation = self.qualify(&i.operation);
+            let operation = self.qualify(i.operation.clone());
             if !model.operations.iter().any(|o| o.qualified() == operation && o.kind == i.kind && !o.is_bound) {
                 self.error(
                     i.offset,
@@ -705,7 +740,7 @@ impl Resolver<'_> {
     }
 
     /// Attaches an external `Annotations` block to its target.
-    fn attach(&mut self, model: &mut Model, idx: &Index, b: ast::Annotations) {
+    fn attach(&mut self, model: &mut Model<'s>, idx: &Index, b: ast::Annotations<'s>) {
         let mut anns = self.annotations(b.annotations);
         if let Some(q) = &b.qualifier {
             for a in &mut anns.0 {
@@ -724,7 +759,7 @@ impl Resolver<'_> {
             Some((h, rest)) => (h, Some(rest.strip_suffix(')').unwrap_or(rest))),
             None => (head, None),
         };
-        let q = self.qualify(head);
+        let q = self.qualified(head);
         let slot: Option<&mut Annotations> = if let Some(id) = model.lookup(&q) {
             let t = &mut model.types[id.0 as usize];
             match (member, &mut t.kind) {
@@ -739,7 +774,7 @@ impl Resolver<'_> {
                 (Some(m), TypeKind::Enum(e)) => e.members.iter_mut().find(|x| x.name == m).map(|x| &mut x.annotations),
                 (Some(_), TypeKind::Definition { .. }) => None,
             }
-        } else if idx.container.as_deref() == Some(q.as_str()) {
+        } else if idx.container.as_deref() == Some(&*q) {
             let c = model.container.as_mut().expect("checked above");
             match member {
                 None => Some(&mut c.annotations),
@@ -751,13 +786,13 @@ impl Resolver<'_> {
                     }
                 }
             }
-        } else if let Some(op_ids) = idx.ops_by_name.get(&q) {
+        } else if let Some(op_ids) = q.rsplit_once('.').and_then(|(ns, name)| idx.ops_by_name.get(ns)?.get(name)) {
             // All overloads, or the one whose parameter types match.
             let wanted: Option<Vec<String>> = overload.map(|o| {
                 o.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| self.qualify_written(s)).collect()
             });
-            let names = &idx.names;
             let mut hit = false;
+            let types = &model.types;
             for &i in op_ids {
                 let op = &mut model.operations[i];
                 if let Some(w) = &wanted {
@@ -769,7 +804,7 @@ impl Resolver<'_> {
                         } else {
                             op.parameters.len()
                         })
-                        .map(|p| p.ty.csdl(|t| &names[t.0 as usize]))
+                        .map(|p| p.ty.csdl(|t| types[t.0 as usize].qualified()))
                         .collect();
                     if op.kind == OperationKind::Function && &have != w
                         || op.kind == OperationKind::Action && have.first() != w.first()
@@ -799,6 +834,7 @@ impl Resolver<'_> {
             None
         };
         match slot {
+            Some(slot) if slot.0.is_empty() => *slot = anns,
             Some(slot) => slot.0.extend(anns.0),
             None => self.warn(
                 b.offset,
@@ -810,8 +846,8 @@ impl Resolver<'_> {
 
     fn qualify_written(&self, t: &str) -> String {
         match t.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
-            Some(inner) => format!("Collection({})", self.qualify(inner)),
-            None => self.qualify(t),
+            Some(inner) => format!("Collection({})", self.qualified(inner)),
+            None => self.qualified(t).into_owned(),
         }
     }
 }

@@ -70,7 +70,7 @@ impl Features {
         let edges = crate::model::prune::NavigationEdges::new(model);
         let mut units: Vec<(Origin, Vec<bool>)> = Vec::new();
 
-        let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+        let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
         namespaces.sort_unstable();
         namespaces.dedup();
         for &ns in namespaces.iter().filter(|ns| **ns != root) {
@@ -111,7 +111,7 @@ impl Features {
         let mut unreached: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
         for (t, u) in users.iter().enumerate() {
             if u.is_empty() {
-                let ns = model.types[t].namespace.as_str();
+                let ns = model.types[t].namespace.as_ref();
                 unreached.entry(ns).or_insert_with(|| vec![false; n])[t] = true;
             }
         }
@@ -321,7 +321,7 @@ fn held(model: &Model, derived: &Derived, t: TypeId) -> Vec<TypeId> {
 mod tests {
     use super::*;
 
-    fn fixture() -> (Model, Features) {
+    fn fixture() -> (Model<'static>, Features) {
         let xml = include_bytes!("../../../tests/fixtures/codegen/features.xml");
         let (model, diags) = crate::load("features.xml", xml);
         assert!(!diags.has_errors(), "{diags:?}");

@@ -85,7 +85,7 @@ impl Plan {
         let root_namespace = root_namespace(model);
         let mut modules = BTreeMap::new();
         let mut module_of_ns = BTreeMap::new();
-        let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+        let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
         namespaces.sort_unstable();
         let wanted: Vec<(String, &str)> = namespaces.iter().map(|ns| (module_name(ns, &root_namespace), *ns)).collect();
         for (m, ns) in &wanted {
@@ -102,16 +102,16 @@ impl Plan {
         // Type names per module: schema types first, then the Any* companions, which yield.
         let mut by_module: BTreeMap<&str, Vec<(TypeId, &TypeDef)>> = BTreeMap::new();
         for (i, t) in model.types.iter().enumerate() {
-            by_module.entry(module_of_ns[&t.namespace].as_str()).or_default().push((TypeId(i as u32), t));
+            by_module.entry(module_of_ns[&*t.namespace].as_str()).or_default().push((TypeId(i as u32), t));
         }
         let mut type_names =
             vec![TypeName { module: String::new(), name: String::new(), any: None }; model.types.len()];
         for (module, types) in &by_module {
-            let wires: Vec<&str> = types.iter().map(|(_, t)| t.name.as_str()).collect();
+            let wires: Vec<&str> = types.iter().map(|(_, t)| t.name.as_ref()).collect();
             let plain = names::unique(&wires, &[], |w| names::pascal(w, "Type"), false);
             let mut taken: Vec<String> = plain.values().cloned().collect();
             for (id, t) in types {
-                let name = plain[&t.name].clone();
+                let name = plain[&*t.name].clone();
                 let any = if model.derived[id.0 as usize].is_empty() {
                     None
                 } else {
@@ -142,12 +142,12 @@ impl Plan {
                         let s = model.ty(owner).structured().expect("ancestors are structured");
                         for (k, p) in s.properties.iter().enumerate() {
                             let ty = rust_type(model, &p.ty, boxed.contains(&(id, owner, false, k)));
-                            list.push((p.name.clone(), owner, false, k, ty));
+                            list.push((p.name.to_string(), owner, false, k, ty));
                         }
                         for (k, n) in s.navigation.iter().enumerate() {
                             let u = TypeUse { collection: n.collection, target: Target::Named(n.target) };
                             let ty = rust_type(model, &u, boxed.contains(&(id, owner, true, k)));
-                            list.push((n.name.clone(), owner, true, k, ty));
+                            list.push((n.name.to_string(), owner, true, k, ty));
                         }
                     }
                     let wires: Vec<&str> = list.iter().map(|f| f.0.as_str()).collect();
@@ -207,7 +207,7 @@ impl Plan {
                     }
                 }
                 TypeKind::Enum(e) => {
-                    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+                    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_ref()).collect();
                     let rust = names::unique(&wires, &[], |w| names::pascal(w, "Value"), false);
                     let mut other = "Other".to_string();
                     let mut n = 2;
@@ -215,7 +215,7 @@ impl Plan {
                         other = format!("Other{n}");
                         n += 1;
                     }
-                    let list = e.members.iter().map(|m| (m.name.clone(), rust[&m.name].clone())).collect();
+                    let list = e.members.iter().map(|m| (m.name.to_string(), rust[&*m.name].clone())).collect();
                     variants.insert(id, (list, other));
                 }
                 TypeKind::Definition { .. } => {}
@@ -265,9 +265,9 @@ impl RustType {
 /// The namespace of the entity container, else the shortest namespace that prefixes others.
 fn root_namespace(model: &Model) -> String {
     if let Some(c) = &model.container {
-        return c.namespace.clone();
+        return c.namespace.to_string();
     }
-    let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_str()).collect();
+    let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
     namespaces.sort_by_key(|n| (n.len(), *n));
     namespaces
         .iter()
