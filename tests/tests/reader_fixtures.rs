@@ -200,3 +200,52 @@ fn canonical_writing_is_a_fixpoint_and_ignores_order() {
     let (m3, _) = codegen::model::resolve(doc, &src);
     assert_eq!(codegen::csdl::write::write(&m3), once);
 }
+
+#[test]
+fn large_types_still_find_duplicates_and_every_annotation_target() {
+    // Types with many members check names by hash first and annotation blocks search from the
+    // member found last: both must behave as a plain search would, in any order.
+    let props: String = (0..20).map(|i| format!(r#"<Property Name="p{i}" Type="Edm.String" />"#)).collect();
+    let members: String = (0..20).map(|i| format!(r#"<Member Name="m{i}" />"#)).collect();
+    let blocks: String = ["p19", "p0", "p10", "p11", "p0", "nope", "m5"]
+        .iter()
+        .map(|m| {
+            let owner = if m.starts_with('m') { "e" } else { "big" };
+            format!(r#"<Annotations Target="t.{owner}/{m}"><Annotation Term="Org.OData.Core.V1.Description" String="{m}" /></Annotations>"#)
+        })
+        .collect();
+    let text = format!(
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="e"><edmx:DataServices><Schema Namespace="t" xmlns="x">
+<ComplexType Name="big">{props}
+<Property Name="p7" Type="Edm.Int32" /></ComplexType>
+<EnumType Name="e">{members}
+<Member Name="m3" /></EnumType>
+{blocks}
+</Schema></edmx:DataServices></edmx:Edmx>"#
+    );
+    let (model, diags) = codegen::load("large.xml", text.as_bytes());
+    let messages: Vec<(u32, &str)> = diags.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            (3, "duplicate property p7 in ComplexType big"),
+            (5, "duplicate member m3 in enum e"),
+            (6, "annotation target t.big/nope not found; its annotations are ignored"),
+        ]
+    );
+    let model = model.unwrap();
+    let TypeKind::Structured(big) = &model.ty(model.lookup("t.big").unwrap()).kind else { panic!("structured") };
+    assert_eq!(big.properties.len(), 20);
+    assert_eq!(big.properties[7].ty.target, Target::Primitive("String"), "the first p7 is kept");
+    let annotated: Vec<(&str, usize)> = big
+        .properties
+        .iter()
+        .filter(|p| !p.annotations.is_empty())
+        .map(|p| (&*p.name, p.annotations.0.len()))
+        .collect();
+    assert_eq!(annotated, [("p0", 2), ("p10", 1), ("p11", 1), ("p19", 1)]);
+    let TypeKind::Enum(e) = &model.ty(model.lookup("t.e").unwrap()).kind else { panic!("enum") };
+    assert_eq!(e.members.len(), 20);
+    assert_eq!(e.members[5].annotations.description(), Some("m5"));
+    assert_eq!(big.properties[19].annotations.description(), Some("p19"));
+}

@@ -225,8 +225,7 @@ impl<'s> Parser<'s, '_> {
                     let key = a.key.into_inner();
                     // Most values need neither unescaping nor white-space normalization.
                     if let Cow::Borrowed(raw) = a.value {
-                        let b = raw.as_bytes();
-                        if memchr::memchr3(b'&', b'\n', b'\t', b).is_none() && memchr::memchr(b'\r', b).is_none() {
+                        if !needs_normalizing(raw.as_bytes()) {
                             list.push((key, Cow::Borrowed(raw), false));
                             continue;
                         }
@@ -297,7 +296,11 @@ impl<'s> Parser<'s, '_> {
 
     fn boolean(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Option<bool> {
         let v = attrs.take(name)?;
-        match &*v {
+        self.boolean_value(attrs, name, &v)
+    }
+
+    fn boolean_value(&mut self, attrs: &Attrs<'s>, name: &str, v: &str) -> Option<bool> {
+        match v {
             "true" => Some(true),
             "false" => Some(false),
             other => {
@@ -328,6 +331,10 @@ impl<'s> Parser<'s, '_> {
 
     fn number<T: std::str::FromStr>(&mut self, attrs: &mut Attrs<'s>, name: &str, what: &str) -> Option<T> {
         let v = attrs.take(name)?;
+        self.number_value(attrs, name, what, &v)
+    }
+
+    fn number_value<T: std::str::FromStr>(&mut self, attrs: &Attrs<'s>, name: &str, what: &str, v: &str) -> Option<T> {
         match v.trim().parse::<T>() {
             Ok(n) => Some(n),
             Err(_) => {
@@ -339,54 +346,49 @@ impl<'s> Parser<'s, '_> {
     }
 
     fn facets(&mut self, attrs: &mut Attrs<'s>) -> Facets {
-        let nullable = self.boolean(attrs, "Nullable");
-        let unicode = self.boolean(attrs, "Unicode");
-        let max_length = match attrs.take("MaxLength") {
+        // One pass over the attributes left (most elements have none or only Nullable); a
+        // repeated facet stays behind for `finish` to report. Checked in a fixed order.
+        let mut found: [Option<Str<'s>>; 6] = Default::default();
+        for (key, value, used) in attrs.list.iter_mut() {
+            let slot = match *key {
+                _ if *used => continue,
+                "Nullable" => 0,
+                "Unicode" => 1,
+                "MaxLength" => 2,
+                "Precision" => 3,
+                "Scale" => 4,
+                "SRID" => 5,
+                _ => continue,
+            };
+            if found[slot].is_none() {
+                *used = true;
+                found[slot] = Some(std::mem::take(value));
+            }
+        }
+        if found.iter().all(Option::is_none) {
+            return Facets::default();
+        }
+        let [nullable, unicode, max_length, precision, scale, srid] = found;
+        let nullable = nullable.and_then(|v| self.boolean_value(attrs, "Nullable", &v));
+        let unicode = unicode.and_then(|v| self.boolean_value(attrs, "Unicode", &v));
+        let max_length = match max_length {
             None => None,
             Some(v) if v.eq_ignore_ascii_case("max") => Some(MaxLength::Max),
-            Some(v) => match v.trim().parse() {
-                Ok(n) => Some(MaxLength::Value(n)),
-                Err(_) => {
-                    let msg = format!(
-                        "invalid value {v:?} for MaxLength on {}: expected a non-negative integer or max",
-                        attrs.element
-                    );
-                    self.error(attrs.offset, msg);
-                    None
-                }
-            },
+            Some(v) => self.number_value(attrs, "MaxLength", "a non-negative integer or max", &v).map(MaxLength::Value),
         };
-        let precision = self.number(attrs, "Precision", "a non-negative integer");
-        let scale = match attrs.take("Scale") {
+        let precision = precision.and_then(|v| self.number_value(attrs, "Precision", "a non-negative integer", &v));
+        let scale = match scale {
             None => None,
             Some(v) if v.eq_ignore_ascii_case("variable") => Some(Scale::Variable),
             Some(v) if v.eq_ignore_ascii_case("floating") => Some(Scale::Floating),
-            Some(v) => match v.trim().parse() {
-                Ok(n) => Some(Scale::Value(n)),
-                Err(_) => {
-                    let msg = format!(
-                        "invalid value {v:?} for Scale on {}: expected a non-negative integer, variable or floating",
-                        attrs.element
-                    );
-                    self.error(attrs.offset, msg);
-                    None
-                }
-            },
+            Some(v) => {
+                self.number_value(attrs, "Scale", "a non-negative integer, variable or floating", &v).map(Scale::Value)
+            }
         };
-        let srid = match attrs.take("SRID") {
+        let srid = match srid {
             None => None,
             Some(v) if v.eq_ignore_ascii_case("variable") => Some(Srid::Variable),
-            Some(v) => match v.trim().parse() {
-                Ok(n) => Some(Srid::Value(n)),
-                Err(_) => {
-                    let msg = format!(
-                        "invalid value {v:?} for SRID on {}: expected a non-negative integer or variable",
-                        attrs.element
-                    );
-                    self.error(attrs.offset, msg);
-                    None
-                }
-            },
+            Some(v) => self.number_value(attrs, "SRID", "a non-negative integer or variable", &v).map(Srid::Value),
         };
         Facets { nullable, max_length, precision, scale, srid, unicode }
     }
@@ -1299,15 +1301,38 @@ fn tag_name(t: &Tag<'_>) -> String {
     t.start.name().into_inner().to_string()
 }
 
+/// Whether an attribute value holds a reference or white space that XML normalizes. Short
+/// values (names, types) are checked byte by byte; long ones (descriptions) with memchr.
+fn needs_normalizing(b: &[u8]) -> bool {
+    if b.len() < 48 {
+        return b.iter().any(|&c| matches!(c, b'&' | b'\n' | b'\t' | b'\r'));
+    }
+    memchr::memchr3(b'&', b'\n', b'\t', b).is_some() || memchr::memchr(b'\r', b).is_some()
+}
+
 /// CSDL `SimpleIdentifier`: a letter or `_`, then letters, digits or `_`; at most 128 characters.
 pub fn is_simple_identifier(s: &str) -> bool {
-    // Nearly every real name is ASCII: checked by bytes.
-    if s.is_ascii() {
-        let b = s.as_bytes();
-        return b.len() <= 128
-            && b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    // Nearly every real name is ASCII: checked by bytes in one pass, characters only when a
+    // byte beyond ASCII shows up.
+    let b = s.as_bytes();
+    let ascii_ok = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    match b.first() {
+        None => return false,
+        Some(&c) if c < 0x80 && !(c.is_ascii_alphabetic() || c == b'_') => return false,
+        _ => {}
     }
+    for &c in b {
+        if c >= 0x80 {
+            return is_unicode_identifier(s);
+        }
+        if !ascii_ok(c) {
+            return false;
+        }
+    }
+    b.len() <= 128
+}
+
+fn is_unicode_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -1338,11 +1363,39 @@ mod tests {
     }
 
     #[test]
+    fn strings_borrow_from_the_source_unless_unescaped() {
+        let xml = "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"x\"><edmx:DataServices><Schema Namespace=\"n\">\
+            <ComplexType Name=\"c\"><Property Name=\"p\" Type=\" Collection(n.c) \">\
+            <Annotation Term=\"Core.Description\" String=\"a &amp; b&#10;c\"/>\
+            <Annotation Term=\"Core.LongDescription\" String=\"x\ny\"/></Property></ComplexType>\
+            </Schema></edmx:DataServices></edmx:Edmx>";
+        let (doc, diags) = read_str(xml);
+        assert!(diags.0.is_empty(), "{diags:?}");
+        let p = &doc.unwrap().schemas[0].complex_types[0].properties[0];
+        assert!(matches!(p.name, Cow::Borrowed("p")));
+        assert!(p.ty.collection);
+        assert!(matches!(p.ty.name, Cow::Borrowed("n.c")), "{:?}", p.ty.name);
+        assert!(matches!(p.annotations[0].term, Cow::Borrowed("Core.Description")));
+        // References are resolved and literal line breaks normalized (XML attribute-value
+        // normalization); only these values are owned.
+        match (&p.annotations[0].value, &p.annotations[1].value) {
+            (Some(Expr::String(Cow::Owned(a))), Some(Expr::String(Cow::Owned(b)))) => {
+                assert_eq!((a.as_str(), b.as_str()), ("a & b\nc", "x y"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn identifiers() {
-        for ok in ["a", "_a", "wifi80211ax", "iOS", "\u{e9}t\u{e9}"] {
+        let longest = "a".repeat(128);
+        let too_long = "a".repeat(129);
+        let longest_unicode = "\u{e9}".repeat(128);
+        for ok in ["a", "_", "_a", "wifi80211ax", "iOS", "\u{e9}t\u{e9}", "a\u{e9}", &longest, &longest_unicode] {
             assert!(is_simple_identifier(ok), "{ok}");
         }
-        for bad in ["", "1a", "a-b", "a.b", "a b"] {
+        let too_long_unicode = "\u{e9}".repeat(129);
+        for bad in ["", "1a", "a-b", "a.b", "a b", "1\u{e9}", "\u{e9}-", "-\u{e9}", &too_long, &too_long_unicode] {
             assert!(!is_simple_identifier(bad), "{bad}");
         }
     }

@@ -339,6 +339,9 @@ impl<'s> TypeDef<'s> {
     /// Compares the qualified names of two types (as [`TypeDef::qualified`] strings would
     /// compare) without building them.
     pub fn cmp_qualified(&self, other: &TypeDef<'_>) -> std::cmp::Ordering {
+        if self.namespace == other.namespace {
+            return self.name.cmp(&other.name);
+        }
         let mine = self.namespace.bytes().chain([b'.']).chain(self.name.bytes());
         let theirs = other.namespace.bytes().chain([b'.']).chain(other.name.bytes());
         mine.cmp(theirs)

@@ -61,9 +61,42 @@ const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 /// Resolves a syntax tree. The model is returned even when there are errors (it is then
 /// incomplete: unresolved references are left out), so every problem can be reported at once.
 pub fn resolve<'s>(doc: ast::Document<'s>, src: &Source<'_>) -> (Model<'s>, Diagnostics) {
-    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default() };
+    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default(), cursor: (TypeId(0), 0) };
     let model = r.run(doc);
     (model, r.diags)
+}
+
+/// The hashes of the names declared so far in one type, kept only for types with many
+/// members: a name whose hash is absent is certainly new, so duplicate checks need the linear
+/// search only on a hash hit.
+struct NameHashes(Option<rustc_hash::FxHashSet<u64>>);
+
+impl NameHashes {
+    /// Below this many members a linear search is cheaper than hashing.
+    const MIN: usize = 16;
+
+    fn new(members: usize) -> Self {
+        NameHashes((members > Self::MIN).then(|| {
+            let mut set = rustc_hash::FxHashSet::default();
+            set.reserve(members);
+            set
+        }))
+    }
+
+    fn hash(name: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name)
+    }
+
+    fn may_contain(&self, name: &str) -> bool {
+        self.0.as_ref().is_none_or(|set| set.contains(&Self::hash(name)))
+    }
+
+    fn insert(&mut self, name: &str) {
+        if let Some(set) = &mut self.0 {
+            set.insert(Self::hash(name));
+        }
+    }
 }
 
 /// Look-ups built once for attaching external annotations.
@@ -78,6 +111,8 @@ struct Resolver<'a, 's> {
     diags: Diagnostics,
     /// Alias or namespace -> namespace.
     aliases: HashMap<Str<'s>, Str<'s>>,
+    /// The type and property index after the last property an annotation block targeted.
+    cursor: (TypeId, usize),
 }
 
 /// Where a type came from, for the second pass.
@@ -158,17 +193,33 @@ impl<'s> Resolver<'_, 's> {
         for s in doc.schemas {
             let ns = s.namespace;
             let schema_path = format!("Schema[{ns}]");
-            let named = s
-                .entity_types
-                .into_iter()
-                .chain(s.complex_types)
-                .map(|t| (t.name.clone(), t.offset, Pending::Structured(t)))
-                .chain(s.enum_types.into_iter().map(|t| (t.name.clone(), t.offset, Pending::Enum(t))))
-                .chain(s.type_definitions.into_iter().map(|t| (t.name.clone(), t.offset, Pending::Definition(t))));
-            // Document order, so "first declared" means first in the file.
-            let mut named: Vec<_> = named.collect();
-            named.sort_by_key(|(_, offset, _)| *offset);
-            for (name, offset, p) in named {
+            // Document order, so "first declared" means first in the file: each list is in
+            // document order already, so they are merged rather than sorted.
+            let mut entity = s.entity_types.into_iter().peekable();
+            let mut complex = s.complex_types.into_iter().peekable();
+            let mut enums = s.enum_types.into_iter().peekable();
+            let mut definitions = s.type_definitions.into_iter().peekable();
+            loop {
+                let heads = [
+                    entity.peek().map(|t| t.offset),
+                    complex.peek().map(|t| t.offset),
+                    enums.peek().map(|t| t.offset),
+                    definitions.peek().map(|t| t.offset),
+                ];
+                let first = heads.iter().enumerate().filter_map(|(i, o)| Some((o.as_ref()?, i))).min();
+                let p = match first.map(|(_, i)| i) {
+                    Some(0) => entity.next().map(Pending::Structured),
+                    Some(1) => complex.next().map(Pending::Structured),
+                    Some(2) => enums.next().map(Pending::Enum),
+                    Some(_) => definitions.next().map(Pending::Definition),
+                    None => None,
+                };
+                let Some(p) = p else { break };
+                let (name, offset) = match &p {
+                    Pending::Structured(t) => (t.name.clone(), t.offset),
+                    Pending::Enum(t) => (t.name.clone(), t.offset),
+                    Pending::Definition(t) => (t.name.clone(), t.offset),
+                };
                 if let Some(first) = model.lookup_in(&ns, &name) {
                     let (l, c) = self.src.line_col(model.types[first.0 as usize].offset as usize);
                     self.error(
@@ -357,18 +408,24 @@ impl<'s> Resolver<'_, 's> {
         };
         let mut properties: Vec<Property<'s>> = Vec::with_capacity(t.properties.len());
         let mut navigation: Vec<NavigationProperty<'s>> = Vec::with_capacity(t.navigation_properties.len());
-        let taken = |name: &str, properties: &[Property<'s>], navigation: &[NavigationProperty<'s>]| {
-            properties.iter().any(|p| p.name == name) || navigation.iter().any(|n| n.name == name)
-        };
+        // Names taken so far; a type with many members checks a hash first, so the search
+        // stays linear in the number of members.
+        let mut hashes = NameHashes::new(t.properties.len() + t.navigation_properties.len());
+        let taken =
+            |name: &str, hashes: &NameHashes, properties: &[Property<'s>], navigation: &[NavigationProperty<'s>]| {
+                hashes.may_contain(name)
+                    && (properties.iter().any(|p| p.name == name) || navigation.iter().any(|n| n.name == name))
+            };
         for p in t.properties {
             let name = p.name;
             let ppath = || format!("{}/Property[{name}]", path());
-            if taken(&name, &properties, &navigation) {
+            if taken(&name, &hashes, &properties, &navigation) {
                 self.error(p.offset, ppath(), format!("duplicate property {name} in {element} {type_name}"));
                 continue;
             }
             let Some(ty) = self.type_use(model, &p.ty, p.offset, &ppath) else { continue };
             let annotations = self.annotations(p.annotations);
+            hashes.insert(&name);
             properties.push(Property {
                 name,
                 ty,
@@ -381,7 +438,7 @@ impl<'s> Resolver<'_, 's> {
         for n in t.navigation_properties {
             let name = n.name;
             let npath = || format!("{}/NavigationProperty[{name}]", path());
-            if taken(&name, &properties, &navigation) {
+            if taken(&name, &hashes, &properties, &navigation) {
                 self.error(n.offset, npath(), format!("duplicate property {name} in {element} {type_name}"));
                 continue;
             }
@@ -395,6 +452,7 @@ impl<'s> Resolver<'_, 's> {
                 continue;
             };
             let annotations = self.annotations(n.annotations);
+            hashes.insert(&name);
             navigation.push(NavigationProperty {
                 name,
                 target,
@@ -430,9 +488,10 @@ impl<'s> Resolver<'_, 's> {
     fn enumeration(&mut self, ns: &str, e: ast::EnumType<'s>) -> (TypeKind<'s>, Annotations<'s>) {
         let path = || format!("Schema[{ns}]/EnumType[{}]", e.name);
         let mut members: Vec<Member<'s>> = Vec::with_capacity(e.members.len());
+        let mut hashes = NameHashes::new(e.members.len());
         let mut next = if e.is_flags { 1 } else { 0 };
         for m in e.members {
-            if members.iter().any(|x| x.name == m.name) {
+            if hashes.may_contain(&m.name) && members.iter().any(|x| x.name == m.name) {
                 self.error(
                     m.offset,
                     format!("{}/Member[{}]", path(), m.name),
@@ -443,6 +502,7 @@ impl<'s> Resolver<'_, 's> {
             let value = m.value.unwrap_or(next);
             next = value.saturating_add(1);
             let annotations = self.annotations(m.annotations);
+            hashes.insert(&m.name);
             members.push(Member { name: m.name, value, explicit: m.value.is_some(), annotations, offset: m.offset });
         }
         let underlying = match e.underlying_type {
@@ -765,8 +825,15 @@ impl<'s> Resolver<'_, 's> {
             match (member, &mut t.kind) {
                 (None, _) => Some(&mut t.annotations),
                 (Some(m), TypeKind::Structured(s)) => {
-                    if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
-                        Some(&mut p.annotations)
+                    // Blocks for the members of one type usually follow the members' order:
+                    // the search starts after the member found last.
+                    let start = match self.cursor {
+                        (t, next) if t == id => next,
+                        _ => 0,
+                    };
+                    if let Some(i) = find_from(&s.properties, start, |p| p.name == m) {
+                        self.cursor = (id, i + 1);
+                        Some(&mut s.properties[i].annotations)
                     } else {
                         s.navigation.iter_mut().find(|n| n.name == m).map(|n| &mut n.annotations)
                     }
@@ -850,4 +917,12 @@ impl<'s> Resolver<'_, 's> {
             None => self.qualified(t).into_owned(),
         }
     }
+}
+
+/// The index of the first item matching `f`, searching from `start` to the end, then from the
+/// beginning.
+fn find_from<T>(items: &[T], start: usize, f: impl Fn(&T) -> bool) -> Option<usize> {
+    let start = start.min(items.len());
+    let (before, after) = items.split_at(start);
+    after.iter().position(&f).map(|i| i + start).or_else(|| before.iter().position(&f))
 }
