@@ -17,7 +17,8 @@ use diag::{Diagnostics, Source};
 
 /// Reads and resolves a CSDL document. The model is `None` when the XML itself could not be
 /// read; otherwise it is returned together with every diagnostic (check
-/// [`Diagnostics::has_errors`]).
+/// [`Diagnostics::has_errors`]). The model borrows from `bytes`; `name` is only used to locate
+/// diagnostics.
 pub fn load<'s>(name: &str, bytes: &'s [u8]) -> (Option<model::Model<'s>>, Diagnostics) {
     let src = Source::new(name, bytes);
     let (doc, mut diags) = csdl::read(&src);

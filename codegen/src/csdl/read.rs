@@ -747,6 +747,10 @@ impl<'s> Parser<'s, '_> {
         self.children(t, |p, c| {
             if c.local() == "Annotation" {
                 let an = p.annotation(&c)?;
+                // Most elements carry one annotation (a description): no room for four.
+                if out.capacity() == 0 {
+                    out.reserve_exact(1);
+                }
                 out.push(an);
                 Ok(())
             } else {
