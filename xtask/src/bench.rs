@@ -34,8 +34,79 @@ pub fn raw_events(bytes: &[u8]) -> usize {
     n
 }
 
-/// Prints the reader table for `file`.
-pub fn reader(file: &Path, namespace: &str, runs: usize) -> ExitCode {
+/// A global allocator that counts the allocations it passes on (one relaxed atomic add each).
+pub struct Counting<A> {
+    inner: A,
+    allocations: std::sync::atomic::AtomicU64,
+}
+
+impl<A> Counting<A> {
+    /// Wraps an allocator.
+    pub const fn new(inner: A) -> Self {
+        Counting { inner, allocations: std::sync::atomic::AtomicU64::new(0) }
+    }
+
+    /// Allocations (and reallocations) so far.
+    pub fn allocations(&self) -> u64 {
+        self.allocations.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the wrapped allocator; counting has no effect on
+// the memory handed out.
+unsafe impl<A: std::alloc::GlobalAlloc> std::alloc::GlobalAlloc for Counting<A> {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        self.allocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller upholds `alloc`'s contract, which is passed on as is.
+        unsafe { self.inner.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { self.inner.dealloc(ptr, layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        self.allocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { self.inner.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        self.allocations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { self.inner.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// What any reader must do at least: the document checked as UTF-8, every event read, every
+/// attribute value seen and checked for references, blank text told apart from text; nothing
+/// is built.
+pub fn tokenize(bytes: &[u8]) -> usize {
+    use quick_xml::events::Event;
+    let Ok(text) = std::str::from_utf8(bytes) else { return 0 };
+    let mut r = quick_xml::Reader::from_str(text);
+    let mut n = 0;
+    loop {
+        match r.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                let mut attributes = e.attributes();
+                attributes.with_checks(false);
+                for a in attributes.flatten() {
+                    let escaped = a.value.bytes().any(|c| matches!(c, b'&' | b'\n' | b'\t' | b'\r'));
+                    n += a.key.into_inner().len() + a.value.len() + usize::from(escaped);
+                }
+            }
+            Ok(Event::Text(t)) => n += usize::from(!t.bytes().all(|c| c.is_ascii_whitespace())),
+            Ok(_) => n += 1,
+        }
+    }
+    n
+}
+
+/// Prints the reader table for `file`; `allocations` reads the process's allocation count.
+pub fn reader(file: &Path, namespace: &str, runs: usize, allocations: &dyn Fn() -> u64) -> ExitCode {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -46,25 +117,32 @@ pub fn reader(file: &Path, namespace: &str, runs: usize) -> ExitCode {
     let name = file.display().to_string();
     let src = codegen::diag::Source::new(&name, &bytes);
     // The stages are measured in turn within every round, so machine noise falls on all alike.
-    let mut samples: [Vec<f64>; 4] = Default::default();
+    let mut samples: [Vec<f64>; 5] = Default::default();
     let mut closure_types = 0;
     for _ in 0..runs {
         samples[0].push(time_ms(|| {
             std::hint::black_box(raw_events(&bytes));
         }));
         samples[1].push(time_ms(|| {
-            std::hint::black_box(codegen::csdl::read(&src));
+            std::hint::black_box(tokenize(&bytes));
         }));
         samples[2].push(time_ms(|| {
-            std::hint::black_box(codegen::load(&name, &bytes));
+            std::hint::black_box(codegen::csdl::read(&src));
         }));
         samples[3].push(time_ms(|| {
+            std::hint::black_box(codegen::load(&name, &bytes));
+        }));
+        samples[4].push(time_ms(|| {
             let (m, _) = codegen::load(&name, &bytes);
             let p = codegen::model::prune::prune(&m.expect("document reads"), namespace).expect("namespace exists");
             closure_types = p.types.len();
         }));
     }
-    let [a, b, c, d] = samples.map(|mut v| {
+    let before = allocations();
+    let (model, _) = codegen::load(&name, &bytes);
+    let loading = allocations() - before;
+    drop(model);
+    let [a, t, b, c, d] = samples.map(|mut v| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     });
@@ -73,12 +151,14 @@ pub fn reader(file: &Path, namespace: &str, runs: usize) -> ExitCode {
     println!("|---|---:|---:|");
     for (stage, ms) in [
         ("(a) raw quick-xml events (floor)", a),
+        ("events and attribute values, nothing built (what any reader does)", t),
         ("(b) read", b),
         ("(c) read + resolve", c),
         (&format!("(d) read + resolve + prune to {namespace} ({closure_types} types)") as &str, d),
     ] {
         println!("| {stage} | {ms:.1} | {:.2} |", ms / a);
     }
+    println!("allocations while reading and resolving: {loading}");
     if let Some(peak) = peak_rss_mib() {
         println!("peak resident memory of the whole run: {peak:.0} MiB");
     }
