@@ -249,3 +249,21 @@ fn large_types_still_find_duplicates_and_every_annotation_target() {
     assert_eq!(e.members[5].annotations.description(), Some("m5"));
     assert_eq!(big.properties[19].annotations.description(), Some("p19"));
 }
+
+#[test]
+fn navigation_errors_come_in_document_order() {
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="e"><edmx:DataServices><Schema Namespace="t" xmlns="x">
+<ComplexType Name="c" />
+<EntityType Name="a"><NavigationProperty Name="x" Type="t.c" />
+<NavigationProperty Name="y" Type="t.c" /></EntityType>
+<EntityType Name="b"><NavigationProperty Name="z" Type="Collection(t.c)" /></EntityType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+    let (model, diags) = codegen::load("navs.xml", text.as_bytes());
+    let found: Vec<(u32, &str)> = diags.iter().map(|d| (d.line, d.path.as_str())).collect();
+    assert_eq!(found, [(3, "t.a/x"), (4, "t.a/y"), (5, "t.b/z")]);
+    let model = model.unwrap();
+    for name in ["t.a", "t.b"] {
+        let TypeKind::Structured(s) = &model.ty(model.lookup(name).unwrap()).kind else { panic!("structured") };
+        assert!(s.navigation.is_empty(), "{name} keeps no navigation to a complex type");
+    }
+}

@@ -688,3 +688,45 @@ pub struct NamespaceCounts {
     /// Terms.
     pub terms: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(namespace: &'static str, name: &'static str) -> TypeDef<'static> {
+        TypeDef {
+            namespace: Str::Borrowed(namespace),
+            name: Str::Borrowed(name),
+            kind: TypeKind::Definition { underlying: Str::Borrowed("String"), facets: Facets::default() },
+            annotations: Annotations::default(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn qualified_names_compare_as_the_strings_would() {
+        // Namespaces that are prefixes of one another are where a (namespace, name) order and
+        // the qualified string order part ways.
+        let types = [
+            ty("a", "bx"),
+            ty("a.b", "x"),
+            ty("a", "b"),
+            ty("a.b", "a"),
+            ty("microsoft.graph", "entity"),
+            ty("microsoft.graph.callRecords", "session"),
+            ty("microsoft.graph", "callRecord"),
+            ty("a", "B"),
+        ];
+        for x in &types {
+            for y in &types {
+                assert_eq!(
+                    x.cmp_qualified(y),
+                    x.qualified().cmp(&y.qualified()),
+                    "{} vs {}",
+                    x.qualified(),
+                    y.qualified()
+                );
+            }
+        }
+    }
+}

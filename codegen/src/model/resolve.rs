@@ -610,16 +610,22 @@ impl<'s> Resolver<'_, 's> {
                 }
             }
         }
-        for &(i, k) in bad.iter().rev() {
-            let owner = model.types[i].qualified();
-            let TypeKind::Structured(s) = &mut model.types[i].kind else { continue };
-            let n = s.navigation.remove(k);
+        for &(i, k) in &bad {
+            let t = &model.types[i];
+            let Some(n) = t.structured().map(|s| &s.navigation[k]) else { continue };
             let msg = format!(
                 "navigation property {} must target an entity type, not {}",
                 n.name,
-                model.types[n.target.0 as usize].qualified()
+                model.ty(n.target).qualified()
             );
-            self.error(n.offset, format!("{owner}/{}", n.name), msg);
+            let (offset, path) = (n.offset, format!("{}/{}", t.qualified(), n.name));
+            self.error(offset, path, msg);
+        }
+        // Removed last to first, so the indexes found stay valid.
+        for &(i, k) in bad.iter().rev() {
+            if let TypeKind::Structured(s) = &mut model.types[i].kind {
+                s.navigation.remove(k);
+            }
         }
     }
 
