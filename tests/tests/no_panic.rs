@@ -29,9 +29,12 @@ fn mutated_metadata_never_panics() {
     let seed_doc = std::fs::read(tests::workspace_root().join("metadata/metadata.xml")).expect("metadata/metadata.xml");
     let fixtures = tests::workspace_root().join("tests/fixtures/csdl/constructs.xml");
     let constructs = std::fs::read(fixtures).unwrap();
+    // A service with a container, sets, singletons and paths into a second namespace.
+    let service = std::fs::read(tests::workspace_root().join("tests/fixtures/codegen/features.xml")).unwrap();
+    let seeds = [&seed_doc, &constructs, &service];
     let mut rng = Rng::new(0x5eed);
-    for i in 0..400 {
-        let base = if i % 2 == 0 { &seed_doc } else { &constructs };
+    for i in 0..600 {
+        let base = seeds[i % seeds.len()];
         let input = mutate(base, &mut rng);
         let result = std::panic::catch_unwind(|| all_stages(&input));
         if result.is_err() {

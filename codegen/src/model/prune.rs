@@ -85,18 +85,22 @@ pub fn prune<'s>(model: &Model<'s>, namespace: &str) -> Result<Model<'s>, PruneE
     // properties (containment first) to an entity type of the namespace.
     let mut path_navs: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
     let mut kept_children: BTreeSet<String> = BTreeSet::new();
+    // The types a container path goes through (a navigation may be declared on a base type of
+    // the one the path stands on, so these are not always the owners).
+    let mut traversed: Vec<TypeId> = Vec::new();
     if let Some(c) = &model.container {
         let own = c.entity_sets.iter().chain(&c.singletons).filter(|s| model.ty(s.ty).namespace == namespace);
         kept_children.extend(own.map(|s| s.name.to_string()));
-        for (child, path) in container_paths(model, &NavigationEdges::new(model), namespace) {
-            kept_children.insert(child.to_string());
-            for (owner, nav) in path {
-                path_navs.entry(owner).or_default().insert(nav);
+        for path in container_paths(model, &NavigationEdges::new(model), namespace) {
+            kept_children.insert(path.child.to_string());
+            traversed.extend(path.types());
+            for step in path.steps {
+                path_navs.entry(step.owner).or_default().insert(step.navigation);
             }
         }
     }
     let mut keep: BTreeMap<TypeId, Keep> = full.iter().map(|&t| (t, Keep::Full)).collect();
-    for &t in path_navs.keys() {
+    for &t in path_navs.keys().chain(&traversed) {
         keep.entry(t).or_insert(Keep::Path);
         for a in model.ancestors(t) {
             keep.entry(a).or_insert(Keep::Path);
@@ -118,23 +122,49 @@ pub fn prune<'s>(model: &Model<'s>, namespace: &str) -> Result<Model<'s>, PruneE
     Ok(build(model, namespace, &keep, &path_navs, &ops, &kept_children))
 }
 
+/// How one entity set or singleton reaches a namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerPath<'m> {
+    /// The entity set or singleton.
+    pub child: &'m str,
+    /// Its type, where the path starts.
+    pub start: TypeId,
+    /// The navigation properties followed, in order.
+    pub steps: Vec<PathStep>,
+}
+
+/// One navigation property on a [`ContainerPath`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    /// The type that declares the navigation property: the type the step stands on or one of
+    /// its base types.
+    pub owner: TypeId,
+    /// The navigation property's name.
+    pub navigation: String,
+    /// The type the step arrives at.
+    pub target: TypeId,
+}
+
+impl ContainerPath<'_> {
+    /// The types the path stands on: its start and each step's target.
+    pub fn types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        std::iter::once(self.start).chain(self.steps.iter().map(|s| s.target))
+    }
+}
+
 /// From each entity set and singleton whose type is outside `namespace`, the shortest path of
-/// navigation properties (containment first) to an entity type of the namespace, as (owner
-/// type, navigation property) edges; children with no path are left out.
-pub fn container_paths<'m>(
-    model: &'m Model<'_>,
-    edges: &NavigationEdges,
-    namespace: &str,
-) -> Vec<(&'m str, Vec<(TypeId, String)>)> {
+/// navigation properties (containment first) to an entity type of the namespace; children with
+/// no path are left out.
+pub fn container_paths<'m>(model: &'m Model<'_>, edges: &NavigationEdges, namespace: &str) -> Vec<ContainerPath<'m>> {
     let Some(c) = &model.container else { return Vec::new() };
     c.entity_sets
         .iter()
         .chain(&c.singletons)
         .filter(|child| model.ty(child.ty).namespace != namespace)
         .filter_map(|child| {
-            let path = shortest_path(model, edges, child.ty, namespace, true)
+            let steps = shortest_path(model, edges, child.ty, namespace, true)
                 .or_else(|| shortest_path(model, edges, child.ty, namespace, false))?;
-            Some((&*child.name, path))
+            Some(ContainerPath { child: &child.name, start: child.ty, steps })
         })
         .collect()
 }
@@ -170,14 +200,14 @@ impl NavigationEdges {
 }
 
 /// Breadth-first search over navigation properties (declared or inherited) from `start`
-/// to any entity type of `namespace`. Returns the (owner type, navigation) edges.
+/// to any entity type of `namespace`.
 fn shortest_path(
     model: &Model,
     edges: &NavigationEdges,
     start: TypeId,
     namespace: &str,
     contained_only: bool,
-) -> Option<Vec<(TypeId, String)>> {
+) -> Option<Vec<PathStep>> {
     // prev[t] = (from, owner, navigation index) of the edge that first reached t.
     let mut prev: Vec<Option<(TypeId, TypeId, usize)>> = vec![None; model.types.len()];
     let mut queue = VecDeque::from([start]);
@@ -194,9 +224,9 @@ fn shortest_path(
                 let mut path = Vec::new();
                 let mut cur = next;
                 while let Some((from, owner, k)) = prev[cur.0 as usize] {
-                    let name =
+                    let navigation =
                         model.ty(owner).structured().map(|s| s.navigation[k].name.to_string()).unwrap_or_default();
-                    path.push((owner, name));
+                    path.push(PathStep { owner, navigation, target: cur });
                     cur = from;
                 }
                 path.reverse();
@@ -337,4 +367,52 @@ fn binding_kept(navs: &BTreeSet<String>, path: &str) -> bool {
     // names the navigation property or the property that leads to it.
     let first = path.split('/').next().unwrap_or(path);
     navs.contains(first)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A singleton whose type inherits the navigation that leads into the namespace.
+    pub(crate) const INHERITED_PATH: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="s" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="base" Abstract="true"><Key><PropertyRef Name="id" /></Key>
+    <Property Name="id" Type="Edm.String" Nullable="false" />
+    <NavigationProperty Name="records" Type="Collection(r.record)" ContainsTarget="true" /></EntityType>
+  <EntityType Name="hub" BaseType="s.base"><Property Name="extra" Type="Edm.String" /></EntityType>
+  <EntityType Name="other" BaseType="s.base" />
+  <EntityContainer Name="c"><Singleton Name="hub" Type="s.hub" /><EntitySet Name="others" EntityType="s.other" /></EntityContainer>
+</Schema>
+<Schema Namespace="r" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="record"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+</Schema>
+</edmx:DataServices></edmx:Edmx>"#;
+
+    #[test]
+    fn a_container_path_through_an_inherited_navigation_keeps_the_types_it_goes_through() {
+        let (model, diags) = crate::load("inherited.xml", INHERITED_PATH.as_bytes());
+        assert!(!diags.has_errors(), "{diags:?}");
+        let pruned = prune(&model.unwrap(), "r").unwrap();
+        let names: Vec<String> = pruned.types.iter().map(TypeDef::qualified).collect();
+        assert_eq!(names, ["s.base", "s.hub", "s.other", "r.record"]);
+        let kept = |name: &str| pruned.ty(pruned.lookup(name).unwrap()).structured().unwrap();
+        // The path types keep their key and the navigation on the path, nothing else.
+        assert_eq!(kept("s.base").properties.iter().map(|p| &*p.name).collect::<Vec<_>>(), ["id"]);
+        assert_eq!(kept("s.base").navigation.iter().map(|n| &*n.name).collect::<Vec<_>>(), ["records"]);
+        assert!(kept("s.hub").properties.is_empty());
+        assert_eq!(kept("s.hub").base, pruned.lookup("s.base"));
+        let c = pruned.container.as_ref().unwrap();
+        assert_eq!(c.singletons.iter().map(|s| &*s.name).collect::<Vec<_>>(), ["hub"]);
+        assert_eq!(c.entity_sets.iter().map(|s| &*s.name).collect::<Vec<_>>(), ["others"]);
+
+        // And the client reaches the namespace through it.
+        let options = crate::Options {
+            namespace: Some("r".into()),
+            crate_options: crate::emit::CrateOptions::new("inherited", "../runtime", true),
+        };
+        let generated = crate::generate("inherited.xml", INHERITED_PATH.as_bytes(), &options).unwrap();
+        let client: String =
+            generated.files.iter().filter(|(p, _)| p.contains("client")).map(|(_, t)| t.as_str()).collect();
+        assert!(client.contains("pub fn records("), "no path to the records");
+    }
 }

@@ -79,9 +79,10 @@ impl Features {
                 continue;
             }
             let mut set = closure(model, &contained, &derived, &roots);
+            // The types the paths stand on and those that declare their navigation properties.
             let path_types: Vec<TypeId> = crate::model::prune::container_paths(model, &edges, ns)
-                .into_iter()
-                .flat_map(|(_, path)| path.into_iter().map(|(owner, _)| owner))
+                .iter()
+                .flat_map(|path| path.types().chain(path.steps.iter().map(|s| s.owner)).collect::<Vec<_>>())
                 .collect();
             structural(model, &derived, &path_types, &mut set);
             units.push((Origin::Namespace(ns), set));
@@ -332,6 +333,19 @@ mod tests {
 
     fn gate<'a>(model: &Model, f: &'a Features, name: &str) -> Vec<&'a str> {
         f.names(f.gate(model.lookup(name).unwrap_or_else(|| panic!("{name} is in the fixture"))))
+    }
+
+    #[test]
+    fn a_namespace_holds_the_types_its_container_paths_stand_on() {
+        // `hub` inherits the navigation into `r` from `base`: the `r` feature must compile `hub`
+        // (the path starts there) as well as `base` (which declares the navigation).
+        let xml = crate::model::prune::tests::INHERITED_PATH;
+        let (model, diags) = crate::load("inherited.xml", xml.as_bytes());
+        assert!(!diags.has_errors(), "{diags:?}");
+        let model = model.unwrap();
+        let f = Features::new(&model, "s", |ns| crate::plan::module_name(ns, "s"));
+        assert_eq!(gate(&model, &f, "s.hub"), ["hub", "r"]);
+        assert_eq!(gate(&model, &f, "s.other"), ["others", "r"]);
     }
 
     #[test]
