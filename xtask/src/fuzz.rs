@@ -20,9 +20,14 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
     let mut rng = Rng::new(seed);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let (mut tried, mut rejected) = (0u64, 0u64);
-    let options = codegen::Options {
+    let plain = codegen::Options {
         namespace: None,
         crate_options: codegen::emit::CrateOptions::new("fuzz", "../runtime", true),
+    };
+    // Every other input is generated split into cargo features, as services with a container are.
+    let split = codegen::Options {
+        crate_options: codegen::emit::CrateOptions { features: true, ..plain.crate_options.clone() },
+        ..plain.clone()
     };
     while Instant::now() < deadline {
         let input = mutate(&base, &mut rng);
@@ -38,7 +43,8 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
                 }
             }
             // Plan and emit too, on everything that resolves.
-            let _ = codegen::generate("fuzz.xml", &input, &options);
+            let options = if tried % 2 == 0 { &plain } else { &split };
+            let _ = codegen::generate("fuzz.xml", &input, options);
             diags.has_errors()
         });
         match outcome {
