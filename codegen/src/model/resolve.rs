@@ -278,27 +278,15 @@ impl<'s> Resolver<'_, 's> {
         }
         self.check_bases(&mut model);
         self.check_navigation_targets(&mut model);
-        model.derived = vec![Vec::new(); model.types.len()];
-        for (i, t) in model.types.iter().enumerate() {
-            if let Some(b) = t.structured().and_then(|s| s.base) {
-                model.derived[b.0 as usize].push(TypeId(i as u32));
-            }
-        }
-        let types = &model.types;
-        for d in &mut model.derived {
-            d.sort_by(|a, b| types[a.0 as usize].cmp_qualified(&types[b.0 as usize]));
-        }
         self.check_members(&model);
 
         for (ns, o) in operations {
             if let Some(op) = self.operation(&model, &ns, o) {
-                let id = OpId(model.operations.len() as u32);
-                if let Some(TypeUse { target: Target::Named(t), .. }) = op.binding() {
-                    model.bound.entry(*t).or_default().push(id);
-                }
                 model.operations.push(op);
             }
         }
+        // The derived-type and bound-operation indexes, once types and operations are final.
+        model.rebuild_indexes();
         let mut containers = containers.into_iter();
         if let Some((ns, c)) = containers.next() {
             model.container = Some(self.container(&model, &ns, c));
@@ -784,7 +772,8 @@ impl<'s> Resolver<'_, 's> {
                 continue;
             }
             let operation = self.qualify(i.operation.clone());
-            if !model.operations.iter().any(|o| o.qualified() == operation && o.kind == i.kind && !o.is_bound) {
+            let named = |o: &Operation<'_>| operation.rsplit_once('.') == Some((&*o.namespace, &*o.name));
+            if !model.operations.iter().any(|o| named(o) && o.kind == i.kind && !o.is_bound) {
                 self.error(
                     i.offset,
                     format!("{path}/{}", i.name),
