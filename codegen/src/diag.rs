@@ -101,17 +101,31 @@ fn clip_line(line: &str, column: usize) -> (String, usize) {
 
 /// A source text with a lazily built index of line starts, to turn byte offsets into
 /// line and column only when a diagnostic needs them.
+///
+/// Offsets are global: a source read as one of several documents starts at a `base` offset
+/// (see [`Sources`]), so one offset type locates an element in any of them. A UTF-8 byte order
+/// mark is not part of the text: it is skipped, and columns count from the character after it.
 #[derive(Debug)]
 pub struct Source<'a> {
     name: String,
     text: &'a [u8],
+    base: usize,
     line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
+/// The UTF-8 byte order mark.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl<'a> Source<'a> {
-    /// A named source.
+    /// A named source whose offsets start at 0.
     pub fn new(name: &str, text: &'a [u8]) -> Self {
-        Source { name: name.to_string(), text, line_starts: std::cell::OnceCell::new() }
+        Source::with_base(name, text, 0)
+    }
+
+    /// A named source whose first byte (after a byte order mark) is at offset `base`.
+    pub fn with_base(name: &str, text: &'a [u8], base: usize) -> Self {
+        let text = text.strip_prefix(UTF8_BOM).unwrap_or(text);
+        Source { name: name.to_string(), text, base, line_starts: std::cell::OnceCell::new() }
     }
 
     /// The file name given to [`Source::new`].
@@ -119,7 +133,12 @@ impl<'a> Source<'a> {
         &self.name
     }
 
-    /// The raw bytes.
+    /// The global offset of the text's first byte.
+    pub fn base(&self) -> usize {
+        self.base
+    }
+
+    /// The text, without a byte order mark.
     pub fn bytes(&self) -> &'a [u8] {
         self.text
     }
@@ -134,7 +153,7 @@ impl<'a> Source<'a> {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
+        let offset = offset.saturating_sub(self.base).min(self.text.len());
         let starts = self.starts();
         let line = starts.partition_point(|&s| s <= offset).max(1);
         let start = starts[line - 1];
@@ -170,6 +189,85 @@ impl<'a> Source<'a> {
             path: path.into(),
             message: message.into(),
             source_line: self.line_text(line),
+        }
+    }
+}
+
+/// Several sources that share one offset space: each starts where the previous one ended, so
+/// an offset stored in the model names its document too.
+#[derive(Debug, Default)]
+pub struct Sources<'a> {
+    list: Vec<Source<'a>>,
+    end: usize,
+}
+
+impl<'a> Sources<'a> {
+    /// Adds a document; its offsets start after those of the documents added before.
+    pub fn push(&mut self, name: &str, text: &'a [u8]) {
+        let source = Source::with_base(name, text, self.end);
+        // One byte of room between documents, so the offset just past the end of one (where a
+        // truncated document is reported) is not the first byte of the next.
+        self.end += source.bytes().len() + 1;
+        self.list.push(source);
+    }
+
+    /// The documents in the order they were added.
+    pub fn iter(&self) -> std::slice::Iter<'_, Source<'a>> {
+        self.list.iter()
+    }
+
+    /// How many documents there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The document an offset falls in.
+    pub fn at(&self, offset: usize) -> Option<&Source<'a>> {
+        let i = self.list.partition_point(|s| s.base <= offset);
+        self.list.get(i.checked_sub(1)?)
+    }
+
+    /// Which document (its index in the order added) an offset falls in.
+    pub fn index_of(&self, offset: usize) -> usize {
+        self.list.partition_point(|s| s.base <= offset).saturating_sub(1)
+    }
+
+    /// Builds a located diagnostic in whichever document holds `offset`.
+    pub fn diagnostic(
+        &self,
+        severity: Severity,
+        offset: usize,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        match self.at(offset) {
+            Some(s) => s.diagnostic(severity, offset, path, message),
+            None => Diagnostic {
+                severity,
+                file: String::new(),
+                line: 0,
+                column: 0,
+                path: path.into(),
+                message: message.into(),
+                source_line: String::new(),
+            },
+        }
+    }
+
+    /// `line:column` of `offset` for a message about `from` ("first declared at ..."), with the
+    /// file in front when the two are in different documents.
+    pub fn place(&self, offset: usize, from: usize) -> String {
+        let Some(s) = self.at(offset) else { return String::new() };
+        let (l, c) = s.line_col(offset);
+        if self.index_of(offset) == self.index_of(from) {
+            format!("{l}:{c}")
+        } else {
+            format!("{}:{l}:{c}", s.name)
         }
     }
 }

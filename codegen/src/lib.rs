@@ -8,22 +8,110 @@
 pub mod csdl;
 pub mod diag;
 pub mod diff;
+pub mod documents;
 pub mod emit;
 pub mod model;
 pub mod mutate;
 pub mod plan;
 
-use diag::{Diagnostics, Source};
+use diag::{Diagnostics, Sources};
+pub use documents::Document;
 
-/// Reads and resolves a CSDL document. The model is `None` when the XML itself could not be
-/// read; otherwise it is returned together with every diagnostic (check
-/// [`Diagnostics::has_errors`]). The model borrows from `bytes`; `name` is only used to locate
-/// diagnostics.
+/// Reads and resolves one CSDL document on its own: [`load_set`] with no referenced
+/// documents (references to the standard vocabularies resolve to the built-in types; any
+/// other reference is reported as not loaded).
 pub fn load<'s>(name: &str, bytes: &'s [u8]) -> (Option<model::Model<'s>>, Diagnostics) {
-    let src = Source::new(name, bytes);
-    let (doc, mut diags) = csdl::read(&src);
-    let Some(doc) = doc else { return (None, diags) };
-    let (model, more) = model::resolve(doc, &src);
+    load_set(&[Document { name: name.to_string(), bytes }])
+}
+
+/// Reads and resolves a set of CSDL documents into one model. The first is the main document;
+/// the others are what its references (and theirs) point at, each named so that a reference's
+/// URI resolved against its referrer ([`documents::resolve_uri`]) finds it. Documents that
+/// reference each other are one model. A reference to a document that is not in the set is a
+/// warning when only annotation terms come from it, and an error at each use of a type from it.
+///
+/// The model is `None` when the main document's XML could not be read; otherwise it is
+/// returned together with every diagnostic (check [`Diagnostics::has_errors`]). The model
+/// borrows from the documents' bytes.
+pub fn load_set<'s>(docs: &[Document<'s>]) -> (Option<model::Model<'s>>, Diagnostics) {
+    let mut sources = Sources::default();
+    for d in docs {
+        sources.push(&d.name, d.bytes);
+    }
+    let mut diags = Diagnostics::default();
+    let mut trees = Vec::new();
+    for src in sources.iter() {
+        let (tree, more) = csdl::read(src);
+        diags.0.extend(more.0);
+        trees.push(tree);
+    }
+    if docs.is_empty() || trees[0].is_none() {
+        return (None, diags);
+    }
+    let mut trees: Vec<csdl::ast::Document<'s>> = trees.into_iter().map(Option::unwrap_or_default).collect();
+
+    // References: to a document of the set, to a namespace a document of the set defines, to a
+    // built-in vocabulary, or missing.
+    let defined: Vec<String> = trees.iter().flat_map(|t| t.schemas.iter().map(|s| s.namespace.to_string())).collect();
+    let mut missing: Vec<model::MissingReference> = Vec::new();
+    for (d, tree) in docs.iter().zip(&trees) {
+        for r in &tree.references {
+            let resolved = documents::resolve_uri(&d.name, &r.uri);
+            if docs.iter().any(|x| x.name == resolved) || missing.iter().any(|m| m.resolved == resolved) {
+                continue;
+            }
+            let namespaces: Vec<String> = r.includes.iter().map(|i| i.namespace.to_string()).collect();
+            let rest: Vec<String> = namespaces
+                .into_iter()
+                .filter(|n| !documents::is_standard_vocabulary(n) && !defined.contains(n))
+                .collect();
+            if !rest.is_empty() {
+                missing.push(model::MissingReference {
+                    uri: r.uri.to_string(),
+                    resolved,
+                    namespaces: rest,
+                    offset: r.offset,
+                });
+            }
+        }
+    }
+    // The built-in vocabulary types the documents use, for namespaces no document defines.
+    let mut vocabulary_names = Vec::new();
+    for (ns, _) in documents::VOCABULARIES {
+        if !defined.iter().any(|d| d == ns) {
+            vocabulary_names.push((documents::vocabulary_name(ns), *ns));
+        }
+    }
+    let first_vocabulary = trees.len();
+    for (name, ns) in &vocabulary_names {
+        let text = documents::VOCABULARIES.iter().find(|(n, _)| n == ns).map_or("", |(_, t)| t);
+        sources.push(name, text.as_bytes());
+    }
+    let mut vocabularies: Vec<csdl::ast::Document<'s>> = sources
+        .iter()
+        .skip(first_vocabulary)
+        .map(|src| {
+            let (tree, more) = csdl::read(src);
+            // The built-in documents are part of the generator; a problem in them is a bug.
+            diags.0.extend(more.0);
+            tree.unwrap_or_default()
+        })
+        .collect();
+    let needed = documents::needed_vocabulary_types(&trees, &vocabularies);
+    for v in &mut vocabularies {
+        documents::retain_types(v, &needed);
+        if v.schemas.iter().all(|s| {
+            s.complex_types.is_empty()
+                && s.entity_types.is_empty()
+                && s.enum_types.is_empty()
+                && s.type_definitions.is_empty()
+        }) {
+            // Nothing used: not part of the model (its source stays, unused).
+            *v = csdl::ast::Document::default();
+        }
+    }
+    trees.extend(vocabularies);
+    let (model, more) = model::resolve(trees, &sources, &missing);
     diags.0.extend(more.0);
     (Some(model), diags)
 }
@@ -73,9 +161,14 @@ impl std::fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
-/// The whole pipeline: read, resolve, prune, plan, emit.
+/// The whole pipeline on one document: read, resolve, prune, plan, emit.
 pub fn generate(name: &str, bytes: &[u8], options: &Options) -> Result<Generated, GenerateError> {
-    let (model, diagnostics) = load(name, bytes);
+    generate_set(&[Document { name: name.to_string(), bytes }], options)
+}
+
+/// The whole pipeline on a set of documents (see [`load_set`]).
+pub fn generate_set(docs: &[Document<'_>], options: &Options) -> Result<Generated, GenerateError> {
+    let (model, diagnostics) = load_set(docs);
     let model = match model {
         Some(m) if !diagnostics.has_errors() => m,
         _ => return Err(GenerateError::Metadata(diagnostics)),

@@ -45,7 +45,7 @@ fn update_walks_the_real_history_over_http() {
             .collect();
     let base = serve(docs, 3);
     let ws = scratch_workspace("history");
-    let run = |file: &str| xtask::update::run(&ws, &format!("{base}/{file}"), None);
+    let run = |file: &str| xtask::update::run(&ws, &format!("{base}/{file}"), None, &Default::default());
 
     assert_eq!(run("graph-beta-2020-02-26.xml"), ExitCode::SUCCESS);
     assert!(read(&ws.join("generated/callrecords-model/src/call_records.rs")).contains("pub struct CallRecord"));
@@ -83,7 +83,7 @@ fn update_walks_the_real_history_over_http() {
 fn a_failed_download_writes_nothing() {
     let ws = scratch_workspace("failure");
     let base = serve(Vec::new(), 1);
-    let code = xtask::update::run(&ws, &format!("{base}/missing.xml"), None);
+    let code = xtask::update::run(&ws, &format!("{base}/missing.xml"), None, &Default::default());
     assert_eq!(code, ExitCode::from(2));
     assert!(!ws.join("metadata/metadata.xml").exists());
     assert!(!ws.join("generated").exists());
@@ -91,7 +91,7 @@ fn a_failed_download_writes_nothing() {
     // A document that does not read is an error too, with nothing written.
     let bad = ws.join("bad.xml");
     std::fs::write(&bad, "<edmx:Edmx Version=\"4.0\"><edmx:DataServices>").unwrap();
-    assert_eq!(xtask::update::run(&ws, bad.to_str().unwrap(), None), ExitCode::from(1));
+    assert_eq!(xtask::update::run(&ws, bad.to_str().unwrap(), None, &Default::default()), ExitCode::from(1));
     assert!(!ws.join("metadata/metadata.xml").exists());
     let _ = std::fs::remove_dir_all(&ws);
 }

@@ -177,8 +177,9 @@ fn canonical_writing_is_a_fixpoint_and_ignores_order() {
     assert_eq!(once, twice);
 
     // The same document with every list reversed is written the same.
-    let src = codegen::diag::Source::new(&file, &bytes);
-    let mut doc = codegen::csdl::read(&src).0.unwrap();
+    let mut sources = codegen::diag::Sources::default();
+    sources.push(&file, &bytes);
+    let mut doc = codegen::csdl::read(sources.iter().next().unwrap()).0.unwrap();
     for s in &mut doc.schemas {
         s.entity_types.reverse();
         s.complex_types.reverse();
@@ -197,7 +198,7 @@ fn canonical_writing_is_a_fixpoint_and_ignores_order() {
             c.entity_sets.reverse();
         }
     }
-    let (m3, _) = codegen::model::resolve(doc, &src);
+    let (m3, _) = codegen::model::resolve(vec![doc], &sources, &[]);
     assert_eq!(codegen::csdl::write::write(&m3), once);
 }
 

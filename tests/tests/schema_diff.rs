@@ -19,8 +19,9 @@ fn load(path: &std::path::Path) -> Model<'static> {
 fn reversed(path: &std::path::Path) -> Model<'static> {
     let bytes = std::fs::read(path).unwrap().leak();
     let name = path.display().to_string();
-    let src = codegen::diag::Source::new(&name, bytes);
-    let mut doc = codegen::csdl::read(&src).0.expect("document read");
+    let mut sources = codegen::diag::Sources::default();
+    sources.push(&name, bytes);
+    let mut doc = codegen::csdl::read(sources.iter().next().unwrap()).0.expect("document read");
     doc.schemas.reverse();
     for s in &mut doc.schemas {
         s.entity_types.reverse();
@@ -43,7 +44,7 @@ fn reversed(path: &std::path::Path) -> Model<'static> {
             c.singletons.reverse();
         }
     }
-    let (model, diags) = codegen::model::resolve(doc, &src);
+    let (model, diags) = codegen::model::resolve(vec![doc], &sources, &[]);
     assert!(!diags.has_errors(), "{name} reversed");
     model
 }

@@ -23,6 +23,8 @@ pub struct Request {
     pub all_namespaces: bool,
     /// Compare instead of writing.
     pub check: bool,
+    /// `--reference URI=FILE` mappings for referenced documents.
+    pub references: crate::load::References,
 }
 
 /// Runs the command.
@@ -37,14 +39,21 @@ pub fn run(root: &Path, req: Request) -> ExitCode {
         }
     };
     let jobs = jobs(root, &req, &settings);
-    run_jobs(root, &jobs, req.check)
+    run_jobs(root, &jobs, req.check, &req.references)
 }
 
 /// The default generation: `metadata/` into `generated/`, and every fixture into `tests/generated/`.
 pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
     let settings = Settings::load(&root.join(Settings::PATH))?;
-    let req =
-        Request { metadata: None, namespace: None, out: None, crate_prefix: None, all_namespaces: false, check: true };
+    let req = Request {
+        metadata: None,
+        namespace: None,
+        out: None,
+        crate_prefix: None,
+        all_namespaces: false,
+        check: true,
+        references: Default::default(),
+    };
     Ok(jobs(root, &req, &settings))
 }
 
@@ -110,18 +119,19 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
 }
 
 /// Generates every job, then writes (or checks) them all; nothing is written if any fails.
-fn run_jobs(root: &Path, jobs: &[Job], check_only: bool) -> ExitCode {
+fn run_jobs(root: &Path, jobs: &[Job], check_only: bool, refs: &crate::load::References) -> ExitCode {
     let mut results = Vec::new();
     for job in jobs {
-        let bytes = match std::fs::read(&job.metadata) {
-            Ok(b) => b,
+        let mut loaded = match crate::load::load_file(&job.metadata, refs) {
+            Ok(l) => l,
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", job.metadata.display());
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         };
-        let display_name = job.metadata.strip_prefix(root).unwrap_or(&job.metadata).display().to_string();
-        match ::codegen::generate(&display_name, &bytes, &job.options) {
+        loaded.relative_to(root);
+        loaded.print_notes();
+        match ::codegen::generate_set(&loaded.set(), &job.options) {
             Ok(g) => {
                 report::print(&g.diagnostics);
                 results.push((job.out.clone(), g.files));

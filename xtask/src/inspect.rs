@@ -8,16 +8,18 @@ use serde_json::json;
 use crate::Format;
 
 /// Exit 0 without errors, 1 with errors, 2 when the file cannot be read.
-pub fn run(file: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+pub fn run(file: &Path, namespace: Option<&str>, format: Format, refs: &crate::load::References) -> ExitCode {
+    let loaded = match crate::load::load_file(file, refs) {
+        Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    loaded.print_notes();
     let name = file.display().to_string();
-    let (model, diags) = codegen::load(&name, &bytes);
+    let docs = loaded.set();
+    let (model, diags) = codegen::load_set(&docs);
     let mut counts = model.as_ref().map(|m| m.counts()).unwrap_or_default();
     if let Some(ns) = namespace {
         counts.retain(|k, _| k == ns);

@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod fsx;
 pub mod fuzz;
 pub mod inspect;
+pub mod load;
 pub mod report;
 pub mod schema_diff;
 pub mod settings;

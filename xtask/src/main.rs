@@ -13,6 +13,10 @@ struct Cli {
     /// Workspace root to work in (default: the one this xtask was built from).
     #[arg(long, global = true)]
     workspace: Option<PathBuf>,
+    /// Read the document a reference's URI names from FILE (`URI=FILE`, repeatable; the URI
+    /// as written in `edmx:Reference` or resolved against its document).
+    #[arg(long = "reference", value_name = "URI=FILE", global = true)]
+    references: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -141,6 +145,13 @@ enum MetadataCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.workspace.clone().unwrap_or_else(workspace_root);
+    let refs = match xtask::load::References::parse(&cli.references) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match cli.command {
         Command::Bench { command: BenchCommand::Reader { file, namespace, runs } } => {
             let file = file.unwrap_or_else(|| default_document(&root));
@@ -157,18 +168,21 @@ fn main() -> ExitCode {
                 no_compile,
             })
         }
-        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces } => {
-            codegen::run(&root, codegen::Request { metadata, namespace, out, crate_prefix, all_namespaces, check })
-        }
+        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces } => codegen::run(
+            &root,
+            codegen::Request { metadata, namespace, out, crate_prefix, all_namespaces, check, references: refs },
+        ),
         Command::Fuzz { file, seconds, seed } => {
             fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed)
         }
         Command::Metadata { command } => match command {
-            MetadataCommand::Inspect { file, namespace, format } => inspect::run(&file, namespace.as_deref(), format),
-            MetadataCommand::Update { from, namespace } => update::run(&root, &from, namespace),
+            MetadataCommand::Inspect { file, namespace, format } => {
+                inspect::run(&file, namespace.as_deref(), format, &refs)
+            }
+            MetadataCommand::Update { from, namespace } => update::run(&root, &from, namespace, &refs),
         },
         Command::SchemaDiff { old, new, namespace, format } => {
-            schema_diff::run(&old, &new, namespace.as_deref(), format)
+            schema_diff::run(&old, &new, namespace.as_deref(), format, &refs)
         }
     }
 }

@@ -13,12 +13,19 @@ use crate::Format;
 const CURRENT_MAJOR: u64 = 0;
 
 /// Exit 0 with the report, 1 when either document has errors, 2 when either cannot be read.
-pub fn run(old: &Path, new: &Path, namespace: Option<&str>, format: Format) -> ExitCode {
-    let (old_bytes, new_bytes) = match (read(old), read(new)) {
+pub fn run(
+    old: &Path,
+    new: &Path,
+    namespace: Option<&str>,
+    format: Format,
+    refs: &crate::load::References,
+) -> ExitCode {
+    let (old_docs, new_docs) = match (read(old, refs), read(new, refs)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let (old_model, new_model) = match (load(old, &old_bytes), load(new, &new_bytes)) {
+    let (old_set, new_set) = (old_docs.set(), new_docs.set());
+    let (old_model, new_model) = match (load(&old_set), load(&new_set)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(code), _) | (_, Err(code)) => return code,
     };
@@ -40,17 +47,19 @@ pub fn run(old: &Path, new: &Path, namespace: Option<&str>, format: Format) -> E
     ExitCode::SUCCESS
 }
 
-/// Reads one document, printing why it cannot be read.
-fn read(path: &Path) -> Result<Vec<u8>, ExitCode> {
-    std::fs::read(path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", path.display());
+/// Reads one document and what it references, printing why it cannot be read.
+fn read(path: &Path, refs: &crate::load::References) -> Result<crate::load::Loaded, ExitCode> {
+    let loaded = crate::load::load_file(path, refs).map_err(|e| {
+        eprintln!("error: {e}");
         ExitCode::from(2)
-    })
+    })?;
+    loaded.print_notes();
+    Ok(loaded)
 }
 
-/// Resolves one document, printing what is wrong with it.
-fn load<'s>(path: &Path, bytes: &'s [u8]) -> Result<Model<'s>, ExitCode> {
-    let (model, diags) = codegen::load(&path.display().to_string(), bytes);
+/// Resolves one document set, printing what is wrong with it.
+fn load<'s>(docs: &[codegen::Document<'s>]) -> Result<Model<'s>, ExitCode> {
+    let (model, diags) = codegen::load_set(docs);
     match model {
         Some(m) if !diags.has_errors() => Ok(m),
         _ => {

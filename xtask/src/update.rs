@@ -16,8 +16,8 @@ use crate::{codegen as gen, fsx, report, schema_diff};
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs the command from the workspace root.
-pub fn run(root: &Path, from: &str, namespace: Option<String>) -> ExitCode {
-    match update(root, from, namespace) {
+pub fn run(root: &Path, from: &str, namespace: Option<String>, refs: &crate::load::References) -> ExitCode {
+    match update(root, from, namespace, refs) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, message)) => {
             if !message.is_empty() {
@@ -31,7 +31,7 @@ pub fn run(root: &Path, from: &str, namespace: Option<String>) -> ExitCode {
 
 type Failure = (u8, String);
 
-fn update(root: &Path, from: &str, namespace: Option<String>) -> Result<(), Failure> {
+fn update(root: &Path, from: &str, namespace: Option<String>, refs: &crate::load::References) -> Result<(), Failure> {
     let settings_path = root.join(Settings::PATH);
     let mut settings = match (Settings::load(&settings_path), &namespace) {
         (Ok(s), _) => s,
@@ -42,7 +42,11 @@ fn update(root: &Path, from: &str, namespace: Option<String>) -> Result<(), Fail
         settings.namespace = ns;
     }
     let bytes = fetch(from)?;
-    let text = prune_to_text(from, &bytes, &settings.namespace).map_err(|code| (code, String::new()))?;
+    // References by URL are fetched too (same origin only), when the document came by URL.
+    let download = |url: &str| fetch(url).map_err(|(_, m)| m);
+    let loaded = crate::load::load(from, bytes, refs, Some(&download));
+    loaded.print_notes();
+    let text = prune_to_text(&loaded.set(), &settings.namespace).map_err(|code| (code, String::new()))?;
 
     // The diff against what metadata/ holds now.
     let metadata_path = root.join(Settings::METADATA);
@@ -152,9 +156,10 @@ fn prepend_entry(old: Option<&str>, version: &str, source: &str, changes: &[Chan
     format!("# Changelog\n\n{entry}\n{rest}").trim_end().to_string() + "\n"
 }
 
-/// Reads, resolves and prunes a document; prints diagnostics; returns the canonical text.
-pub fn prune_to_text(name: &str, bytes: &[u8], namespace: &str) -> Result<String, u8> {
-    let (model, diags) = codegen::load(name, bytes);
+/// Reads, resolves and prunes a document set; prints diagnostics; returns the canonical text.
+pub fn prune_to_text(docs: &[codegen::Document<'_>], namespace: &str) -> Result<String, u8> {
+    let name = docs.first().map_or("", |d| d.name.as_str());
+    let (model, diags) = codegen::load_set(docs);
     report::print(&diags);
     let Some(model) = model.filter(|_| !diags.has_errors()) else {
         eprintln!("error: {name} has {} errors", diags.error_count());

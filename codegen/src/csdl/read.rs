@@ -14,13 +14,22 @@ use crate::diag::{Diagnostics, Severity, Source};
 /// (even if some elements had errors) and every diagnostic found.
 pub fn read<'s>(source: &Source<'s>) -> (Option<Document<'s>>, Diagnostics) {
     let mut diags = Diagnostics::default();
+    if let Some(encoding) = utf16(source.bytes()) {
+        diags.push(source.diagnostic(
+            Severity::Error,
+            source.base(),
+            "",
+            format!("the document is {encoding}: CSDL is read as UTF-8; convert it first (the xtask does so itself)"),
+        ));
+        return (None, diags);
+    }
     let text = match std::str::from_utf8(source.bytes()) {
         Ok(t) => t,
         Err(e) => {
             let at = e.valid_up_to();
             diags.push(source.diagnostic(
                 Severity::Error,
-                at,
+                source.base() + at,
                 "",
                 format!("invalid UTF-8 at byte {at}: CSDL documents must be UTF-8"),
             ));
@@ -31,6 +40,7 @@ pub fn read<'s>(source: &Source<'s>) -> (Option<Document<'s>>, Diagnostics) {
         xml: quick_xml::Reader::from_str(text),
         text,
         src: source,
+        base: source.base(),
         diags,
         path: Vec::new(),
         open: Vec::new(),
@@ -50,6 +60,8 @@ struct Parser<'s, 'r> {
     xml: quick_xml::Reader<&'s [u8]>,
     text: &'s str,
     src: &'r Source<'s>,
+    /// Global offset of the text's first byte (see [`Source::with_base`]).
+    base: usize,
     diags: Diagnostics,
     /// Element path for diagnostics, e.g. `["Schema[ns]", "EntityType[t]"]`.
     path: Vec<(&'static str, Offset)>,
@@ -141,7 +153,7 @@ impl<'s> Parser<'s, '_> {
             "Annotation" => "Term",
             _ => "Name",
         };
-        let rest = self.text.get(offset as usize + 1..)?;
+        let rest = self.text.get((offset as usize).checked_sub(self.base)? + 1..)?;
         let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
         let tag = tag.strip_suffix('/').unwrap_or(tag);
         let name_len = tag.find(|c: char| c.is_ascii_whitespace()).unwrap_or(tag.len());
@@ -170,7 +182,7 @@ impl<'s> Parser<'s, '_> {
             let ev = match self.xml.read_event() {
                 Ok(ev) => ev,
                 Err(e) => {
-                    let at = self.xml.error_position() as usize;
+                    let at = self.base + self.xml.error_position() as usize;
                     self.diag(Severity::Error, at, format!("malformed XML: {e}"));
                     return Err(Fatal);
                 }
@@ -179,7 +191,7 @@ impl<'s> Parser<'s, '_> {
                 Event::Text(ref t) if t.bytes().all(|b| b.is_ascii_whitespace()) => continue,
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
                 Event::DocType(ref d) => {
-                    let at = self.xml.buffer_position() as usize;
+                    let at = self.base + self.xml.buffer_position() as usize;
                     let body: &str = d;
                     if body.contains("<!ENTITY") {
                         self.diag(
@@ -203,6 +215,7 @@ impl<'s> Parser<'s, '_> {
         let len = start.len() + if empty { 3 } else { 2 };
         let offset = end.saturating_sub(len);
         let raw = self.text.get(offset + 1..offset + 1 + start.len()).unwrap_or("");
+        let offset = offset + self.base;
         let name = raw.get(..start.name().into_inner().len()).unwrap_or("");
         let local = match name.bytes().rposition(|b| b == b':') {
             Some(i) => &name[i + 1..],
@@ -281,13 +294,26 @@ impl<'s> Parser<'s, '_> {
     fn identifier(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Str<'s> {
         let v = self.required(attrs, name);
         if !v.is_empty() && !is_simple_identifier(&v) {
-            let msg = format!(
-                "invalid identifier {v:?} in {name} of {}: a name starts with a letter or `_` and holds only letters, digits and `_` (at most 128)",
-                attrs.element
-            );
-            self.error(attrs.offset, msg);
+            self.bad_identifier(attrs.offset, &v, &format!("in {name} of {}", attrs.element));
         }
         v
+    }
+
+    /// Reports a name that is not a CSDL SimpleIdentifier: an error when it could change the
+    /// meaning of a path or qualified name, a warning when it is merely spelled outside the
+    /// rule (`a-b`, a symbol, over 128 characters) and maps to a Rust name all the same.
+    fn bad_identifier(&mut self, offset: Offset, v: &str, place: &str) {
+        if is_lenient_identifier(v) {
+            let msg = format!(
+                "{v:?} {place} is not a CSDL SimpleIdentifier (letters, digits and `_`, at most 128); read as written, its Rust name replaces the other characters with `_`"
+            );
+            self.warn(offset, msg);
+        } else {
+            let msg = format!(
+                "invalid identifier {v:?} {place}: a name starts with a letter or `_` and holds only letters, digits and `_` (at most 128)"
+            );
+            self.error(offset, msg);
+        }
     }
 
     fn opt(&mut self, attrs: &mut Attrs<'s>, name: &str) -> Option<Str<'s>> {
@@ -303,6 +329,15 @@ impl<'s> Parser<'s, '_> {
         match v {
             "true" => Some(true),
             "false" => Some(false),
+            other if other.eq_ignore_ascii_case("true") || other.eq_ignore_ascii_case("false") => {
+                let msg = format!(
+                    "{name}={other:?} on {}: CSDL booleans are lower case; read as {}",
+                    attrs.element,
+                    other.to_ascii_lowercase()
+                );
+                self.warn(attrs.offset, msg);
+                Some(other.eq_ignore_ascii_case("true"))
+            }
             other => {
                 let msg = format!("invalid value {other:?} for {name} on {}: expected true or false", attrs.element);
                 self.error(attrs.offset, msg);
@@ -411,7 +446,7 @@ impl<'s> Parser<'s, '_> {
     }
 
     fn eof<T>(&mut self) -> Res<T> {
-        let at = self.src.bytes().len();
+        let at = self.base + self.src.bytes().len();
         let msg = match self.open.last() {
             Some(&(name, offset)) => {
                 let (line, col) = self.src.line_col(offset as usize);
@@ -449,7 +484,7 @@ impl<'s> Parser<'s, '_> {
                 Event::End(_) => break,
                 Event::Eof => return self.eof(),
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                    let at = self.xml.buffer_position() as Offset;
+                    let at = (self.base + self.xml.buffer_position() as usize) as Offset;
                     self.warn(at, format!("text inside <{name}> ignored"));
                 }
                 _ => {}
@@ -470,7 +505,7 @@ impl<'s> Parser<'s, '_> {
                 Event::Text(t) => out.push_str(&t.xml10_content()),
                 Event::CData(t) => out.push_str(&t.xml10_content()),
                 Event::GeneralRef(r) => {
-                    let at = self.xml.buffer_position() as Offset;
+                    let at = (self.base + self.xml.buffer_position() as usize) as Offset;
                     match r.resolve_char_ref() {
                         Ok(Some(c)) => out.push(c),
                         _ => {
@@ -509,7 +544,7 @@ impl<'s> Parser<'s, '_> {
                 return Err(Fatal);
             }
             _ => {
-                let at = self.xml.buffer_position() as usize;
+                let at = self.base + self.xml.buffer_position() as usize;
                 self.diag(Severity::Error, at, "text before the root element");
                 return Err(Fatal);
             }
@@ -521,8 +556,16 @@ impl<'s> Parser<'s, '_> {
         }
         let mut a = self.attrs(&root);
         let version = self.required(&mut a, "Version");
-        if !version.is_empty() && version != "4.0" && version != "4.01" {
-            self.warn(root.offset, format!("Edmx Version {version:?} is neither 4.0 nor 4.01; read as 4.01"));
+        match &*version {
+            "" | "4.0" | "4.01" => {}
+            "1.0" | "2.0" | "3.0" => {
+                let msg = format!(
+                    "Edmx Version {version:?} is an OData V2/V3 document (EDMX {version}); this generator reads OData V4 metadata (Version 4.0 or 4.01)"
+                );
+                self.error(root.offset, msg);
+                return Err(Fatal);
+            }
+            _ => self.warn(root.offset, format!("Edmx Version {version:?} is neither 4.0 nor 4.01; read as 4.01")),
         }
         self.finish(a);
         let mut doc = Document { version, offset: root.offset, ..Default::default() };
@@ -611,12 +654,24 @@ impl<'s> Parser<'s, '_> {
         let mut a = self.attrs(t);
         let namespace = self.required(&mut a, "Namespace");
         if !namespace.is_empty() && !namespace.split('.').all(is_simple_identifier) {
-            self.error(t.offset, format!("invalid namespace {namespace:?}: expected dot-separated identifiers"));
+            if namespace.split('.').all(is_lenient_identifier) {
+                self.bad_identifier(t.offset, &namespace, "in Namespace of Schema");
+            } else {
+                self.error(t.offset, format!("invalid namespace {namespace:?}: expected dot-separated identifiers"));
+            }
         }
         let alias = self.opt(&mut a, "Alias");
         if let Some(al) = &alias {
             if !is_simple_identifier(al) {
-                self.error(t.offset, format!("invalid alias {al:?}: expected an identifier"));
+                if al.split('.').all(is_lenient_identifier) {
+                    // A dotted alias still names the schema unambiguously.
+                    self.warn(
+                        t.offset,
+                        format!("alias {al:?} is not a SimpleIdentifier; read as written, it qualifies names like a namespace"),
+                    );
+                } else {
+                    self.error(t.offset, format!("invalid alias {al:?}: expected an identifier"));
+                }
             }
         }
         self.finish(a);
@@ -1305,6 +1360,16 @@ fn tag_name(t: &Tag<'_>) -> String {
     t.start.name().into_inner().to_string()
 }
 
+/// The name of the UTF-16 encoding a document is in, told by its byte order mark or, without
+/// one, by the zero bytes around its first `<`.
+fn utf16(b: &[u8]) -> Option<&'static str> {
+    match b {
+        [0xFF, 0xFE, ..] | [b'<', 0, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] | [0, b'<', ..] => Some("UTF-16BE"),
+        _ => None,
+    }
+}
+
 /// Whether an attribute value holds a reference or white space that XML normalizes. Short
 /// values (names, types) are checked byte by byte; long ones (descriptions) with memchr.
 fn needs_normalizing(b: &[u8]) -> bool {
@@ -1336,14 +1401,29 @@ pub fn is_simple_identifier(s: &str) -> bool {
     b.len() <= 128
 }
 
+/// The Unicode form of the rule: the first character a letter (`\p{L}`, `\p{Nl}`) or `_`,
+/// the rest letters, digits, marks and connector punctuation (what Unicode's identifier
+/// properties admit).
 fn is_unicode_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;
     };
-    (first.is_alphabetic() || first == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
+    (first.is_alphabetic() || first == '_' || unicode_ident::is_xid_start(first))
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || unicode_ident::is_xid_continue(c))
         && s.chars().count() <= 128
+}
+
+/// A name outside the SimpleIdentifier rule whose meaning is still clear: it starts like an
+/// identifier and holds none of the characters that mean something in a qualified name, a
+/// path, a URL or a type reference.
+pub fn is_lenient_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first.is_alphabetic() || first == '_')
+        && s.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"./()',=@#:*?&%\"<>[]{}|\\^`;+$!~".contains(c))
 }
 
 #[cfg(test)]

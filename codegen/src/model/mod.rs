@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 pub use crate::csdl::ast::{Expr, Facets, OnDeleteAction, OperationKind, Str, StructuredKind};
-pub use resolve::resolve;
+pub use resolve::{resolve, MissingReference};
 
 /// Index of a type in [`Model::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::*;
 use crate::csdl::ast;
-use crate::diag::{Diagnostics, Severity, Source};
+use crate::diag::{Diagnostics, Severity, Sources};
 
 /// The primitive types of CSDL 4.01 (after `Edm.`), abstract ones included.
 pub const PRIMITIVES: &[&str] = &[
@@ -58,11 +58,41 @@ pub const PRIMITIVES: &[&str] = &[
 /// Abstract structured types usable in some positions (`Edm.EntityType`, `Edm.ComplexType`).
 const ABSTRACT_STRUCTURED: &[&str] = &["EntityType", "ComplexType"];
 
-/// Resolves a syntax tree. The model is returned even when there are errors (it is then
-/// incomplete: unresolved references are left out), so every problem can be reported at once.
-pub fn resolve<'s>(doc: ast::Document<'s>, src: &Source<'_>) -> (Model<'s>, Diagnostics) {
-    let mut r = Resolver { src, diags: Diagnostics::default(), aliases: HashMap::default(), cursor: (TypeId(0), 0) };
-    let model = r.run(doc);
+/// A reference whose document was not given: the namespaces it includes, so a use of them can
+/// be reported with the reference that would have supplied them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingReference {
+    /// `Uri` as written.
+    pub uri: String,
+    /// The name the document would have had in the set (the URI resolved against its referrer).
+    pub resolved: String,
+    /// Namespaces it includes.
+    pub namespaces: Vec<String>,
+    /// Offset of the `edmx:Reference` element.
+    pub offset: u32,
+}
+
+/// Resolves the syntax trees of a set of documents into one model: the first is the main
+/// document (its version and references are the model's), the others are the documents its
+/// references point at. Aliases are scoped to the document that declares them; offsets are
+/// global in `src`. The model is returned even when there are errors (it is then incomplete:
+/// unresolved references are left out), so every problem can be reported at once.
+pub fn resolve<'s>(
+    docs: Vec<ast::Document<'s>>,
+    src: &Sources<'_>,
+    missing: &[MissingReference],
+) -> (Model<'s>, Diagnostics) {
+    let mut r = Resolver {
+        src,
+        diags: Diagnostics::default(),
+        scopes: Vec::new(),
+        scope: 0,
+        missing,
+        missing_used: vec![false; missing.len()],
+        cursor: (TypeId(0), 0),
+    };
+    let model = r.run(docs);
+    r.report_unused_missing();
     (model, r.diags)
 }
 
@@ -107,10 +137,15 @@ struct Index<'s> {
 }
 
 struct Resolver<'a, 's> {
-    src: &'a Source<'a>,
+    src: &'a Sources<'a>,
     diags: Diagnostics,
-    /// Alias or namespace -> namespace.
-    aliases: HashMap<Str<'s>, Str<'s>>,
+    /// Per document: alias or namespace -> namespace.
+    scopes: Vec<HashMap<Str<'s>, Str<'s>>>,
+    /// The document whose element is being resolved (its alias scope).
+    scope: usize,
+    /// References that were not loaded, and which of them something needed.
+    missing: &'a [MissingReference],
+    missing_used: Vec<bool>,
     /// The type and property index after the last property an annotation block targeted.
     cursor: (TypeId, usize),
 }
@@ -122,10 +157,45 @@ enum Pending<'s> {
     Definition(ast::TypeDefinition<'s>),
 }
 
-impl<'s> Resolver<'_, 's> {
+impl<'a, 's> Resolver<'a, 's> {
     fn error(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
         let d = self.src.diagnostic(Severity::Error, offset as usize, path, msg);
         self.diags.push(d);
+    }
+
+    /// Enters the alias scope of the document that holds `offset`.
+    fn enter(&mut self, offset: u32) {
+        self.scope = self.src.index_of(offset as usize).min(self.scopes.len().saturating_sub(1));
+    }
+
+    fn aliases(&self) -> Option<&HashMap<Str<'s>, Str<'s>>> {
+        self.scopes.get(self.scope)
+    }
+
+    /// The reference that would have supplied `namespace`, if it was not loaded.
+    fn missing_for(&mut self, namespace: &str) -> Option<&'a MissingReference> {
+        let i = self.missing.iter().position(|m| m.namespaces.iter().any(|n| n == namespace))?;
+        self.missing_used[i] = true;
+        Some(&self.missing[i])
+    }
+
+    /// A reference that was not loaded and that nothing but annotation terms needed.
+    fn report_unused_missing(&mut self) {
+        for (m, used) in self.missing.iter().zip(&self.missing_used) {
+            if !used {
+                let d = self.src.diagnostic(
+                    Severity::Warning,
+                    m.offset as usize,
+                    "Reference",
+                    format!(
+                        "referenced document {} was not loaded; its namespaces ({}) are used here only for annotation terms, which are ignored",
+                        m.uri,
+                        m.namespaces.join(", ")
+                    ),
+                );
+                self.diags.push(d);
+            }
+        }
     }
 
     fn warn(&mut self, offset: u32, path: impl Into<String>, msg: impl Into<String>) {
@@ -136,7 +206,7 @@ impl<'s> Resolver<'_, 's> {
     /// `graph.user` -> `microsoft.graph.user`; names without a known prefix stay as written.
     fn qualified<'x>(&self, name: &'x str) -> Cow<'x, str> {
         match name.rsplit_once('.') {
-            Some((ns, local)) => match self.aliases.get(ns) {
+            Some((ns, local)) => match self.aliases().and_then(|a| a.get(ns)) {
                 Some(full) if full != ns => Cow::Owned(format!("{full}.{local}")),
                 _ => Cow::Borrowed(name),
             },
@@ -155,34 +225,48 @@ impl<'s> Resolver<'_, 's> {
         }
     }
 
-    fn run(&mut self, doc: ast::Document<'s>) -> Model<'s> {
-        let mut model = Model { version: doc.version, ..Default::default() };
-        for r in &doc.references {
-            for inc in &r.includes {
-                if let Some(a) = &inc.alias {
-                    self.aliases.insert(a.clone(), inc.namespace.clone());
+    fn run(&mut self, docs: Vec<ast::Document<'s>>) -> Model<'s> {
+        let mut model = Model::default();
+        let mut seen_ns: HashMap<Str<'s>, u32> = HashMap::default();
+        let mut schemas = Vec::new();
+        for (i, doc) in docs.into_iter().enumerate() {
+            let mut aliases: HashMap<Str<'s>, Str<'s>> = HashMap::default();
+            for r in &doc.references {
+                for inc in &r.includes {
+                    if let Some(a) = &inc.alias {
+                        aliases.insert(a.clone(), inc.namespace.clone());
+                    }
                 }
             }
-            model.references.push(Reference {
-                uri: r.uri.clone(),
-                includes: r.includes.iter().map(|i| (i.namespace.clone(), i.alias.clone())).collect(),
-            });
-        }
-        let mut seen_ns: HashMap<Str<'s>, u32> = HashMap::default();
-        for s in &doc.schemas {
-            if let Some(&first) = seen_ns.get(&s.namespace) {
-                let (l, c) = self.src.line_col(first as usize);
-                self.error(
-                    s.offset,
-                    format!("Schema[{}]", s.namespace),
-                    format!("duplicate schema namespace {}: first declared at {l}:{c}", s.namespace),
-                );
+            if i == 0 {
+                model.version = doc.version;
+                model.references = doc
+                    .references
+                    .iter()
+                    .map(|r| Reference {
+                        uri: r.uri.clone(),
+                        includes: r.includes.iter().map(|i| (i.namespace.clone(), i.alias.clone())).collect(),
+                    })
+                    .collect();
             }
-            seen_ns.insert(s.namespace.clone(), s.offset);
-            self.aliases.insert(s.namespace.clone(), s.namespace.clone());
-            if let Some(a) = &s.alias {
-                self.aliases.insert(a.clone(), s.namespace.clone());
+            for s in &doc.schemas {
+                if let Some(&first) = seen_ns.get(&s.namespace) {
+                    let at = self.src.place(first as usize, s.offset as usize);
+                    self.error(
+                        s.offset,
+                        format!("Schema[{}]", s.namespace),
+                        format!("duplicate schema namespace {}: first declared at {at}", s.namespace),
+                    );
+                }
+                seen_ns.insert(s.namespace.clone(), s.offset);
+                aliases.insert(s.namespace.clone(), s.namespace.clone());
+                if let Some(a) = &s.alias {
+                    aliases.insert(a.clone(), s.namespace.clone());
+                }
             }
+            // Scopes are indexed like the sources: the caller gives one tree per source.
+            self.scopes.push(aliases);
+            schemas.extend(doc.schemas);
         }
 
         // Pass 1: ids for every named type.
@@ -190,7 +274,8 @@ impl<'s> Resolver<'_, 's> {
         let mut blocks = Vec::new();
         let mut containers = Vec::new();
         let mut operations = Vec::new();
-        for s in doc.schemas {
+        for s in schemas {
+            self.enter(s.offset);
             let ns = s.namespace;
             let schema_path = format!("Schema[{ns}]");
             // Document order, so "first declared" means first in the file: each list is in
@@ -221,11 +306,11 @@ impl<'s> Resolver<'_, 's> {
                     Pending::Definition(t) => (t.name.clone(), t.offset),
                 };
                 if let Some(first) = model.lookup_in(&ns, &name) {
-                    let (l, c) = self.src.line_col(model.types[first.0 as usize].offset as usize);
+                    let at = self.src.place(model.types[first.0 as usize].offset as usize, offset as usize);
                     self.error(
                         offset,
                         format!("{schema_path}/{name}"),
-                        format!("duplicate type {ns}.{name}: first declared at {l}:{c}"),
+                        format!("duplicate type {ns}.{name}: first declared at {at}"),
                     );
                     continue;
                 }
@@ -267,6 +352,7 @@ impl<'s> Resolver<'_, 's> {
                 let t = model.ty(id);
                 (t.namespace.clone(), t.name.clone())
             };
+            self.enter(model.ty(id).offset);
             let (kind, annotations) = match p {
                 Pending::Structured(t) => self.structured(&model, &ns, t),
                 Pending::Enum(e) => self.enumeration(&ns, e),
@@ -278,26 +364,17 @@ impl<'s> Resolver<'_, 's> {
         }
         self.check_bases(&mut model);
         self.check_navigation_targets(&mut model);
-        self.check_members(&model);
+        self.check_members(&mut model);
 
         for (ns, o) in operations {
+            self.enter(o.offset);
             if let Some(op) = self.operation(&model, &ns, o) {
                 model.operations.push(op);
             }
         }
         // The derived-type and bound-operation indexes, once types and operations are final.
         model.rebuild_indexes();
-        let mut containers = containers.into_iter();
-        if let Some((ns, c)) = containers.next() {
-            model.container = Some(self.container(&model, &ns, c));
-        }
-        for (ns, c) in containers {
-            self.error(
-                c.offset,
-                format!("Schema[{ns}]/EntityContainer[{}]", c.name),
-                "a service has one entity container; this second one is not read",
-            );
-        }
+        model.container = self.containers(&model, containers);
         let mut ops_by_name: HashMap<Str<'s>, HashMap<Str<'s>, Vec<usize>>> = HashMap::default();
         for (i, o) in model.operations.iter().enumerate() {
             ops_by_name.entry(o.namespace.clone()).or_default().entry(o.name.clone()).or_default().push(i);
@@ -305,6 +382,7 @@ impl<'s> Resolver<'_, 's> {
         let idx =
             Index { ops_by_name, container: model.container.as_ref().map(|c| format!("{}.{}", c.namespace, c.name)) };
         for b in blocks {
+            self.enter(b.offset);
             self.attach(&mut model, &idx, b);
         }
         model
@@ -342,12 +420,27 @@ impl<'s> Resolver<'_, 's> {
         }
         // Namespace (through its alias) then name: no string is built for a lookup.
         let found = name.rsplit_once('.').and_then(|(ns, local)| {
-            let ns = self.aliases.get(ns).map_or(ns, |n| &**n);
+            let ns = self.aliases().and_then(|a| a.get(ns)).map_or(ns, |n| &**n);
             model.lookup_in(ns, local)
         });
         match found {
             Some(id) => Some(Target::Named(id)),
             None => {
+                let ns = name
+                    .rsplit_once('.')
+                    .map(|(ns, _)| self.aliases().and_then(|a| a.get(ns)).map_or(ns, |n| &**n).to_string());
+                if let Some(m) = ns.as_deref().and_then(|ns| self.missing_for(ns)) {
+                    let resolved =
+                        if m.resolved == m.uri { String::new() } else { format!(" (resolved to {})", m.resolved) };
+                    let msg = format!(
+                        "type {name} is in namespace {}, included from the referenced document {}{resolved}, which was not loaded: supply it with `--reference {}=FILE`",
+                        ns.unwrap_or_default(),
+                        m.uri,
+                        m.uri
+                    );
+                    self.error(offset, path(), msg);
+                    return None;
+                }
                 let hint =
                     if name.contains('.') { "" } else { " (type names must be qualified with a namespace or alias)" };
                 self.error(offset, path(), format!("unresolved type {name}{hint}"));
@@ -431,6 +524,27 @@ impl<'s> Resolver<'_, 's> {
                 continue;
             }
             let Some(TypeUse { collection, target }) = self.type_use(model, &n.ty, n.offset, &npath) else { continue };
+            if target == Target::Primitive("EntityType") {
+                // Any entity: nothing to navigate by type, but the value is still data.
+                self.warn(
+                    n.offset,
+                    npath(),
+                    format!(
+                        "navigation property {name} targets the abstract Edm.EntityType: read as a property holding any entity as untyped JSON, with no typed navigation"
+                    ),
+                );
+                let annotations = self.annotations(n.annotations);
+                hashes.insert(&name);
+                properties.push(Property {
+                    name,
+                    ty: TypeUse { collection, target },
+                    facets: Facets { nullable: n.nullable, ..Facets::default() },
+                    default_value: None,
+                    annotations,
+                    offset: n.offset,
+                });
+                continue;
+            }
             let Target::Named(target) = target else {
                 self.error(
                     n.offset,
@@ -617,8 +731,10 @@ impl<'s> Resolver<'_, 's> {
         }
     }
 
-    /// A property may not redeclare one it inherits; key properties must exist.
-    fn check_members(&mut self, model: &Model<'s>) {
+    /// A property may not redeclare one it inherits (one of the same type is only a warning
+    /// and dropped: the inherited one stands); key properties must exist.
+    fn check_members(&mut self, model: &mut Model<'s>) {
+        let mut drop: Vec<(usize, Str<'s>)> = Vec::new();
         for (i, t) in model.types.iter().enumerate() {
             let Some(s) = t.structured() else { continue };
             let ancestors = model.ancestors(TypeId(i as u32));
@@ -648,8 +764,23 @@ impl<'s> Resolver<'_, 's> {
                 for &a in &ancestors {
                     let at = model.ty(a);
                     let Some(asx) = at.structured() else { continue };
-                    if asx.properties.iter().any(|p| &p.name == name) || asx.navigation.iter().any(|n| &n.name == name)
-                    {
+                    let inherited = asx.properties.iter().find(|p| &p.name == name);
+                    let same =
+                        inherited.is_some_and(|ip| s.properties.iter().any(|p| &p.name == name && p.ty == ip.ty));
+                    if same {
+                        self.warn(
+                            offset,
+                            format!("{}/{name}", t.qualified()),
+                            format!(
+                                "property {name} of {} redeclares the property of the same type inherited from {}; the inherited one is used",
+                                t.qualified(),
+                                at.qualified()
+                            ),
+                        );
+                        drop.push((i, name.clone()));
+                        break;
+                    }
+                    if inherited.is_some() || asx.navigation.iter().any(|n| &n.name == name) {
                         self.error(
                             offset,
                             format!("{}/{name}", t.qualified()),
@@ -661,6 +792,11 @@ impl<'s> Resolver<'_, 's> {
                         );
                     }
                 }
+            }
+        }
+        for (i, name) in drop {
+            if let TypeKind::Structured(s) = &mut model.types[i].kind {
+                s.properties.retain(|p| p.name != name);
             }
         }
     }
@@ -744,6 +880,79 @@ impl<'s> Resolver<'_, 's> {
         })
     }
 
+    /// The service's entity container: the first one of the main document (or, when it has
+    /// none, of the first document that has one), with the children of the containers it
+    /// `Extends` added (its own win on a name). Other containers of referenced documents are
+    /// not the service's; a second container in one document is an error.
+    fn containers(
+        &mut self,
+        model: &Model<'s>,
+        containers: Vec<(Str<'s>, ast::EntityContainer<'s>)>,
+    ) -> Option<Container<'s>> {
+        let mut read: Vec<(usize, Container<'s>, Option<Str<'s>>, u32)> = Vec::new();
+        for (ns, c) in containers {
+            self.enter(c.offset);
+            let doc = self.scope;
+            if read.iter().any(|(d, ..)| *d == doc) {
+                self.error(
+                    c.offset,
+                    format!("Schema[{ns}]/EntityContainer[{}]", c.name),
+                    "a service has one entity container; this second one is not read",
+                );
+                continue;
+            }
+            let extends = c.extends.clone().map(|e| self.qualify(e));
+            let offset = c.offset;
+            let container = self.container(model, &ns, c);
+            read.push((doc, container, extends, offset));
+        }
+        if read.is_empty() {
+            return None;
+        }
+        let mut service = read.remove(0);
+        // Follow `Extends` through the containers read (a chain, each visited once).
+        let mut next = service.2.clone();
+        let mut visited = vec![format!("{}.{}", service.1.namespace, service.1.name)];
+        while let Some(target) = next.take() {
+            if visited.contains(&target.to_string()) {
+                break;
+            }
+            let Some(i) = read.iter().position(|(_, c, ..)| format!("{}.{}", c.namespace, c.name) == *target) else {
+                self.enter(service.3);
+                self.error(
+                    service.3,
+                    format!("EntityContainer[{}]", service.1.name),
+                    format!("the container extends {target}, which is in none of the documents read"),
+                );
+                break;
+            };
+            let (_, base, base_extends, _) = read.remove(i);
+            visited.push(target.to_string());
+            let own = &mut service.1;
+            let taken = |name: &str, own: &Container<'s>| {
+                own.entity_sets.iter().chain(&own.singletons).any(|s| s.name == name)
+                    || own.imports.iter().any(|i| i.name == name)
+            };
+            for s in base.entity_sets {
+                if !taken(&s.name, own) {
+                    own.entity_sets.push(s);
+                }
+            }
+            for s in base.singletons {
+                if !taken(&s.name, own) {
+                    own.singletons.push(s);
+                }
+            }
+            for i in base.imports {
+                if !taken(&i.name, own) {
+                    own.imports.push(i);
+                }
+            }
+            next = base_extends;
+        }
+        Some(service.1)
+    }
+
     fn container(&mut self, model: &Model<'s>, ns: &Str<'s>, c: ast::EntityContainer<'s>) -> Container<'s> {
         let path = format!("Schema[{ns}]/EntityContainer[{}]", c.name);
         let mut out = Container { namespace: ns.clone(), name: c.name, ..Default::default() };
@@ -774,11 +983,25 @@ impl<'s> Resolver<'_, 's> {
             let operation = self.qualify(i.operation.clone());
             let named = |o: &Operation<'_>| operation.rsplit_once('.') == Some((&*o.namespace, &*o.name));
             if !model.operations.iter().any(|o| named(o) && o.kind == i.kind && !o.is_bound) {
-                self.error(
-                    i.offset,
-                    format!("{path}/{}", i.name),
-                    format!("import {} names no unbound operation {}", i.name, i.operation),
-                );
+                if model.operations.iter().any(|o| named(o) && o.kind == i.kind) {
+                    // The meaning is clear (the operation exists), but an import of a bound
+                    // operation cannot be called at the service root.
+                    self.warn(
+                        i.offset,
+                        format!("{path}/{}", i.name),
+                        format!(
+                            "import {} names {}, which is bound: imports name unbound operations; the import is left out (the operation stays reachable through its binding)",
+                            i.name, i.operation
+                        ),
+                    );
+                } else {
+                    self.error(
+                        i.offset,
+                        format!("{path}/{}", i.name),
+                        format!("import {} names no unbound operation {}", i.name, i.operation),
+                    );
+                }
+                continue;
             }
             let annotations = self.annotations(i.annotations);
             out.imports.push(OperationImport {
