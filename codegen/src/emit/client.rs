@@ -43,7 +43,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
         mods.push(quote! { #[doc = #mdoc] pub mod #m; });
     }
     // The entry point: one method per entity set and singleton.
-    let service = ident(&names::pascal(&container.name, "Service"));
+    let service = ident(&plan.service);
     let mut roots = Vec::new();
     let mut children: Vec<(&str, TypeId, bool)> = container
         .entity_sets

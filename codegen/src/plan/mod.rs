@@ -62,6 +62,9 @@ pub struct Field {
 pub struct Plan {
     /// Per type id.
     pub names: Vec<TypeName>,
+    /// The client's entry-point type, named after the entity container (never one of the
+    /// names the client crate defines at its root).
+    pub service: String,
     /// Module name -> namespace, sorted.
     pub modules: BTreeMap<String, String>,
     /// The root namespace (types of other namespaces live in modules named after their suffix).
@@ -89,12 +92,8 @@ impl Plan {
         namespaces.sort_unstable();
         let wanted: Vec<(String, &str)> = namespaces.iter().map(|ns| (module_name(ns, &root_namespace), *ns)).collect();
         for (m, ns) in &wanted {
-            let mut name = m.clone();
-            let mut n = 2;
-            while modules.contains_key(&name) {
-                name = format!("{}_{n}", names::bare(m));
-                n += 1;
-            }
+            let name =
+                names::free(m, true, |n| modules.contains_key(n) || names::CRATE_ROOT_ITEMS.contains(&n));
             modules.insert(name.clone(), ns.to_string());
             module_of_ns.insert(ns.to_string(), name);
         }
@@ -115,12 +114,7 @@ impl Plan {
                 let any = if model.derived[id.0 as usize].is_empty() {
                     None
                 } else {
-                    let mut any = format!("Any{name}");
-                    let mut n = 2;
-                    while taken.contains(&any) {
-                        any = format!("Any{name}{n}");
-                        n += 1;
-                    }
+                    let any = names::free(&format!("Any{name}"), false, |n| taken.iter().any(|t| t == n));
                     taken.push(any.clone());
                     Some(any)
                 };
@@ -221,7 +215,20 @@ impl Plan {
                 TypeKind::Definition { .. } => {}
             }
         }
-        Plan { names: type_names, modules, root_namespace, fields, extra_field, variants, any_variants, features: None }
+        let service = model.container.as_ref().map_or_else(String::new, |c| {
+            names::free(&names::pascal(&c.name, "Service"), false, |n| names::CRATE_ROOT_ITEMS.contains(&n))
+        });
+        Plan {
+            names: type_names,
+            service,
+            modules,
+            root_namespace,
+            fields,
+            extra_field,
+            variants,
+            any_variants,
+            features: None,
+        }
     }
 
     /// Plans `model` split into cargo features (see [`features`]).

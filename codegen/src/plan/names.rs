@@ -69,6 +69,44 @@ pub fn pascal(wire: &str, suffix_for_self: &str) -> String {
     s
 }
 
+/// Names the generated crates define at their root, which no module or service type may take:
+/// the client re-exports the model as `model` and the runtime's client types; generated code
+/// names these crates by path.
+pub const CRATE_ROOT_ITEMS: &[&str] = &[
+    "model",
+    "client",
+    "runtime",
+    "odata_runtime",
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "http",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Request",
+    "ServiceError",
+    "TokenProvider",
+    "Transport",
+    "Collection",
+];
+
+/// The first of `base`, `base2`, `base3`, ... (`base_2`, ... in snake case) that `taken` does not
+/// hold: the one way every naming decision finds a free name. A trailing `_` of an escaped
+/// name is not doubled (`self_` -> `self_2`), so the result stays lint-clean.
+pub fn free(base: &str, snake_case: bool, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(bare(base)) {
+        return base.to_string();
+    }
+    let stem = bare(base).trim_end_matches('_');
+    (2..)
+        .map(|n| if snake_case { format!("{stem}_{n}") } else { format!("{stem}{n}") })
+        .find(|name| !taken(name))
+        .expect("an unbounded sequence has a free name")
+}
+
 /// The identifier without a raw prefix, for building derived names.
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -97,12 +135,7 @@ pub fn unique(
     sorted.dedup_by(|a, b| a.1 == b.1);
     let mut out = BTreeMap::new();
     for (_, w, base) in sorted {
-        let mut name = base.clone();
-        let mut n = 2;
-        while taken.iter().any(|t| bare(t) == bare(&name)) {
-            name = if snake_case { format!("{}_{n}", bare(&base)) } else { format!("{base}{n}") };
-            n += 1;
-        }
+        let name = free(&base, snake_case, |n| taken.iter().any(|t| bare(t) == n));
         taken.push(name.clone());
         out.insert(w.to_string(), name);
     }
@@ -164,5 +197,11 @@ mod tests {
         assert_eq!(reserved["extra"], "extra_2");
         let kw = unique(&["type", "Type"], &[], snake, true);
         assert_eq!((kw["type"].as_str(), kw["Type"].as_str()), ("r#type", "type_2"));
+        // An escaped keyword that collides gets a lint-clean suffix, not `self__2`.
+        let s = unique(&["self", "self_"], &[], snake, true);
+        assert_eq!((s["self_"].as_str(), s["self"].as_str()), ("self_", "self_2"));
+        for n in s.values() {
+            assert!(!n.contains("__"), "{n}");
+        }
     }
 }
