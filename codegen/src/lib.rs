@@ -34,6 +34,16 @@ pub fn load<'s>(name: &str, bytes: &'s [u8]) -> (Option<model::Model<'s>>, Diagn
 /// returned together with every diagnostic (check [`Diagnostics::has_errors`]). The model
 /// borrows from the documents' bytes.
 pub fn load_set<'s>(docs: &[Document<'s>]) -> (Option<model::Model<'s>>, Diagnostics) {
+    load_set_with(docs, &mut |_| {})
+}
+
+/// [`load_set`] with each document's syntax tree handed to `edit` before it is resolved: for
+/// tests that reorder a document's elements and check that the output does not change.
+#[doc(hidden)]
+pub fn load_set_with<'s>(
+    docs: &[Document<'s>],
+    edit: &mut dyn FnMut(&mut csdl::ast::Document<'s>),
+) -> (Option<model::Model<'s>>, Diagnostics) {
     let mut sources = Sources::default();
     for d in docs {
         sources.push(&d.name, d.bytes);
@@ -49,6 +59,7 @@ pub fn load_set<'s>(docs: &[Document<'s>]) -> (Option<model::Model<'s>>, Diagnos
         return (None, diags);
     }
     let mut trees: Vec<csdl::ast::Document<'s>> = trees.into_iter().map(Option::unwrap_or_default).collect();
+    trees.iter_mut().for_each(|t| edit(t));
 
     // References: to a document of the set, to a namespace a document of the set defines, to a
     // built-in vocabulary, or missing.
@@ -168,7 +179,17 @@ pub fn generate(name: &str, bytes: &[u8], options: &Options) -> Result<Generated
 
 /// The whole pipeline on a set of documents (see [`load_set`]).
 pub fn generate_set(docs: &[Document<'_>], options: &Options) -> Result<Generated, GenerateError> {
-    let (model, diagnostics) = load_set(docs);
+    generate_set_with(docs, options, &mut |_| {})
+}
+
+/// [`generate_set`] through [`load_set_with`].
+#[doc(hidden)]
+pub fn generate_set_with<'s>(
+    docs: &[Document<'s>],
+    options: &Options,
+    edit: &mut dyn FnMut(&mut csdl::ast::Document<'s>),
+) -> Result<Generated, GenerateError> {
+    let (model, diagnostics) = load_set_with(docs, edit);
     let model = match model {
         Some(m) if !diagnostics.has_errors() => m,
         _ => return Err(GenerateError::Metadata(diagnostics)),
@@ -178,6 +199,8 @@ pub fn generate_set(docs: &[Document<'_>], options: &Options) -> Result<Generate
         None => model,
     };
     let plan = if options.crate_options.features { plan::Plan::with_features(&model) } else { plan::Plan::new(&model) };
+    let mut diagnostics = diagnostics;
+    diagnostics.0.extend(plan.warnings.iter().cloned());
     let mut files = emit::model_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
     files.extend(emit::client_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?);
     Ok(Generated { files, diagnostics })

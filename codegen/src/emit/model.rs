@@ -73,7 +73,8 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
 }
 
 fn cargo_toml(crate_name: &str, opts: &CrateOptions, model: &Model, plan: &Plan) -> String {
-    let namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
+    let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
+    namespaces.sort_unstable();
     let workspace = if opts.standalone { "\n[workspace]\n" } else { "" };
     let (entries, docs_rs) = features_toml(plan, |_| String::new());
     let features = if entries.is_empty() { String::new() } else { format!("\n[features]\n{entries}{docs_rs}") };

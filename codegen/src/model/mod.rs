@@ -292,7 +292,7 @@ pub struct Enum<'s> {
     pub underlying: Str<'s>,
     /// `IsFlags`.
     pub is_flags: bool,
-    /// Members in document order.
+    /// Members ordered by value, then name (document order does not matter).
     pub members: Vec<Member<'s>>,
 }
 

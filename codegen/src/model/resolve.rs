@@ -374,6 +374,20 @@ impl<'a, 's> Resolver<'a, 's> {
         }
         // The derived-type and bound-operation indexes, once types and operations are final.
         model.rebuild_indexes();
+        // Members by name: the generated crates must not depend on the order a producer wrote
+        // them in (keys keep theirs in `key`; parameters keep theirs, they are positional).
+        // Enum members by value (then name), as the canonical writer orders them; the members
+        // after `unknownFutureValue` are those with greater values either way.
+        for t in &mut model.types {
+            match &mut t.kind {
+                TypeKind::Structured(s) => {
+                    s.properties.sort_by(|a, b| a.name.cmp(&b.name));
+                    s.navigation.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+                TypeKind::Enum(e) => e.members.sort_by(|a, b| (a.value, &a.name).cmp(&(b.value, &b.name))),
+                TypeKind::Definition { .. } => {}
+            }
+        }
         model.container = self.containers(&model, containers);
         let mut ops_by_name: HashMap<Str<'s>, HashMap<Str<'s>, Vec<usize>>> = HashMap::default();
         for (i, o) in model.operations.iter().enumerate() {

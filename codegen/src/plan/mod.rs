@@ -80,6 +80,8 @@ pub struct Plan {
     pub any_variants: BTreeMap<TypeId, (Vec<(String, TypeId)>, String)>,
     /// The cargo features the crates are split into (`None`: one crate, everything compiled).
     pub features: Option<features::Features>,
+    /// What the generated crates approximate, one warning per kind (see [`approximations`]).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 impl Plan {
@@ -228,6 +230,7 @@ impl Plan {
             variants,
             any_variants,
             features: None,
+            warnings: approximations(model),
         }
     }
 
@@ -238,6 +241,59 @@ impl Plan {
         plan.features = Some(features::Features::new(model, &root, |ns| module_name(ns, &root)));
         plan
     }
+}
+
+/// Warnings for what the generated crates do not type exactly: spatial values kept as GeoJSON,
+/// abstract and untyped values kept as JSON, stream properties (their content goes through
+/// `$value`), and keys that no key method can take. One warning per Edm type, with where it is
+/// used (the first few places), so a large service does not print thousands of lines.
+pub fn approximations(model: &Model) -> Vec<crate::diag::Diagnostic> {
+    let mut uses: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let mut note = |u: &TypeUse, place: String| {
+        if let Target::Primitive(p) = u.target {
+            if primitive(p) == "::odata_runtime::serde_json::Value" {
+                uses.entry(p).or_default().push(place);
+            }
+        }
+    };
+    for t in &model.types {
+        if let Some(st) = t.structured() {
+            for p in &st.properties {
+                note(&p.ty, format!("{}/{}", t.qualified(), p.name));
+            }
+        }
+    }
+    for o in &model.operations {
+        for p in &o.parameters {
+            note(&p.ty, format!("{}.{}({})", o.namespace, o.name, p.name));
+        }
+        // A stream result is the client's `Stream` (body and media type), not an approximation.
+        if let Some(r) = o.return_type.as_ref().filter(|r| r.ty.target != Target::Primitive("Stream")) {
+            note(&r.ty, format!("{}.{} (result)", o.namespace, o.name));
+        }
+    }
+    let mut out = Vec::new();
+    for (p, places) in uses {
+        let how = if p.starts_with("Geography") || p.starts_with("Geometry") {
+            "GeoJSON in `serde_json::Value` (no typed spatial representation)"
+        } else if p == "Stream" {
+            "`serde_json::Value` holding whatever the payload carries inline (the content itself is read and written through `$value`; media links stay in `extra`)"
+        } else {
+            "untyped JSON, `serde_json::Value`"
+        };
+        let shown: Vec<&str> = places.iter().take(3).map(String::as_str).collect();
+        let more = if places.len() > 3 { format!(" and {} more", places.len() - 3) } else { String::new() };
+        out.push(crate::diag::Diagnostic {
+            severity: crate::diag::Severity::Warning,
+            file: String::new(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: format!("Edm.{p} is generated as {how}: {}{more}", shown.join(", ")),
+            source_line: String::new(),
+        });
+    }
+    out
 }
 
 impl RustType {
