@@ -49,6 +49,8 @@ use serde_json::value::RawValue;
 
 #[cfg(feature = "auth")]
 pub mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 pub mod cloud;
 pub mod error;
 pub mod literal;
