@@ -21,11 +21,14 @@ type Response = Result<http::Response<Vec<u8>>, TransportError>;
 /// One scripted answer, made when the request arrives (so it can read the clock).
 type Answer = Box<dyn FnOnce(&http::Request<Vec<u8>>) -> Response + Send>;
 
-/// Answers from a queue and records each request with the (paused) time it arrived.
+/// A request and the (paused) time it arrived.
+type Seen = (Instant, http::Request<Vec<u8>>);
+
+/// Answers from a queue and records each request with the time it arrived.
 #[derive(Clone, Default)]
 struct Script {
     answers: Arc<Mutex<VecDeque<Answer>>>,
-    seen: Arc<Mutex<Vec<(Instant, http::Request<Vec<u8>>)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
