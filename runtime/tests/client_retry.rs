@@ -175,6 +175,14 @@ async fn a_retry_after_beyond_the_total_delay_left_stops_at_once() {
     assert_eq!(e.retry_after(), Some(Duration::from_secs(10)));
     assert_eq!(start.elapsed(), Duration::from_secs(10), "the second wait (10 s) did not fit in the 5 s left");
 
+    // An hour asked on the first answer: no wait at all.
+    let script = Script::default();
+    script.status(503, &[("Retry-After", "3600")], "").status(200, &[], "{}");
+    let start = Instant::now();
+    let e = get(&client(&script)).send().await.unwrap_err();
+    assert_eq!((e.attempts(), start.elapsed()), (Some(1), Duration::ZERO));
+    assert_eq!(e.to_string(), "HTTP 503 Service Unavailable (gave up after 1 attempt)");
+
     // Backoff is shortened to what is left, then the retries end.
     let script = Script::default();
     for _ in 0..10 {

@@ -62,7 +62,7 @@ pub enum Error {
     ///
     /// Only returned when the policy allows retries: with [`RetryPolicy::none`](super::RetryPolicy::none)
     /// (or a request body that cannot be sent twice) the error comes as it is.
-    #[error("{last} (gave up after {attempts} attempts)")]
+    #[error("{last} (gave up after {attempts} attempt{})", if *attempts == 1 { "" } else { "s" })]
     RetriesExhausted {
         /// How many times the request was sent (or tried to be), at least 1.
         attempts: u32,
@@ -72,7 +72,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status, for [`Error::Service`] and [`Error::Decode`].
+    /// The HTTP status, for [`Error::Service`], [`Error::Decode`] and [`Error::TokenEndpoint`]
+    /// (the token endpoint's), also as the last error of [`Error::RetriesExhausted`].
     pub fn status(&self) -> Option<StatusCode> {
         match self.last() {
             Error::Service(e) => Some(e.status),
