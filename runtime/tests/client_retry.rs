@@ -323,6 +323,17 @@ async fn without_a_sleep_requests_are_sent_once() {
 }
 
 #[cfg(feature = "tokio")]
+#[test]
+fn outside_a_tokio_runtime_requests_are_sent_once_without_a_panic() {
+    let script = Script::default();
+    script.status(503, &[], "").status(200, &[], "{}");
+    let c = Client::builder("https://graph.microsoft.com/v1.0").transport(script.clone()).build().unwrap();
+    let e = futures_util::FutureExt::now_or_never(get(&c).send()).expect("no wait").unwrap_err();
+    assert!(matches!(e, Error::Service(_)), "{e:?}");
+    assert_eq!(script.requests().len(), 1);
+}
+
+#[cfg(feature = "tokio")]
 #[tokio::test(start_paused = true)]
 async fn the_tokio_feature_retries_by_default() {
     let script = Script::default();

@@ -27,6 +27,12 @@ use super::{BoxFuture, Error, ServiceError, TransportError};
 pub trait Sleep: Send + Sync {
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+
+    /// Whether [`sleep`](Self::sleep) can be called here and now (default `true`); when it
+    /// cannot, the request is sent once rather than retried without waiting.
+    fn is_available(&self) -> bool {
+        true
+    }
 }
 
 impl<F> Sleep for F
@@ -38,8 +44,9 @@ where
     }
 }
 
-/// [`Sleep`] with `tokio::time::sleep` (feature `tokio`): needs a tokio runtime with the time
-/// driver, and follows tokio's paused clock in tests.
+/// [`Sleep`] with `tokio::time::sleep` (feature `tokio`), which follows tokio's paused clock in
+/// tests. Outside a tokio runtime it is not [available](Sleep::is_available), so requests are
+/// not retried; inside one, the runtime needs its time driver (as reqwest's timeouts do).
 #[cfg(feature = "tokio")]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioSleep;
@@ -48,6 +55,10 @@ pub struct TokioSleep;
 impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn is_available(&self) -> bool {
+        tokio::runtime::Handle::try_current().is_ok()
     }
 }
 
@@ -282,7 +293,7 @@ pub(crate) async fn send(
 ) -> Result<http::Response<Vec<u8>>, Error> {
     let inner = &client.inner;
     let sleep = match (&inner.sleep, policy.is_enabled()) {
-        (Some(sleep), true) => sleep,
+        (Some(sleep), true) if sleep.is_available() => sleep,
         _ => {
             let mut request = request;
             if authorize {
