@@ -1,5 +1,6 @@
 //! Benchmark of `odata_runtime::client`: URL building, and paging through a loopback server
-//! with the client against plain reqwest GETs of the same URLs on the same tokio runtime.
+//! with the client (default settings: retries on, nothing to retry) against plain reqwest GETs
+//! of the same URLs on the same tokio runtime.
 //!
 //! Run with `cargo bench -p odata-runtime --features reqwest --bench client`. Every loop is
 //! bounded in count and in time; the only server is a wiremock one on 127.0.0.1.
@@ -177,6 +178,7 @@ fn main() {
         let (c_us, p_us) = (median(client_times), median(plain_times));
         println!("| measure | value |");
         println!("| --- | --- |");
+        println!("| client retry policy | {} |", client.retry_policy());
         println!("| URLs built (select+expand+filter+top) | {built} in {:.3} s, avg length {} |", took.as_secs_f64(), len / built.max(1));
         println!("| URL building | {:.0} URLs/s |", urls_per_sec);
         println!("| paging, client (`pages()`, {PAGES} pages x {ITEMS_PER_PAGE} items, median of {} rounds) | {:.0} req/s ({c_us:.1} µs/req) |", client_rps.len(), median(client_rps.clone()));

@@ -13,8 +13,12 @@
 //!   polymorphic dispatch on `@odata.type` ([`object::Polymorphic`]).
 //! - [`enums`]: evolvable enumerations ([`enums::EnumMember`]) and flags ([`enums::Flags`]).
 //! - `client` (cargo feature `client`): what generated request-builder crates call: URL
-//!   literals and percent-encoding, query options, sending through a `client::Transport`,
-//!   paging over `@odata.nextLink`, typed OData errors. Feature `reqwest` adds a ready transport.
+//!   literals and percent-encoding, query options, sending through a `client::Transport`
+//!   with retries (`client::RetryPolicy`), paging over `@odata.nextLink`, typed OData errors,
+//!   national clouds (`client::Cloud`). Feature `reqwest` adds a ready transport, tokio's timer
+//!   for retries (feature `tokio`) and app-only sign-in (feature `auth`:
+//!   `client::auth::ClientCredentials`); feature `azure-identity` takes tokens from an
+//!   `azure_core` credential.
 //!
 //! The crate re-exports [`serde`] and [`serde_json`] so generated code can name them through
 //! `odata_runtime::` without depending on them directly.

@@ -398,3 +398,58 @@ async fn action_bodies_are_json_objects_in_edm_form() {
         br#"{"n":"NaN","big":9007199254740993,"exact":12345678901234567890.12345678,"list":["a'b"]}"#
     );
 }
+
+#[tokio::test]
+async fn an_expanded_collection_continues_from_its_next_link() {
+    use futures_util::TryStreamExt;
+    let script = Script::default();
+    script
+        .respond(200, &[], r#"{"value":[3,4],"@odata.nextLink":"https://graph.microsoft.com/beta/callRecords('a')/sessions?$skiptoken=3"}"#)
+        .respond(200, &[], r#"{"value":[5]}"#);
+    let c = client(&script);
+    // As it comes inline: {"id": "a", "sessions": [1, 2], "sessions@odata.nextLink": "..."}.
+    let link = "https://graph.microsoft.com/beta/callRecords('a')/sessions?$skiptoken=2";
+    let rest: Vec<i64> = c.continue_items::<i64>(link).try_collect().await.unwrap();
+    assert_eq!(rest, [3, 4, 5]);
+    let seen = script.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].uri(), link);
+    assert_eq!(seen[0].method(), Method::GET);
+    assert_eq!(seen[0].headers()["authorization"], "Bearer secret-token");
+    assert_eq!(seen[1].uri(), "https://graph.microsoft.com/beta/callRecords('a')/sessions?$skiptoken=3");
+
+    // A relative link resolves against the base URL; request options still apply.
+    script.respond(200, &[], r#"{"value":[9]}"#);
+    let r: Request<Collection<i64>> =
+        Request::from_next_link(&c, "callRecords('a')/sessions?$skiptoken=9").max_page_size(2);
+    assert_eq!(r.url(), "https://graph.microsoft.com/beta/callRecords('a')/sessions?$skiptoken=9");
+    assert_eq!(r.collect_all().await.unwrap(), [9]);
+    assert_eq!(script.seen()[0].headers()["prefer"], "odata.maxpagesize=2");
+
+    // Another origin: nothing is requested, the stream says why.
+    use futures_util::StreamExt;
+    let pages: Vec<Result<Collection<i64>, Error>> =
+        c.continue_pages("https://attacker.example/beta/x?$skiptoken=2").collect().await;
+    assert!(
+        matches!(&pages[..], [Err(Error::ForeignNextLink { url })] if url == "https://attacker.example/beta/x?$skiptoken=2")
+    );
+    assert!(script.seen().is_empty());
+}
+
+#[tokio::test]
+async fn max_page_size_is_sent_with_every_page_and_replaces_the_default() {
+    let script = Script::default();
+    script
+        .respond(200, &[], r#"{"value":[1],"@odata.nextLink":"https://graph.microsoft.com/beta/x?$skiptoken=2"}"#)
+        .respond(200, &[], r#"{"value":[2]}"#);
+    let c = Client::builder("https://graph.microsoft.com/beta")
+        .transport(script.clone())
+        .header("Prefer", "odata.maxpagesize=999, include-unknown-enum-members")
+        .build()
+        .unwrap();
+    let r: Request<Collection<i64>> = Request::new(&c, Method::GET, "x".into()).max_page_size(1);
+    assert_eq!(r.collect_all().await.unwrap(), [1, 2]);
+    for seen in script.seen() {
+        assert_eq!(seen.headers()["prefer"], "odata.maxpagesize=1, include-unknown-enum-members");
+    }
+}

@@ -161,7 +161,7 @@ async fn non_json_and_empty_error_bodies_keep_status_and_text() {
 }
 
 #[tokio::test]
-async fn retry_after_in_seconds_and_as_a_date() {
+async fn retry_after_in_seconds_and_as_a_date_without_retries() {
     let server = MockServer::start().await;
     Mock::given(path("/beta/throttled"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "7").set_body_json(json!({
@@ -175,13 +175,46 @@ async fn retry_after_in_seconds_and_as_a_date() {
         .mount(&server)
         .await;
     let c = client(&server);
-    let e = Request::<Value>::new(&c, Method::GET, "throttled".into()).send().await.unwrap_err();
+    let e = Request::<Value>::new(&c, Method::GET, "throttled".into()).no_retry().send().await.unwrap_err();
     assert_eq!(e.status(), Some(StatusCode::TOO_MANY_REQUESTS));
     assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
-    let e = Request::<Value>::new(&c, Method::GET, "unavailable".into()).send().await.unwrap_err();
+    let e = Request::<Value>::new(&c, Method::GET, "unavailable".into()).no_retry().send().await.unwrap_err();
     assert_eq!(e.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     let wait = e.retry_after().unwrap();
     assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60), "{wait:?}");
+}
+
+#[tokio::test]
+async fn a_throttled_request_is_sent_again_over_loopback() {
+    let server = MockServer::start().await;
+    Mock::given(path("/beta/me"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/beta/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "me"})))
+        .mount(&server)
+        .await;
+    let v = Request::<Value>::new(&client(&server), Method::GET, "me".into()).send().await.unwrap();
+    assert_eq!(v["id"], "me");
+    let seen = server.received_requests().await.unwrap();
+    assert_eq!(seen.len(), 3);
+    assert!(seen.iter().all(|r| header(r, "authorization") == Some("Bearer t-123")));
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_as_not_sent() {
+    // A port nobody listens on: bound, then closed.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let policy = odata_runtime::client::RetryPolicy::new().with_max_attempts(3).with_base_delay(Duration::ZERO);
+    let c = Client::builder(&format!("http://127.0.0.1:{port}/beta")).retry_policy(policy).build().unwrap();
+    let e = Request::<Value>::new(&c, Method::GET, "me".into()).send().await.unwrap_err();
+    assert_eq!(e.attempts(), Some(3), "{e:?}");
+    match e.last() {
+        Error::Transport(t) => assert!(t.is_not_sent(), "{t}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 async fn foreign_next_link_is_not_followed(foreign: MockServer) {

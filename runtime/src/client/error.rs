@@ -49,22 +49,63 @@ pub enum Error {
     /// The request cannot be built (invalid header, body not serializable, no transport, ...).
     #[error("invalid request: {0}")]
     Request(String),
+    /// The token endpoint refused to issue a token (client credentials sign-in). Never holds
+    /// the client secret or the signed assertion.
+    #[error("{0}")]
+    TokenEndpoint(Box<TokenEndpointError>),
+    /// A retryable failure (429, 503, 504, or a transport error before anything was sent) that
+    /// the [`RetryPolicy`](super::RetryPolicy) gave up on: its maximum number of attempts was
+    /// reached, or the wait the service asked for (`Retry-After`) did not fit in the total delay
+    /// left. `last` is the error of the last attempt; [`status`](Error::status),
+    /// [`as_service`](Error::as_service) and [`retry_after`](Error::retry_after) look through
+    /// to it.
+    ///
+    /// Only returned when the policy allows retries: with [`RetryPolicy::none`](super::RetryPolicy::none)
+    /// (or a request body that cannot be sent twice) the error comes as it is.
+    #[error("{last} (gave up after {attempts} attempt{})", if *attempts == 1 { "" } else { "s" })]
+    RetriesExhausted {
+        /// How many times the request was sent (or tried to be), at least 1.
+        attempts: u32,
+        /// The error of the last attempt.
+        last: Box<Error>,
+    },
 }
 
 impl Error {
-    /// The HTTP status, for [`Error::Service`] and [`Error::Decode`].
+    /// The HTTP status, for [`Error::Service`], [`Error::Decode`] and [`Error::TokenEndpoint`]
+    /// (the token endpoint's), also as the last error of [`Error::RetriesExhausted`].
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
+        match self.last() {
             Error::Service(e) => Some(e.status),
             Error::Decode { status, .. } => StatusCode::from_u16(*status).ok(),
+            Error::TokenEndpoint(e) => Some(e.status),
             _ => None,
         }
     }
 
-    /// The service error, if this is one.
+    /// The service error, if this is one (also the last attempt's of
+    /// [`Error::RetriesExhausted`]).
     pub fn as_service(&self) -> Option<&ServiceError> {
-        match self {
+        match self.last() {
             Error::Service(e) => Some(&**e),
+            _ => None,
+        }
+    }
+
+    /// The error of the last attempt: `last` of [`Error::RetriesExhausted`], else `self`.
+    pub fn last(&self) -> &Error {
+        let mut e = self;
+        while let Error::RetriesExhausted { last, .. } = e {
+            e = last;
+        }
+        e
+    }
+
+    /// How many attempts were made, when the retry policy gave up
+    /// ([`Error::RetriesExhausted`]); `None` for any other error.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::RetriesExhausted { attempts, .. } => Some(*attempts),
             _ => None,
         }
     }
@@ -82,22 +123,29 @@ impl From<ServiceError> for Error {
 }
 
 /// A failure of the [`Transport`](super::Transport): no HTTP response was received.
+///
+/// Whether the request may have reached the service matters for retrying: an error marked
+/// [`not sent`](Self::with_not_sent) (connection refused, DNS failure, connect timeout) is
+/// retried by the [`RetryPolicy`](super::RetryPolicy) whatever the method; any other (a read
+/// timeout, a connection reset after the request went out, ...) is not, since the service may
+/// have acted on it. Errors are "maybe sent" unless the transport says otherwise.
 #[derive(Debug)]
 pub struct TransportError {
     message: String,
     timeout: bool,
+    not_sent: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
-    /// An error described by `message`.
+    /// An error described by `message` (maybe sent, not a timeout).
     pub fn new(message: impl Into<String>) -> Self {
-        TransportError { message: message.into(), timeout: false, source: None }
+        TransportError { message: message.into(), timeout: false, not_sent: false, source: None }
     }
 
     /// An error caused by `source`, described by its `Display`.
     pub fn from_source(source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        TransportError { message: source.to_string(), timeout: false, source: Some(Box::new(source)) }
+        TransportError { message: source.to_string(), timeout: false, not_sent: false, source: Some(Box::new(source)) }
     }
 
     /// Marks the error as a timeout.
@@ -111,6 +159,19 @@ impl TransportError {
         self.timeout
     }
 
+    /// Marks whether the request certainly did not reach the service (no connection was made:
+    /// refused, DNS, connect timeout, ...), which makes it safe to send again.
+    pub fn with_not_sent(mut self, not_sent: bool) -> Self {
+        self.not_sent = not_sent;
+        self
+    }
+
+    /// Whether the request certainly did not reach the service (see
+    /// [`with_not_sent`](Self::with_not_sent)).
+    pub fn is_not_sent(&self) -> bool {
+        self.not_sent
+    }
+
     /// The description.
     pub fn message(&self) -> &str {
         &self.message
@@ -122,6 +183,9 @@ impl fmt::Display for TransportError {
         f.write_str(&self.message)?;
         if self.timeout {
             f.write_str(" (timed out)")?;
+        }
+        if self.not_sent {
+            f.write_str(" (not sent)")?;
         }
         Ok(())
     }
@@ -214,6 +278,66 @@ impl fmt::Display for ServiceError {
 }
 
 impl std::error::Error for ServiceError {}
+
+/// An error response of the Microsoft identity platform token endpoint
+/// (`{"error": "invalid_client", "error_description": "...", "error_codes": [...], ...}`).
+///
+/// Holds what the endpoint said, never what was sent (no client secret, no assertion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenEndpointError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// `error`, e.g. `invalid_client`, `unauthorized_client`, `invalid_scope`.
+    pub error: Option<String>,
+    /// `error_description`.
+    pub description: Option<String>,
+    /// `error_codes` (AADSTS numbers).
+    pub error_codes: Vec<i64>,
+    /// `trace_id`.
+    pub trace_id: Option<String>,
+    /// `correlation_id`.
+    pub correlation_id: Option<String>,
+}
+
+impl TokenEndpointError {
+    /// Reads a token endpoint error response (any body: fields that are missing stay `None`).
+    pub fn from_response(status: StatusCode, body: &[u8]) -> Self {
+        let mut e = TokenEndpointError {
+            status,
+            error: None,
+            description: None,
+            error_codes: Vec::new(),
+            trace_id: None,
+            correlation_id: None,
+        };
+        if let Ok(Value::Object(mut root)) = serde_json::from_slice::<Value>(body) {
+            e.error = root.remove("error").and_then(text);
+            e.description = root.remove("error_description").and_then(text);
+            e.trace_id = root.remove("trace_id").and_then(text);
+            e.correlation_id = root.remove("correlation_id").and_then(text);
+            if let Some(Value::Array(codes)) = root.remove("error_codes") {
+                e.error_codes = codes.iter().filter_map(Value::as_i64).collect();
+            }
+        }
+        e
+    }
+}
+
+impl fmt::Display for TokenEndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the token endpoint answered HTTP {}", self.status)?;
+        if let Some(error) = &self.error {
+            write!(f, ": {error}")?;
+        }
+        if let Some(description) = &self.description {
+            write!(f, ": {description}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TokenEndpointError {}
 
 fn text(v: Value) -> Option<String> {
     match v {

@@ -3,6 +3,11 @@
 //! URL literals ([`literal`]) and percent-encoding ([`path`]), paging over `@odata.nextLink`
 //! ([`Request::pages`], [`Request::items`]) and typed errors ([`Error`], [`ServiceError`]).
 //!
+//! Every request goes through the client's [`RetryPolicy`] (on by default: 429, 503 and 504
+//! are retried honouring `Retry-After`, see [`retry`]). [`Cloud`] gives the service and sign-in
+//! URLs of Microsoft Graph's national clouds; with the cargo feature `auth`,
+//! [`auth::ClientCredentials`] signs an application in with a client secret or a certificate.
+//!
 //! Every request can be built without being sent ([`Request::build`] gives an
 //! [`http::Request`]), so any HTTP client can carry it; with the cargo feature `reqwest`,
 //! `ReqwestTransport` is the ready one and [`ClientBuilder::build`] uses it when no other
@@ -42,6 +47,11 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
+#[cfg(feature = "auth")]
+pub mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
+pub mod cloud;
 pub mod error;
 pub mod literal;
 mod paging;
@@ -50,14 +60,19 @@ pub mod query;
 mod request;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
+pub mod retry;
 
-pub use error::{Error, ServiceError, TransportError};
+pub use cloud::{ApiVersion, Cloud};
+pub use error::{Error, ServiceError, TokenEndpointError, TransportError};
 pub use literal::Literal;
 pub use path::{encode_segment, function_call};
 pub use query::Query;
 pub use request::{Request, Stream};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestTransport, ReqwestTransportBuilder};
+#[cfg(feature = "tokio")]
+pub use retry::TokioSleep;
+pub use retry::{Clock, RetryPolicy, Sleep, SystemClock};
 
 /// The `http` crate (`Method`, `HeaderName`, `HeaderValue`, `Request`, ...), so generated crates
 /// and transports can name its types without depending on it.
@@ -112,10 +127,50 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
 ///
 /// Called once per request sent to the service's origin, so an implementation should cache its
 /// token and refresh it before it expires. A `String` or a `&'static str` is a fixed token.
+///
+/// The client calls [`token_with`](Self::token_with), whose default calls
+/// [`token`](Self::token); a provider that needs to send requests of its own (to a token
+/// endpoint) overrides `token_with` and sends them through the [`TokenContext`], i.e. through
+/// the client's transport and retry policy, without the client's credentials.
 pub trait TokenProvider: Send + Sync {
     /// The current token (without the `Bearer ` prefix). Failures are usually
     /// [`Error::Credentials`].
     fn token(&self) -> BoxFuture<'_, Result<String, Error>>;
+
+    /// The current token, for a request of the client `context` comes from.
+    fn token_with<'a>(&'a self, context: TokenContext<'a>) -> BoxFuture<'a, Result<String, Error>> {
+        let _ = context;
+        self.token()
+    }
+}
+
+/// What a [`TokenProvider`] is given by the client asking for a token: a way to send requests
+/// through the client's transport and retry policy (never with the client's credentials), and
+/// the client's clock.
+#[derive(Clone, Copy)]
+pub struct TokenContext<'a> {
+    client: &'a Client,
+}
+
+impl fmt::Debug for TokenContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenContext").field("base_url", &self.client.inner.base_url).finish_non_exhaustive()
+    }
+}
+
+impl<'a> TokenContext<'a> {
+    /// Sends `request` as it is (no `Authorization` is added) through the client's transport,
+    /// retried by the client's [`RetryPolicy`]; the response is returned whatever its status,
+    /// except a retryable one the policy gave up on ([`Error::RetriesExhausted`]).
+    pub fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'a, Result<http::Response<Vec<u8>>, Error>> {
+        let client = self.client;
+        Box::pin(async move { retry::send(client, request, &client.inner.retry, false).await })
+    }
+
+    /// The client's [`Clock`].
+    pub fn now(&self) -> std::time::SystemTime {
+        self.client.inner.clock.now()
+    }
 }
 
 /// A fixed token.
@@ -137,6 +192,10 @@ impl TokenProvider for &'static str {
 impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
     fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
         (**self).token()
+    }
+
+    fn token_with<'a>(&'a self, context: TokenContext<'a>) -> BoxFuture<'a, Result<String, Error>> {
+        (**self).token_with(context)
     }
 }
 
@@ -191,6 +250,9 @@ struct Inner {
     transport: Arc<dyn Transport>,
     token: Option<Arc<dyn TokenProvider>>,
     headers: HeaderMap,
+    retry: RetryPolicy,
+    sleep: Option<Arc<dyn Sleep>>,
+    clock: Arc<dyn Clock>,
 }
 
 /// A configured service: base URL, transport, credentials and default headers.
@@ -207,6 +269,8 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("token_provider", &self.inner.token.is_some())
             .field("headers", &self.inner.headers)
+            .field("retry", &self.inner.retry)
+            .field("sleep", &self.inner.sleep.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -218,7 +282,56 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        ClientBuilder { base_url: base_url.to_owned(), transport: None, token: None, headers, error: None }
+        ClientBuilder {
+            base_url: base_url.to_owned(),
+            transport: None,
+            token: None,
+            headers,
+            retry: RetryPolicy::new(),
+            sleep: None,
+            clock: None,
+            error: None,
+        }
+    }
+
+    /// Starts configuring a client for Microsoft Graph `version` in `cloud`, e.g.
+    /// `Client::builder_for(&Cloud::Global, ApiVersion::Beta)` for
+    /// `https://graph.microsoft.com/beta`.
+    pub fn builder_for(cloud: &Cloud, version: ApiVersion) -> ClientBuilder {
+        Client::builder(&cloud.service_url(version))
+    }
+
+    /// Starts configuring an app-only client for Microsoft Graph `version` in `cloud`, signed
+    /// in with client credentials (feature `auth`): the credentials get `cloud`'s sign-in
+    /// authority and default scope unless they set their own, and their token requests go
+    /// through this client's transport. A credentials error is reported by
+    /// [`ClientBuilder::build`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "auth")] {
+    /// use odata_runtime::client::auth::ClientCredentials;
+    /// use odata_runtime::client::{ApiVersion, Client, Cloud};
+    ///
+    /// let builder = Client::app_only(
+    ///     &Cloud::UsGovernmentL4,
+    ///     ApiVersion::V1,
+    ///     ClientCredentials::builder("contoso.onmicrosoft.com", "00000000-0000-0000-0000-000000000001")
+    ///         .secret("not-a-real-secret"),
+    /// );
+    /// # let _ = builder;
+    /// # }
+    /// ```
+    #[cfg(feature = "auth")]
+    pub fn app_only(cloud: &Cloud, version: ApiVersion, credentials: auth::ClientCredentialsBuilder) -> ClientBuilder {
+        let builder = Client::builder_for(cloud, version);
+        match credentials.cloud(cloud.clone()).build() {
+            Ok(credentials) => builder.token_provider(credentials),
+            Err(e) => {
+                let mut builder = builder;
+                builder.error.get_or_insert(e);
+                builder
+            }
+        }
     }
 
     /// The base URL, without a trailing slash.
@@ -236,9 +349,29 @@ impl Client {
         &*self.inner.transport
     }
 
+    /// The retry policy of every request that does not set its own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The clock (see [`ClientBuilder::clock`]).
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.inner.clock
+    }
+
+    /// Whether the client can wait between attempts (a [`Sleep`] is set, or the feature
+    /// `tokio` gives the default); without one, requests are sent once.
+    pub fn can_retry(&self) -> bool {
+        self.inner.sleep.is_some()
+    }
+
     /// Whether `url` has the base URL's scheme, host and port, i.e. may receive the credentials.
     pub fn is_same_origin(&self, url: &str) -> bool {
         url.parse::<Uri>().ok().and_then(|u| Origin::of(&u)).is_some_and(|o| o == self.inner.origin)
+    }
+
+    pub(crate) fn same_origin(&self, origin: &Origin) -> bool {
+        *origin == self.inner.origin
     }
 
     fn same_origin_uri(&self, uri: &Uri) -> bool {
@@ -253,7 +386,7 @@ impl Client {
             return Ok(());
         }
         if let Some(provider) = &self.inner.token {
-            let token = provider.token().await?;
+            let token = provider.token_with(TokenContext { client: self }).await?;
             let mut value = HeaderValue::try_from(format!("Bearer {token}"))
                 .map_err(|_| Error::Credentials("the token is not a valid header value".to_owned()))?;
             value.set_sensitive(true);
@@ -262,11 +395,21 @@ impl Client {
         Ok(())
     }
 
-    /// [`authorize`](Self::authorize)s `request` and sends it through the transport; the
-    /// response is returned whatever its status.
-    pub async fn send_http(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
-        self.authorize(&mut request).await?;
-        self.inner.transport.send(request).await.map_err(Error::Transport)
+    /// Sends `request` through the transport following the client's [`RetryPolicy`], each
+    /// attempt [`authorize`](Self::authorize)d anew. The response is returned whatever its
+    /// status, except a retryable one (429, 503, 504 by default) that the policy gave up on:
+    /// that is [`Error::RetriesExhausted`].
+    pub async fn send_http(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+        retry::send(self, request, &self.inner.retry, true).await
+    }
+
+    /// As [`send_http`](Self::send_http), following `policy` instead of the client's.
+    pub async fn send_http_with(
+        &self,
+        request: http::Request<Vec<u8>>,
+        policy: &RetryPolicy,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        retry::send(self, request, policy, true).await
     }
 }
 
@@ -276,6 +419,9 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     token: Option<Arc<dyn TokenProvider>>,
     headers: HeaderMap,
+    retry: RetryPolicy,
+    sleep: Option<Arc<dyn Sleep>>,
+    clock: Option<Arc<dyn Clock>>,
     error: Option<Error>,
 }
 
@@ -286,11 +432,34 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport.is_some())
             .field("token_provider", &self.token.is_some())
             .field("headers", &self.headers)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    /// The retry policy of every request (default [`RetryPolicy::new`]; [`RetryPolicy::none`]
+    /// turns retries off). A request can set its own with
+    /// [`Request::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How the client waits between attempts (default with feature `tokio`: [`TokioSleep`];
+    /// without it and without one set here, requests are not retried).
+    pub fn sleep(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// The wall clock (default [`SystemClock`]): what an HTTP-date `Retry-After` is measured
+    /// from, and the time token providers read through [`TokenContext::now`].
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
     /// The transport to send requests through (default with feature `reqwest`:
     /// `ReqwestTransport::new`).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
@@ -337,8 +506,31 @@ impl ClientBuilder {
             Some(t) => t,
             None => default_transport()?,
         };
-        Ok(Client { inner: Arc::new(Inner { base_url, origin, transport, token: self.token, headers: self.headers }) })
+        let sleep = self.sleep.or_else(default_sleep);
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_url,
+                origin,
+                transport,
+                token: self.token,
+                headers: self.headers,
+                retry: self.retry,
+                sleep,
+                clock,
+            }),
+        })
     }
+}
+
+#[cfg(feature = "tokio")]
+fn default_sleep() -> Option<Arc<dyn Sleep>> {
+    Some(Arc::new(TokioSleep))
+}
+
+#[cfg(not(feature = "tokio"))]
+fn default_sleep() -> Option<Arc<dyn Sleep>> {
+    None
 }
 
 #[cfg(feature = "reqwest")]

@@ -28,25 +28,29 @@ impl<T: Edm + Send, F> Request<Collection<T>, F> {
     /// yields [`Error::ForeignNextLink`] after the last page it could read, then ends. So does
     /// any other error (after it, the stream ends). A link equal to the URL just read ends the
     /// stream with [`Error::Request`] rather than looping.
+    ///
+    /// Each page's request follows the request's [`RetryPolicy`](super::RetryPolicy) on its own (the client's
+    /// unless set): a throttled page is fetched again after the wait, without starting over.
     pub fn pages(self) -> impl Stream<Item = Result<Collection<T>, Error>> + Send {
         let client = self.client().clone();
+        let policy = self.effective_retry_policy().clone();
         let first = match self.build() {
             Ok(request) => Step::Send(request),
             Err(e) => Step::Fail(e),
         };
-        stream::unfold((client, first), |(client, step)| async move {
+        stream::unfold((client, policy, first), |(client, policy, step)| async move {
             match step {
                 Step::Done => None,
-                Step::Fail(e) => Some((Err(e), (client, Step::Done))),
+                Step::Fail(e) => Some((Err(e), (client, policy, Step::Done))),
                 Step::Send(request) => {
                     let current = request.uri().clone();
                     let mut headers = request.headers().clone();
-                    let page = match client.send_http(request).await {
+                    let page = match client.send_http_with(request, &policy).await {
                         Ok(response) => decode::<Collection<T>>(response),
                         Err(e) => Err(e),
                     };
                     match page {
-                        Err(e) => Some((Err(e), (client, Step::Done))),
+                        Err(e) => Some((Err(e), (client, policy, Step::Done))),
                         Ok(page) => {
                             let next = match &page.next_link {
                                 None => Step::Done,
@@ -60,7 +64,7 @@ impl<T: Edm + Send, F> Request<Collection<T>, F> {
                                     }
                                 }
                             };
-                            Some((Ok(page), (client, next)))
+                            Some((Ok(page), (client, policy, next)))
                         }
                     }
                 }
@@ -76,6 +80,26 @@ impl<T: Edm + Send, F> Request<Collection<T>, F> {
     /// All items of all pages, collected (see [`pages`](Self::pages)).
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
         self.items().try_collect().await
+    }
+}
+
+impl Client {
+    /// The remaining pages of a collection from its `@odata.nextLink`, e.g. the
+    /// `<navigation>@odata.nextLink` of a collection expanded inline: the same stream as
+    /// [`Request::pages`], with the same origin rule (a link to another origin yields
+    /// [`Error::ForeignNextLink`] and nothing is requested) and the client's retry policy.
+    /// Shorthand for `Request::from_next_link(self, next_link).pages()`.
+    pub fn continue_pages<T: Edm + Send>(
+        &self,
+        next_link: &str,
+    ) -> impl Stream<Item = Result<Collection<T>, Error>> + Send {
+        Request::<Collection<T>>::from_next_link(self, next_link).pages()
+    }
+
+    /// The items of the remaining pages from `next_link` (see
+    /// [`continue_pages`](Self::continue_pages)).
+    pub fn continue_items<T: Edm + Send>(&self, next_link: &str) -> impl Stream<Item = Result<T, Error>> + Send {
+        Request::<Collection<T>>::from_next_link(self, next_link).items()
     }
 }
 
@@ -107,7 +131,7 @@ fn next_request(
 }
 
 /// An absolute link as is; `/path` on the base URL's origin; anything else below the base URL.
-fn resolve(client: &Client, link: &str) -> String {
+pub(crate) fn resolve(client: &Client, link: &str) -> String {
     let link = sanitize_link(link);
     let has_scheme = link.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::body_text;
-use super::{Client, Error, Field, NoField, Query};
+use super::{Client, Error, Field, NoField, Origin, Query, RetryPolicy};
 
 /// The `Prefer` header (RFC 7240), which `http` has no constant for.
 const PREFER: HeaderName = HeaderName::from_static("prefer");
@@ -35,7 +35,17 @@ pub struct Request<T, F = NoField> {
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     error: Option<String>,
+    /// An absolute URL replacing base URL and path: a next link ([`Request::from_next_link`]).
+    link: Option<Link>,
+    retry: Option<RetryPolicy>,
     marker: PhantomData<fn() -> (T, F)>,
+}
+
+/// A next link given to [`Request::from_next_link`]: as received, and resolved.
+#[derive(Clone)]
+struct Link {
+    received: String,
+    resolved: String,
 }
 
 impl<T, F> Clone for Request<T, F> {
@@ -48,6 +58,8 @@ impl<T, F> Clone for Request<T, F> {
             headers: self.headers.clone(),
             body: self.body.clone(),
             error: self.error.clone(),
+            link: self.link.clone(),
+            retry: self.retry.clone(),
             marker: PhantomData,
         }
     }
@@ -60,6 +72,7 @@ impl<T, F> fmt::Debug for Request<T, F> {
             .field("url", &self.url())
             .field("headers", &self.headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -80,8 +93,26 @@ impl<T, F> Request<T, F> {
             headers: HeaderMap::new(),
             body: None,
             error: None,
+            link: None,
+            retry: None,
             marker: PhantomData,
         }
+    }
+
+    /// A `GET` of `link`, an `@odata.nextLink` as the service sent it: typically
+    /// `<navigation>@odata.nextLink` of a collection expanded inline, whose remaining pages
+    /// [`pages`](Self::pages) and [`items`](Self::items) then read like those of any list (see
+    /// also [`Client::continue_pages`]). The link may be absolute or relative to the base URL.
+    ///
+    /// The same rule as for paging holds: a link to another scheme, host or port than the base
+    /// URL is not requested; [`build`](Self::build) (so `send`, `pages`, ...) fails with
+    /// [`Error::ForeignNextLink`]. The link carries the query options; any set on this request
+    /// are appended to them.
+    pub fn from_next_link(client: &Client, link: &str) -> Self {
+        let resolved = super::paging::resolve(client, link);
+        let mut request = Request::new(client, Method::GET, String::new());
+        request.link = Some(Link { received: link.to_owned(), resolved });
+        request
     }
 
     /// Adds `raw` to `$select` as written (e.g. `"id,startDateTime"`).
@@ -157,6 +188,33 @@ impl<T, F> Request<T, F> {
         self
     }
 
+    /// Asks for at most `n` items per page: `Prefer: odata.maxpagesize=n` (replacing a
+    /// `odata.maxpagesize` of the client's default `Prefer` header). The service may send
+    /// fewer; the next pages keep the preference.
+    pub fn max_page_size(self, n: u32) -> Self {
+        match HeaderValue::try_from(format!("odata.maxpagesize={n}")) {
+            Ok(value) => self.header(PREFER, value),
+            Err(_) => self,
+        }
+    }
+
+    /// Follows `policy` instead of the client's [`RetryPolicy`] (for every page, when paging).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends this request once, whatever the client's [`RetryPolicy`]: the same as
+    /// `retry_policy(RetryPolicy::none())`.
+    pub fn no_retry(self) -> Self {
+        self.retry_policy(RetryPolicy::none())
+    }
+
+    /// The retry policy this request follows: its own, or else the client's.
+    pub fn effective_retry_policy(&self) -> &RetryPolicy {
+        self.retry.as_ref().unwrap_or(self.client.retry_policy())
+    }
+
     /// Adds `Prefer: include-unknown-enum-members`, so the service sends enumeration members
     /// declared after `unknownFutureValue` instead of `unknownFutureValue`.
     pub fn include_unknown_enum_members(self) -> Self {
@@ -228,6 +286,14 @@ impl<T, F> Request<T, F> {
     /// The absolute URL: base URL, `/`, path, then `?` and the query options when there are any
     /// (see [`Query`] for their order and encoding).
     pub fn url(&self) -> String {
+        if let Some(link) = &self.link {
+            let mut url = link.resolved.clone();
+            if !self.query.is_empty() {
+                url.push(if url.contains('?') { '&' } else { '?' });
+                self.query.write_into(&mut url);
+            }
+            return url;
+        }
         let base = self.client.base_url();
         let path = self.path.trim_start_matches('/');
         let mut url = String::with_capacity(base.len() + path.len() + 64);
@@ -250,6 +316,14 @@ impl<T, F> Request<T, F> {
     pub fn build(&self) -> Result<http::Request<Vec<u8>>, Error> {
         if let Some(e) = &self.error {
             return Err(Error::Request(e.clone()));
+        }
+        if let Some(link) = &self.link {
+            let invalid = |why: String| Error::InvalidUrl(format!("next link {:?}: {why}", link.received));
+            let uri: http::Uri = link.resolved.parse().map_err(|e| invalid(format!("{e}")))?;
+            let origin = Origin::of(&uri).ok_or_else(|| invalid("not an absolute http or https URL".to_owned()))?;
+            if !self.client.same_origin(&origin) {
+                return Err(Error::ForeignNextLink { url: link.received.clone() });
+            }
         }
         if let Some(segment) = self.path.split('/').find(|s| is_dot_segment(s)) {
             return Err(Error::Request(format!(
@@ -276,9 +350,13 @@ impl<T, F> Request<T, F> {
     }
 
     /// Sends the request and returns the response as it is, whatever its status.
+    ///
+    /// The request follows its [`RetryPolicy`] (the client's unless set): a retryable status
+    /// (429, 503, 504 by default) that the policy gave up on is [`Error::RetriesExhausted`]
+    /// rather than a response.
     pub async fn send_raw(&self) -> Result<http::Response<Vec<u8>>, Error> {
         let request = self.build()?;
-        self.client.send_http(request).await
+        self.client.send_http_with(request, self.effective_retry_policy()).await
     }
 }
 
@@ -375,20 +453,33 @@ fn merge_headers(defaults: &HeaderMap, own: &HeaderMap) -> HeaderMap {
         }
     }
     if own.contains_key(PREFER) {
-        let mut seen: Vec<&[u8]> = Vec::new();
+        // One entry per preference name: a later value (the request's over the client's, the
+        // last of the request's) replaces an earlier one in its place.
+        let mut merged: Vec<&[u8]> = Vec::new();
         for value in defaults.get_all(PREFER).iter().chain(own.get_all(PREFER).iter()) {
             for part in value.as_bytes().split(|b| *b == b',') {
                 let part = part.trim_ascii();
-                if !part.is_empty() && !seen.contains(&part) {
-                    seen.push(part);
+                if part.is_empty() {
+                    continue;
+                }
+                match merged.iter_mut().find(|p| preference_name(p).eq_ignore_ascii_case(preference_name(part))) {
+                    Some(slot) => *slot = part,
+                    None => merged.push(part),
                 }
             }
         }
-        if let Ok(merged) = HeaderValue::from_bytes(&seen.join(&b", "[..])) {
+        if let Ok(merged) = HeaderValue::from_bytes(&merged.join(&b", "[..])) {
             out.insert(PREFER, merged);
         }
     }
     out
+}
+
+/// The name of one preference of a `Prefer` header: `odata.maxpagesize` of
+/// `odata.maxpagesize=10`, `respond-async` of `respond-async; wait=10`.
+fn preference_name(part: &[u8]) -> &[u8] {
+    let end = part.iter().position(|b| matches!(b, b'=' | b';')).unwrap_or(part.len());
+    part.get(..end).unwrap_or(part).trim_ascii()
 }
 
 /// Makes a link from a response usable as a URL: characters no URI may hold are
@@ -416,6 +507,11 @@ mod tests {
         assert_eq!(merged[PREFER], "odata.maxpagesize=10, include-unknown-enum-members, return=minimal");
         assert_eq!(merged["x-a"], "2");
         assert_eq!(merged.len(), 2);
+        let mut own = HeaderMap::new();
+        own.append(PREFER, HeaderValue::from_static("odata.maxpagesize=3"));
+        own.append(PREFER, HeaderValue::from_static("Odata.MaxPageSize=4; strict"));
+        let merged = merge_headers(&defaults, &own);
+        assert_eq!(merged[PREFER], "Odata.MaxPageSize=4; strict");
     }
 
     #[test]

@@ -115,9 +115,12 @@ impl ReqwestTransportBuilder {
     }
 }
 
+/// A reqwest error as a [`TransportError`]: a connect error (refused, DNS, TLS handshake,
+/// connect timeout: nothing of the request was written) is marked not sent, so it is retried.
 fn transport_error(e: reqwest::Error) -> TransportError {
     let timeout = e.is_timeout();
-    TransportError::from_source(e).with_timeout(timeout)
+    let not_sent = e.is_connect();
+    TransportError::from_source(e).with_timeout(timeout).with_not_sent(not_sent)
 }
 
 impl Transport for ReqwestTransport {
