@@ -59,7 +59,7 @@ pub fn load_set_with<'s>(
         return (None, diags);
     }
     let mut trees: Vec<csdl::ast::Document<'s>> = trees.into_iter().map(Option::unwrap_or_default).collect();
-    trees.iter_mut().for_each(|t| edit(t));
+    trees.iter_mut().for_each(edit);
 
     // References: to a document of the set, to a namespace a document of the set defines, to a
     // built-in vocabulary, or missing.

@@ -173,7 +173,7 @@ async fn service_errors_are_typed_and_expose_retry_after() {
     assert_eq!(service.code.as_deref(), Some("Authorization_RequestDenied"));
     assert_eq!(service.message.as_deref(), Some("Insufficient privileges."));
     assert_eq!(service.inner_error.as_ref().unwrap()["request-id"], "r-1");
-    let err = g.communications().call_records().by_id("busy").get().send().await.unwrap_err();
+    let err = g.communications().call_records().by_id("busy").get().no_retry().send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
 }

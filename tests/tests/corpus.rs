@@ -193,7 +193,8 @@ fn write_the_crates_for_ci() {
     for main in main_documents() {
         let loaded = load_file(&main, &references()).unwrap();
         let mut o = options(&stem(&main));
-        o.crate_options = CrateOptions { features: true, ..CrateOptions::new(&stem(&main), &runtime.display().to_string(), true) };
+        o.crate_options =
+            CrateOptions { features: true, ..CrateOptions::new(&stem(&main), &runtime.display().to_string(), true) };
         let g = codegen::generate_set(&loaded.set(), &o).unwrap();
         for (k, v) in &g.files {
             let p = out.join(k);

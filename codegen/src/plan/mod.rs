@@ -94,8 +94,7 @@ impl Plan {
         namespaces.sort_unstable();
         let wanted: Vec<(String, &str)> = namespaces.iter().map(|ns| (module_name(ns, &root_namespace), *ns)).collect();
         for (m, ns) in &wanted {
-            let name =
-                names::free(m, true, |n| modules.contains_key(n) || names::CRATE_ROOT_ITEMS.contains(&n));
+            let name = names::free(m, true, |n| modules.contains_key(n) || names::CRATE_ROOT_ITEMS.contains(&n));
             modules.insert(name.clone(), ns.to_string());
             module_of_ns.insert(ns.to_string(), name);
         }

@@ -91,14 +91,14 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for Access {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Holder {
-    /// OData property `band` (`fx.enums.wifiBand`, not nullable).
-    pub band: ::std::option::Option<crate::enums::WifiBand>,
-    /// OData property `bands` (`Collection(fx.enums.wifiBand)`).
-    pub bands: ::std::option::Option<::std::vec::Vec<crate::enums::WifiBand>>,
     /// OData property `access` (`fx.enums.access`).
     pub access: ::std::option::Option<
         ::odata_runtime::enums::Flags<crate::enums::Access>,
     >,
+    /// OData property `band` (`fx.enums.wifiBand`, not nullable).
+    pub band: ::std::option::Option<crate::enums::WifiBand>,
+    /// OData property `bands` (`Collection(fx.enums.wifiBand)`).
+    pub bands: ::std::option::Option<::std::vec::Vec<crate::enums::WifiBand>>,
     /// OData property `old` (`fx.enums.legacy`).
     pub old: ::std::option::Option<crate::enums::Legacy>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -112,6 +112,15 @@ impl ::odata_runtime::object::Structure for Holder {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
+            "access" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.access,
+                    &mut self.extra,
+                    "access",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
             "band" => {
                 ::odata_runtime::object::read_field(
                     map,
@@ -127,15 +136,6 @@ impl ::odata_runtime::object::Structure for Holder {
                     &mut self.bands,
                     &mut self.extra,
                     "bands",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "access" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.access,
-                    &mut self.extra,
-                    "access",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -155,9 +155,9 @@ impl ::odata_runtime::object::Structure for Holder {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        ::odata_runtime::object::write_field(map, "access", &self.access, &self.extra)?;
         ::odata_runtime::object::write_field(map, "band", &self.band, &self.extra)?;
         ::odata_runtime::object::write_field(map, "bands", &self.bands, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "access", &self.access, &self.extra)?;
         ::odata_runtime::object::write_field(map, "old", &self.old, &self.extra)?;
         ::std::result::Result::Ok(())
     }

@@ -18,10 +18,10 @@
 pub enum CallRecordProperty {
     /// `id`.
     Id,
-    /// `organizer`.
-    Organizer,
     /// `modalities`.
     Modalities,
+    /// `organizer`.
+    Organizer,
     /// `sessions` (navigation).
     Sessions,
 }
@@ -38,8 +38,8 @@ impl ::odata_runtime::client::Field for CallRecordProperty {
     fn name(self) -> &'static str {
         match self {
             CallRecordProperty::Id => "id",
-            CallRecordProperty::Organizer => "organizer",
             CallRecordProperty::Modalities => "modalities",
+            CallRecordProperty::Organizer => "organizer",
             CallRecordProperty::Sessions => "sessions",
         }
     }

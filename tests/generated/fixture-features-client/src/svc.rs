@@ -385,18 +385,18 @@ impl DirectoryObjectCollectionPath {
 pub enum MessageProperty {
     /// `id`.
     Id,
-    /// `subject`.
-    Subject,
     /// `from`.
     From,
+    /// `subject`.
+    Subject,
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl ::odata_runtime::client::Field for MessageProperty {
     fn name(self) -> &'static str {
         match self {
             MessageProperty::Id => "id",
-            MessageProperty::Subject => "subject",
             MessageProperty::From => "from",
+            MessageProperty::Subject => "subject",
         }
     }
 }
@@ -602,12 +602,12 @@ pub enum UserProperty {
     DisplayName,
     /// `presence`.
     Presence,
-    /// `messages` (navigation).
-    Messages,
-    /// `manager` (navigation).
-    Manager,
     /// `devices` (navigation).
     Devices,
+    /// `manager` (navigation).
+    Manager,
+    /// `messages` (navigation).
+    Messages,
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl ::odata_runtime::client::Field for UserProperty {
@@ -617,9 +617,9 @@ impl ::odata_runtime::client::Field for UserProperty {
             UserProperty::DeletedDateTime => "deletedDateTime",
             UserProperty::DisplayName => "displayName",
             UserProperty::Presence => "presence",
-            UserProperty::Messages => "messages",
-            UserProperty::Manager => "manager",
             UserProperty::Devices => "devices",
+            UserProperty::Manager => "manager",
+            UserProperty::Messages => "messages",
         }
     }
 }
@@ -659,11 +659,12 @@ impl UserPath {
             self.path.clone(),
         )
     }
-    /// Navigation property `messages` (`fx.svc.message, collection`).
-    pub fn messages(&self) -> crate::svc::MessageCollectionPath {
-        crate::svc::MessageCollectionPath::new(
+    /// Navigation property `devices` (`fx.svc.device, collection`).
+    #[cfg(any(feature = "devices", feature = "directory-objects"))]
+    pub fn devices(&self) -> crate::svc::DeviceCollectionPath {
+        crate::svc::DeviceCollectionPath::new(
             &self.client,
-            ::std::format!("{}/{}", self.path, "messages"),
+            ::std::format!("{}/{}", self.path, "devices"),
         )
     }
     /// Navigation property `manager` (`fx.svc.directoryObject`).
@@ -673,12 +674,11 @@ impl UserPath {
             ::std::format!("{}/{}", self.path, "manager"),
         )
     }
-    /// Navigation property `devices` (`fx.svc.device, collection`).
-    #[cfg(any(feature = "devices", feature = "directory-objects"))]
-    pub fn devices(&self) -> crate::svc::DeviceCollectionPath {
-        crate::svc::DeviceCollectionPath::new(
+    /// Navigation property `messages` (`fx.svc.message, collection`).
+    pub fn messages(&self) -> crate::svc::MessageCollectionPath {
+        crate::svc::MessageCollectionPath::new(
             &self.client,
-            ::std::format!("{}/{}", self.path, "devices"),
+            ::std::format!("{}/{}", self.path, "messages"),
         )
     }
     /// Bound function `fx.svc.activityReport`.

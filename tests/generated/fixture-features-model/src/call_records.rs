@@ -18,12 +18,12 @@
 pub struct CallRecord {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
     pub id: ::std::option::Option<::std::string::String>,
-    /// OData property `organizer` (`fx.svc.identitySet`).
-    pub organizer: ::std::option::Option<crate::svc::IdentitySet>,
     /// OData property `modalities` (`Collection(fx.svc.callRecords.modality)`).
     pub modalities: ::std::option::Option<
         ::std::vec::Vec<crate::call_records::Modality>,
     >,
+    /// OData property `organizer` (`fx.svc.identitySet`).
+    pub organizer: ::std::option::Option<crate::svc::IdentitySet>,
     /// OData navigation property `sessions` (`Collection(fx.svc.callRecords.session)`); present when expanded.
     #[cfg(any(feature = "call-records", feature = "communications"))]
     pub sessions: ::std::option::Option<::std::vec::Vec<crate::call_records::Session>>,
@@ -57,21 +57,21 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "organizer" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.organizer,
-                    &mut self.extra,
-                    "organizer",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
             "modalities" => {
                 ::odata_runtime::object::read_field(
                     map,
                     &mut self.modalities,
                     &mut self.extra,
                     "modalities",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "organizer" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.organizer,
+                    &mut self.extra,
+                    "organizer",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -96,14 +96,14 @@ impl ::odata_runtime::object::Structure for CallRecord {
         ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
-            "organizer",
-            &self.organizer,
+            "modalities",
+            &self.modalities,
             &self.extra,
         )?;
         ::odata_runtime::object::write_field(
             map,
-            "modalities",
-            &self.modalities,
+            "organizer",
+            &self.organizer,
             &self.extra,
         )?;
         #[cfg(any(feature = "call-records", feature = "communications"))]

@@ -938,10 +938,10 @@ impl ::odata_runtime::object::Structure for Lonely {
 pub struct Message {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
     pub id: ::std::option::Option<::std::string::String>,
-    /// OData property `subject` (`Edm.String`).
-    pub subject: ::std::option::Option<::std::string::String>,
     /// OData property `from` (`fx.svc.identitySet`).
     pub from: ::std::option::Option<crate::svc::IdentitySet>,
+    /// OData property `subject` (`Edm.String`).
+    pub subject: ::std::option::Option<::std::string::String>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
@@ -963,21 +963,21 @@ impl ::odata_runtime::object::Structure for Message {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "subject" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.subject,
-                    &mut self.extra,
-                    "subject",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
             "from" => {
                 ::odata_runtime::object::read_field(
                     map,
                     &mut self.from,
                     &mut self.extra,
                     "from",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "subject" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.subject,
+                    &mut self.extra,
+                    "subject",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -989,13 +989,13 @@ impl ::odata_runtime::object::Structure for Message {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::object::write_field(map, "from", &self.from, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
             "subject",
             &self.subject,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "from", &self.from, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1224,13 +1224,13 @@ pub struct User {
     pub display_name: ::std::option::Option<::std::string::String>,
     /// OData property `presence` (`fx.svc.presenceState`).
     pub presence: ::std::option::Option<crate::svc::PresenceState>,
-    /// OData navigation property `messages` (`Collection(fx.svc.message)`); present when expanded.
-    pub messages: ::std::option::Option<::std::vec::Vec<crate::svc::Message>>,
-    /// OData navigation property `manager` (`fx.svc.directoryObject`); present when expanded.
-    pub manager: ::std::option::Option<crate::svc::AnyDirectoryObject>,
     /// OData navigation property `devices` (`Collection(fx.svc.device)`); present when expanded.
     #[cfg(any(feature = "devices", feature = "directory-objects"))]
     pub devices: ::std::option::Option<::std::vec::Vec<crate::svc::Device>>,
+    /// OData navigation property `manager` (`fx.svc.directoryObject`); present when expanded.
+    pub manager: ::std::option::Option<crate::svc::AnyDirectoryObject>,
+    /// OData navigation property `messages` (`Collection(fx.svc.message)`); present when expanded.
+    pub messages: ::std::option::Option<::std::vec::Vec<crate::svc::Message>>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
@@ -1280,12 +1280,13 @@ impl ::odata_runtime::object::Structure for User {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "messages" => {
+            #[cfg(any(feature = "devices", feature = "directory-objects"))]
+            "devices" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.messages,
+                    &mut self.devices,
                     &mut self.extra,
-                    "messages",
+                    "devices",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -1298,13 +1299,12 @@ impl ::odata_runtime::object::Structure for User {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            #[cfg(any(feature = "devices", feature = "directory-objects"))]
-            "devices" => {
+            "messages" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.devices,
+                    &mut self.messages,
                     &mut self.extra,
-                    "devices",
+                    "messages",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -1335,10 +1335,11 @@ impl ::odata_runtime::object::Structure for User {
             &self.presence,
             &self.extra,
         )?;
+        #[cfg(any(feature = "devices", feature = "directory-objects"))]
         ::odata_runtime::object::write_field(
             map,
-            "messages",
-            &self.messages,
+            "devices",
+            &self.devices,
             &self.extra,
         )?;
         ::odata_runtime::object::write_field(
@@ -1347,11 +1348,10 @@ impl ::odata_runtime::object::Structure for User {
             &self.manager,
             &self.extra,
         )?;
-        #[cfg(any(feature = "devices", feature = "directory-objects"))]
         ::odata_runtime::object::write_field(
             map,
-            "devices",
-            &self.devices,
+            "messages",
+            &self.messages,
             &self.extra,
         )?;
         ::std::result::Result::Ok(())

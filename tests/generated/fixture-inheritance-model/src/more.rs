@@ -66,12 +66,6 @@ impl ::odata_runtime::object::Structure for Circle {
 pub struct Drawing {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.base.entity`.
     pub id: ::std::option::Option<::std::string::String>,
-    /// OData property `main` (`fx.base.shape`).
-    pub main: ::std::option::Option<crate::base::AnyShape>,
-    /// OData property `shapes` (`Collection(fx.base.shape)`).
-    pub shapes: ::std::option::Option<::std::vec::Vec<crate::base::AnyShape>>,
-    /// OData property `outline` (`fx.base.more.polygon`).
-    pub outline: ::std::option::Option<crate::more::AnyPolygon>,
     /// OData property `bag` (`fx.base.bag`).
     pub bag: ::std::option::Option<crate::base::Bag>,
     /// What the drawing shows; see <https://example.com/docs>.
@@ -80,6 +74,12 @@ pub struct Drawing {
     ///
     /// Free text \[with brackets\] and \*stars\*.
     pub description: ::std::option::Option<::std::string::String>,
+    /// OData property `main` (`fx.base.shape`).
+    pub main: ::std::option::Option<crate::base::AnyShape>,
+    /// OData property `outline` (`fx.base.more.polygon`).
+    pub outline: ::std::option::Option<crate::more::AnyPolygon>,
+    /// OData property `shapes` (`Collection(fx.base.shape)`).
+    pub shapes: ::std::option::Option<::std::vec::Vec<crate::base::AnyShape>>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
@@ -97,33 +97,6 @@ impl ::odata_runtime::object::Structure for Drawing {
                     &mut self.id,
                     &mut self.extra,
                     "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "main" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.main,
-                    &mut self.extra,
-                    "main",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "shapes" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.shapes,
-                    &mut self.extra,
-                    "shapes",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "outline" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.outline,
-                    &mut self.extra,
-                    "outline",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -145,6 +118,33 @@ impl ::odata_runtime::object::Structure for Drawing {
                 )?;
                 ::std::result::Result::Ok(true)
             }
+            "main" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.main,
+                    &mut self.extra,
+                    "main",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "outline" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.outline,
+                    &mut self.extra,
+                    "outline",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "shapes" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.shapes,
+                    &mut self.extra,
+                    "shapes",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
             _ => ::std::result::Result::Ok(false),
         }
     }
@@ -153,14 +153,6 @@ impl ::odata_runtime::object::Structure for Drawing {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "main", &self.main, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "shapes", &self.shapes, &self.extra)?;
-        ::odata_runtime::object::write_field(
-            map,
-            "outline",
-            &self.outline,
-            &self.extra,
-        )?;
         ::odata_runtime::object::write_field(map, "bag", &self.bag, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
@@ -168,6 +160,14 @@ impl ::odata_runtime::object::Structure for Drawing {
             &self.description,
             &self.extra,
         )?;
+        ::odata_runtime::object::write_field(map, "main", &self.main, &self.extra)?;
+        ::odata_runtime::object::write_field(
+            map,
+            "outline",
+            &self.outline,
+            &self.extra,
+        )?;
+        ::odata_runtime::object::write_field(map, "shapes", &self.shapes, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -409,12 +409,6 @@ impl ::std::convert::From<crate::more::Square> for AnyPolygon {
 pub struct SpecialDrawing {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.base.entity`.
     pub id: ::std::option::Option<::std::string::String>,
-    /// OData property `main` (`fx.base.shape`), inherited from `fx.base.more.drawing`.
-    pub main: ::std::option::Option<crate::base::AnyShape>,
-    /// OData property `shapes` (`Collection(fx.base.shape)`), inherited from `fx.base.more.drawing`.
-    pub shapes: ::std::option::Option<::std::vec::Vec<crate::base::AnyShape>>,
-    /// OData property `outline` (`fx.base.more.polygon`), inherited from `fx.base.more.drawing`.
-    pub outline: ::std::option::Option<crate::more::AnyPolygon>,
     /// OData property `bag` (`fx.base.bag`), inherited from `fx.base.more.drawing`.
     pub bag: ::std::option::Option<crate::base::Bag>,
     /// What the drawing shows; see <https://example.com/docs>.
@@ -423,6 +417,12 @@ pub struct SpecialDrawing {
     ///
     /// Free text \[with brackets\] and \*stars\*.
     pub description: ::std::option::Option<::std::string::String>,
+    /// OData property `main` (`fx.base.shape`), inherited from `fx.base.more.drawing`.
+    pub main: ::std::option::Option<crate::base::AnyShape>,
+    /// OData property `outline` (`fx.base.more.polygon`), inherited from `fx.base.more.drawing`.
+    pub outline: ::std::option::Option<crate::more::AnyPolygon>,
+    /// OData property `shapes` (`Collection(fx.base.shape)`), inherited from `fx.base.more.drawing`.
+    pub shapes: ::std::option::Option<::std::vec::Vec<crate::base::AnyShape>>,
     /// OData property `special` (`Edm.Boolean`).
     pub special: ::std::option::Option<bool>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -445,33 +445,6 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "main" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.main,
-                    &mut self.extra,
-                    "main",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "shapes" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.shapes,
-                    &mut self.extra,
-                    "shapes",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "outline" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.outline,
-                    &mut self.extra,
-                    "outline",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
             "bag" => {
                 ::odata_runtime::object::read_field(
                     map,
@@ -487,6 +460,33 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                     &mut self.description,
                     &mut self.extra,
                     "description",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "main" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.main,
+                    &mut self.extra,
+                    "main",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "outline" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.outline,
+                    &mut self.extra,
+                    "outline",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "shapes" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.shapes,
+                    &mut self.extra,
+                    "shapes",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -507,14 +507,6 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "main", &self.main, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "shapes", &self.shapes, &self.extra)?;
-        ::odata_runtime::object::write_field(
-            map,
-            "outline",
-            &self.outline,
-            &self.extra,
-        )?;
         ::odata_runtime::object::write_field(map, "bag", &self.bag, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
@@ -522,6 +514,14 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
             &self.description,
             &self.extra,
         )?;
+        ::odata_runtime::object::write_field(map, "main", &self.main, &self.extra)?;
+        ::odata_runtime::object::write_field(
+            map,
+            "outline",
+            &self.outline,
+            &self.extra,
+        )?;
+        ::odata_runtime::object::write_field(map, "shapes", &self.shapes, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
             "special",

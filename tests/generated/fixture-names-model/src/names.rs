@@ -420,34 +420,34 @@ impl ::odata_runtime::object::Structure for String2 {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Type {
-    /// OData property `type` (`Edm.String`).
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// OData property `self` (`Edm.String`).
-    pub self_: ::std::option::Option<::std::string::String>,
-    /// OData property `crate` (`Edm.String`).
-    pub crate_: ::std::option::Option<::std::string::String>,
-    /// OData property `super` (`Edm.String`).
-    pub super_: ::std::option::Option<::std::string::String>,
-    /// OData property `async` (`Edm.String`).
-    pub r#async: ::std::option::Option<::std::string::String>,
-    /// OData property `value` (`Edm.String`).
-    pub value: ::std::option::Option<::std::string::String>,
-    /// OData property `Value` (`Edm.String`).
-    pub value_2: ::std::option::Option<::std::string::String>,
     /// OData property `HTTPStatusCode` (`Edm.Int32`).
     pub http_status_code: ::std::option::Option<i32>,
-    /// OData property `httpStatusCode` (`Edm.Int32`).
-    pub http_status_code_2: ::std::option::Option<i32>,
+    /// OData property `Value` (`Edm.String`).
+    pub value_2: ::std::option::Option<::std::string::String>,
+    /// OData property `async` (`Edm.String`).
+    pub r#async: ::std::option::Option<::std::string::String>,
+    /// OData property `crate` (`Edm.String`).
+    pub crate_: ::std::option::Option<::std::string::String>,
     /// OData property `extra` (`Edm.String`).
     pub extra: ::std::option::Option<::std::string::String>,
+    /// OData property `httpStatusCode` (`Edm.Int32`).
+    pub http_status_code_2: ::std::option::Option<i32>,
     /// OData property `iOS` (`Edm.Boolean`).
     pub i_os: ::std::option::Option<bool>,
-    /// OData property `wifi80211ax` (`Edm.Boolean`).
-    pub wifi80211ax: ::std::option::Option<bool>,
-    /// OData property `organizer_v2` (`Edm.String`).
-    pub organizer_v2: ::std::option::Option<::std::string::String>,
     /// OData property `kind` (`fx.names.Self`).
     pub kind: ::std::option::Option<crate::names::SelfType>,
+    /// OData property `organizer_v2` (`Edm.String`).
+    pub organizer_v2: ::std::option::Option<::std::string::String>,
+    /// OData property `self` (`Edm.String`).
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// OData property `super` (`Edm.String`).
+    pub super_: ::std::option::Option<::std::string::String>,
+    /// OData property `type` (`Edm.String`).
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// OData property `value` (`Edm.String`).
+    pub value: ::std::option::Option<::std::string::String>,
+    /// OData property `wifi80211ax` (`Edm.Boolean`).
+    pub wifi80211ax: ::std::option::Option<bool>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra_2: ::odata_runtime::object::Extra,
 }
@@ -459,57 +459,12 @@ impl ::odata_runtime::object::Structure for Type {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "type" => {
+            "HTTPStatusCode" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.r#type,
+                    &mut self.http_status_code,
                     &mut self.extra_2,
-                    "type",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "self" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.self_,
-                    &mut self.extra_2,
-                    "self",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "crate" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.crate_,
-                    &mut self.extra_2,
-                    "crate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "super" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.super_,
-                    &mut self.extra_2,
-                    "super",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "async" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.r#async,
-                    &mut self.extra_2,
-                    "async",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "value" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.value,
-                    &mut self.extra_2,
-                    "value",
+                    "HTTPStatusCode",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -522,21 +477,21 @@ impl ::odata_runtime::object::Structure for Type {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "HTTPStatusCode" => {
+            "async" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.http_status_code,
+                    &mut self.r#async,
                     &mut self.extra_2,
-                    "HTTPStatusCode",
+                    "async",
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "httpStatusCode" => {
+            "crate" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.http_status_code_2,
+                    &mut self.crate_,
                     &mut self.extra_2,
-                    "httpStatusCode",
+                    "crate",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -549,30 +504,21 @@ impl ::odata_runtime::object::Structure for Type {
                 )?;
                 ::std::result::Result::Ok(true)
             }
+            "httpStatusCode" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.http_status_code_2,
+                    &mut self.extra_2,
+                    "httpStatusCode",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
             "iOS" => {
                 ::odata_runtime::object::read_field(
                     map,
                     &mut self.i_os,
                     &mut self.extra_2,
                     "iOS",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifi80211ax" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.wifi80211ax,
-                    &mut self.extra_2,
-                    "wifi80211ax",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "organizer_v2" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.organizer_v2,
-                    &mut self.extra_2,
-                    "organizer_v2",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -585,6 +531,60 @@ impl ::odata_runtime::object::Structure for Type {
                 )?;
                 ::std::result::Result::Ok(true)
             }
+            "organizer_v2" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.organizer_v2,
+                    &mut self.extra_2,
+                    "organizer_v2",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "self" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.self_,
+                    &mut self.extra_2,
+                    "self",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "super" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.super_,
+                    &mut self.extra_2,
+                    "super",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "type" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.r#type,
+                    &mut self.extra_2,
+                    "type",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "value" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.value,
+                    &mut self.extra_2,
+                    "value",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "wifi80211ax" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.wifi80211ax,
+                    &mut self.extra_2,
+                    "wifi80211ax",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
             _ => ::std::result::Result::Ok(false),
         }
     }
@@ -592,23 +592,6 @@ impl ::odata_runtime::object::Structure for Type {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "type", &self.r#type, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "self", &self.self_, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "crate", &self.crate_, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "super", &self.super_, &self.extra_2)?;
-        ::odata_runtime::object::write_field(
-            map,
-            "async",
-            &self.r#async,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra_2)?;
-        ::odata_runtime::object::write_field(
-            map,
-            "Value",
-            &self.value_2,
-            &self.extra_2,
-        )?;
         ::odata_runtime::object::write_field(
             map,
             "HTTPStatusCode",
@@ -617,25 +600,42 @@ impl ::odata_runtime::object::Structure for Type {
         )?;
         ::odata_runtime::object::write_field(
             map,
+            "Value",
+            &self.value_2,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::object::write_field(
+            map,
+            "async",
+            &self.r#async,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::object::write_field(map, "crate", &self.crate_, &self.extra_2)?;
+        ::odata_runtime::object::write_field(map, "extra", &self.extra, &self.extra_2)?;
+        ::odata_runtime::object::write_field(
+            map,
             "httpStatusCode",
             &self.http_status_code_2,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(map, "extra", &self.extra, &self.extra_2)?;
         ::odata_runtime::object::write_field(map, "iOS", &self.i_os, &self.extra_2)?;
-        ::odata_runtime::object::write_field(
-            map,
-            "wifi80211ax",
-            &self.wifi80211ax,
-            &self.extra_2,
-        )?;
+        ::odata_runtime::object::write_field(map, "kind", &self.kind, &self.extra_2)?;
         ::odata_runtime::object::write_field(
             map,
             "organizer_v2",
             &self.organizer_v2,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(map, "kind", &self.kind, &self.extra_2)?;
+        ::odata_runtime::object::write_field(map, "self", &self.self_, &self.extra_2)?;
+        ::odata_runtime::object::write_field(map, "super", &self.super_, &self.extra_2)?;
+        ::odata_runtime::object::write_field(map, "type", &self.r#type, &self.extra_2)?;
+        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra_2)?;
+        ::odata_runtime::object::write_field(
+            map,
+            "wifi80211ax",
+            &self.wifi80211ax,
+            &self.extra_2,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {

@@ -23,6 +23,10 @@ pub struct Everything {
     pub double: ::std::option::Option<f64>,
     /// OData property `duration` (`Edm.Duration`).
     pub duration: ::std::option::Option<::odata_runtime::edm::Duration>,
+    /// OData property `durations` (`Collection(Edm.Duration)`).
+    pub durations: ::std::option::Option<
+        ::std::vec::Vec<::odata_runtime::edm::Duration>,
+    >,
     /// OData property `guid` (`Edm.Guid`).
     pub guid: ::std::option::Option<::odata_runtime::edm::Guid>,
     /// OData property `int16` (`Edm.Int16`).
@@ -31,6 +35,10 @@ pub struct Everything {
     pub int32: ::std::option::Option<i32>,
     /// OData property `int64` (`Edm.Int64`).
     pub int64: ::std::option::Option<i64>,
+    /// OData property `point` (`Edm.GeographyPoint`).
+    pub point: ::std::option::Option<::odata_runtime::serde_json::Value>,
+    /// OData property `price` (`fx.edm.money`).
+    pub price: ::std::option::Option<crate::edm::Money>,
     /// OData property `sByte` (`Edm.SByte`).
     pub s_byte: ::std::option::Option<i8>,
     /// OData property `single` (`Edm.Single`).
@@ -39,20 +47,12 @@ pub struct Everything {
     pub stream: ::std::option::Option<::odata_runtime::serde_json::Value>,
     /// OData property `string` (`Edm.String`).
     pub string: ::std::option::Option<::std::string::String>,
-    /// OData property `timeOfDay` (`Edm.TimeOfDay`).
-    pub time_of_day: ::std::option::Option<::odata_runtime::edm::TimeOfDay>,
-    /// OData property `point` (`Edm.GeographyPoint`).
-    pub point: ::std::option::Option<::odata_runtime::serde_json::Value>,
-    /// OData property `untyped` (`Edm.Untyped`).
-    pub untyped: ::std::option::Option<::odata_runtime::serde_json::Value>,
-    /// OData property `price` (`fx.edm.money`).
-    pub price: ::std::option::Option<crate::edm::Money>,
     /// OData property `tags` (`Collection(fx.edm.tag)`).
     pub tags: ::std::option::Option<::std::vec::Vec<crate::edm::Tag>>,
-    /// OData property `durations` (`Collection(Edm.Duration)`).
-    pub durations: ::std::option::Option<
-        ::std::vec::Vec<::odata_runtime::edm::Duration>,
-    >,
+    /// OData property `timeOfDay` (`Edm.TimeOfDay`).
+    pub time_of_day: ::std::option::Option<::odata_runtime::edm::TimeOfDay>,
+    /// OData property `untyped` (`Edm.Untyped`).
+    pub untyped: ::std::option::Option<::odata_runtime::serde_json::Value>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
@@ -136,6 +136,15 @@ impl ::odata_runtime::object::Structure for Everything {
                 )?;
                 ::std::result::Result::Ok(true)
             }
+            "durations" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.durations,
+                    &mut self.extra,
+                    "durations",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
             "guid" => {
                 ::odata_runtime::object::read_field(
                     map,
@@ -169,6 +178,24 @@ impl ::odata_runtime::object::Structure for Everything {
                     &mut self.int64,
                     &mut self.extra,
                     "int64",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "point" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.point,
+                    &mut self.extra,
+                    "point",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "price" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.price,
+                    &mut self.extra,
+                    "price",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -208,42 +235,6 @@ impl ::odata_runtime::object::Structure for Everything {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "timeOfDay" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.time_of_day,
-                    &mut self.extra,
-                    "timeOfDay",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "point" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.point,
-                    &mut self.extra,
-                    "point",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "untyped" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.untyped,
-                    &mut self.extra,
-                    "untyped",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "price" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.price,
-                    &mut self.extra,
-                    "price",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
             "tags" => {
                 ::odata_runtime::object::read_field(
                     map,
@@ -253,12 +244,21 @@ impl ::odata_runtime::object::Structure for Everything {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "durations" => {
+            "timeOfDay" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.durations,
+                    &mut self.time_of_day,
                     &mut self.extra,
-                    "durations",
+                    "timeOfDay",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "untyped" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.untyped,
+                    &mut self.extra,
+                    "untyped",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -297,33 +297,33 @@ impl ::odata_runtime::object::Structure for Everything {
             &self.duration,
             &self.extra,
         )?;
+        ::odata_runtime::object::write_field(
+            map,
+            "durations",
+            &self.durations,
+            &self.extra,
+        )?;
         ::odata_runtime::object::write_field(map, "guid", &self.guid, &self.extra)?;
         ::odata_runtime::object::write_field(map, "int16", &self.int16, &self.extra)?;
         ::odata_runtime::object::write_field(map, "int32", &self.int32, &self.extra)?;
         ::odata_runtime::object::write_field(map, "int64", &self.int64, &self.extra)?;
+        ::odata_runtime::object::write_field(map, "point", &self.point, &self.extra)?;
+        ::odata_runtime::object::write_field(map, "price", &self.price, &self.extra)?;
         ::odata_runtime::object::write_field(map, "sByte", &self.s_byte, &self.extra)?;
         ::odata_runtime::object::write_field(map, "single", &self.single, &self.extra)?;
         ::odata_runtime::object::write_field(map, "stream", &self.stream, &self.extra)?;
         ::odata_runtime::object::write_field(map, "string", &self.string, &self.extra)?;
+        ::odata_runtime::object::write_field(map, "tags", &self.tags, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
             "timeOfDay",
             &self.time_of_day,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "point", &self.point, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
             "untyped",
             &self.untyped,
-            &self.extra,
-        )?;
-        ::odata_runtime::object::write_field(map, "price", &self.price, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "tags", &self.tags, &self.extra)?;
-        ::odata_runtime::object::write_field(
-            map,
-            "durations",
-            &self.durations,
             &self.extra,
         )?;
         ::std::result::Result::Ok(())

@@ -196,12 +196,12 @@ impl ::odata_runtime::object::Structure for Negation {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Node {
-    /// OData property `value` (`Edm.Int32`).
-    pub value: ::std::option::Option<i32>,
-    /// OData property `next` (`fx.rec.node`).
-    pub next: ::std::option::Option<::std::boxed::Box<crate::rec::Node>>,
     /// OData property `children` (`Collection(fx.rec.node)`).
     pub children: ::std::option::Option<::std::vec::Vec<crate::rec::Node>>,
+    /// OData property `next` (`fx.rec.node`).
+    pub next: ::std::option::Option<::std::boxed::Box<crate::rec::Node>>,
+    /// OData property `value` (`Edm.Int32`).
+    pub value: ::std::option::Option<i32>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
@@ -213,12 +213,12 @@ impl ::odata_runtime::object::Structure for Node {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "value" => {
+            "children" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.value,
+                    &mut self.children,
                     &mut self.extra,
-                    "value",
+                    "children",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -231,12 +231,12 @@ impl ::odata_runtime::object::Structure for Node {
                 )?;
                 ::std::result::Result::Ok(true)
             }
-            "children" => {
+            "value" => {
                 ::odata_runtime::object::read_field(
                     map,
-                    &mut self.children,
+                    &mut self.value,
                     &mut self.extra,
-                    "children",
+                    "value",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -247,14 +247,14 @@ impl ::odata_runtime::object::Structure for Node {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "next", &self.next, &self.extra)?;
         ::odata_runtime::object::write_field(
             map,
             "children",
             &self.children,
             &self.extra,
         )?;
+        ::odata_runtime::object::write_field(map, "next", &self.next, &self.extra)?;
+        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -406,10 +406,10 @@ impl ::odata_runtime::object::Structure for Ping {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pong {
-    /// OData property `ping` (`fx.rec.ping`).
-    pub ping: ::std::option::Option<::std::boxed::Box<crate::rec::Ping>>,
     /// OData property `leaf` (`fx.rec.leaf`).
     pub leaf: ::std::option::Option<crate::rec::Leaf>,
+    /// OData property `ping` (`fx.rec.ping`).
+    pub ping: ::std::option::Option<::std::boxed::Box<crate::rec::Ping>>,
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
@@ -421,21 +421,21 @@ impl ::odata_runtime::object::Structure for Pong {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "ping" => {
-                ::odata_runtime::object::read_field(
-                    map,
-                    &mut self.ping,
-                    &mut self.extra,
-                    "ping",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
             "leaf" => {
                 ::odata_runtime::object::read_field(
                     map,
                     &mut self.leaf,
                     &mut self.extra,
                     "leaf",
+                )?;
+                ::std::result::Result::Ok(true)
+            }
+            "ping" => {
+                ::odata_runtime::object::read_field(
+                    map,
+                    &mut self.ping,
+                    &mut self.extra,
+                    "ping",
                 )?;
                 ::std::result::Result::Ok(true)
             }
@@ -446,8 +446,8 @@ impl ::odata_runtime::object::Structure for Pong {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ping", &self.ping, &self.extra)?;
         ::odata_runtime::object::write_field(map, "leaf", &self.leaf, &self.extra)?;
+        ::odata_runtime::object::write_field(map, "ping", &self.ping, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
