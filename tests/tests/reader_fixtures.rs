@@ -37,6 +37,24 @@ const DIAGNOSTICS: &[(&str, Severity, u32, &str)] = &[
     ("errors/invalid_identifier.xml", Severity::Error, 5, "invalid identifier \"2fast\" in Name of Property"),
     ("errors/duplicate_attribute.xml", Severity::Error, 5, "duplicate attribute Type on Property"),
     ("errors/entity_bomb.xml", Severity::Error, 2, "DOCTYPE with entity declarations is not accepted"),
+    // A byte order mark, CRLF, a comment and a processing instruction before the root and a
+    // comment after it: read as plain UTF-8, lines counted as written.
+    ("errors/bom_crlf_comments.xml", Severity::Error, 8, "unresolved type t.missing"),
+    ("errors/odata_v2.xml", Severity::Error, 2, "is an OData V2/V3 document"),
+    ("errors/utf16.xml", Severity::Error, 1, "the document is UTF-16LE"),
+    ("lenient/lenient.xml", Severity::Warning, 4, "alias \"my-ext.v1\" is not a SimpleIdentifier"),
+    ("lenient/lenient.xml", Severity::Warning, 5, "Abstract=\"True\" on EntityType: CSDL booleans are lower case"),
+    ("lenient/lenient.xml", Severity::Warning, 11, "redeclares the property of the same type inherited from t.base"),
+    ("lenient/lenient.xml", Severity::Warning, 12, "\"odd-name\" in Name of Property is not a CSDL SimpleIdentifier"),
+    ("lenient/lenient.xml", Severity::Warning, 15, "navigation property related targets the abstract Edm.EntityType"),
+    ("lenient/lenient.xml", Severity::Warning, 22, "import touchAll names t.touch, which is bound"),
+    (
+        "refs/main.xml",
+        Severity::Warning,
+        6,
+        "referenced document https://example.com/vocabularies/UI.xml was not loaded",
+    ),
+    ("refs/main.xml", Severity::Error, 20, "supply it with `--reference https://example.com/remote/$metadata=FILE`"),
     ("errors/unknown_extensions.xml", Severity::Warning, 4, "unknown attribute v:hint on ComplexType ignored"),
     ("errors/unknown_extensions.xml", Severity::Warning, 6, "unknown element <Extension> in ComplexType ignored"),
 ];
@@ -268,4 +286,66 @@ fn navigation_errors_come_in_document_order() {
         let TypeKind::Structured(s) = &model.ty(model.lookup(name).unwrap()).kind else { panic!("structured") };
         assert!(s.navigation.is_empty(), "{name} keeps no navigation to a complex type");
     }
+}
+
+#[test]
+fn lenient_documents_generate() {
+    let (file, bytes) = fixture("lenient/lenient.xml");
+    let (model, diags) = codegen::load(&file, &bytes);
+    assert!(!diags.has_errors(), "{:#?}", diags.0);
+    let model = model.unwrap();
+    let item = model.lookup("t.item").unwrap();
+    let TypeKind::Structured(s) = &model.ty(item).kind else { panic!("structured") };
+    // The redeclared property is the inherited one; the navigation to any entity is a value.
+    assert!(s.properties.iter().all(|p| p.name != "label"));
+    let related = s.properties.iter().find(|p| p.name == "related").unwrap();
+    assert_eq!(related.ty.target, Target::Primitive("EntityType"));
+    assert!(model.container.as_ref().unwrap().imports.is_empty());
+    let options = codegen::Options {
+        namespace: None,
+        crate_options: codegen::emit::CrateOptions::new("lenient", "../runtime", false),
+    };
+    let generated = codegen::generate(&file, &bytes, &options).expect("generates");
+    let spatial =
+        generated.diagnostics.iter().find(|d| d.message.starts_with("Edm.GeographyPoint is generated as GeoJSON"));
+    assert!(spatial.is_some_and(|d| d.message.contains("t.item/place")), "{:#?}", generated.diagnostics.0);
+    assert!(generated.diagnostics.iter().any(|d| d.message.starts_with("Edm.Untyped is generated as untyped JSON")));
+    let model_rs = generated.files.iter().find(|(k, _)| k.ends_with("-model/src/t.rs")).map(|(_, v)| v).unwrap();
+    assert!(model_rs.contains("pub odd_name:"), "a lenient name maps to a Rust identifier");
+}
+
+#[test]
+fn a_utf16_document_is_decoded_by_the_xtask() {
+    let path = tests::workspace_root().join("tests/fixtures/csdl/errors/utf16.xml");
+    let loaded = xtask::load::load_file(&path, &Default::default()).unwrap();
+    let (model, diags) = codegen::load_set(&loaded.set());
+    assert!(!diags.has_errors(), "{:#?}", diags.0);
+    assert!(model.is_some());
+}
+
+#[test]
+fn references_resolve_beside_the_file_and_by_mapping() {
+    let dir = tests::workspace_root().join("tests/fixtures/csdl/refs");
+    let refs = xtask::load::References(vec![("https://example.com/remote/$metadata".into(), dir.join("remote.xml"))]);
+    let loaded = xtask::load::load_file(&dir.join("main.xml"), &refs).unwrap();
+    // main, the mapped remote document and shared/types.xml (which references main back).
+    assert_eq!(loaded.documents.len(), 3, "{:?}", loaded.documents.iter().map(|d| &d.0).collect::<Vec<_>>());
+    let (model, diags) = codegen::load_set(&loaded.set());
+    assert!(!diags.has_errors(), "{:#?}", diags.0);
+    let model = model.unwrap();
+    // The base type and the container it extends come from the referenced document; the
+    // standard vocabulary types resolve to the built-in definitions, and only those used.
+    let order = model.lookup("shop.order").unwrap();
+    assert_eq!(model.ty(model.ty(order).structured().unwrap().base.unwrap()).qualified(), "shop.types.record");
+    let c = model.container.as_ref().unwrap();
+    let sets: Vec<&str> = c.entity_sets.iter().map(|s| &*s.name).collect();
+    assert_eq!(sets, ["orders", "customers"]);
+    assert!(model.lookup("Org.OData.Core.V1.Permission").is_some());
+    assert!(model.lookup("Org.OData.Core.V1.Tag").is_some());
+    assert!(model.lookup("Org.OData.Core.V1.Link").is_none(), "unused vocabulary types stay out");
+    let options = codegen::Options {
+        namespace: None,
+        crate_options: codegen::emit::CrateOptions::new("refs", "../runtime", false),
+    };
+    assert!(codegen::generate_set(&loaded.set(), &options).is_ok());
 }
