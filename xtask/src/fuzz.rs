@@ -7,15 +7,18 @@ use std::time::{Duration, Instant};
 
 use codegen::mutate::{mutate, Rng};
 
-/// Runs for `seconds`, starting from `file`.
-pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
-    let base = match std::fs::read(file) {
-        Ok(b) => b,
+/// Runs for `seconds`, starting from `file` and the documents it references (each input
+/// mutates one document of the set, so references, aliases and types across documents are
+/// fuzzed too).
+pub fn run(file: &Path, seconds: u64, seed: u64, refs: &crate::load::References) -> ExitCode {
+    let loaded = match crate::load::load_file(file, refs) {
+        Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    let documents = loaded.documents;
     std::panic::set_hook(Box::new(|_| {}));
     let mut rng = Rng::new(seed);
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -30,10 +33,16 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
         ..plain.clone()
     };
     while Instant::now() < deadline {
-        let input = mutate(&base, &mut rng);
+        let which = rng.below(documents.len());
+        let input = mutate(&documents[which].1, &mut rng);
+        let set: Vec<codegen::Document<'_>> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, (name, bytes))| codegen::Document { name: name.clone(), bytes: if i == which { &input } else { bytes } })
+            .collect();
         tried += 1;
         let outcome = std::panic::catch_unwind(|| {
-            let (model, diags) = codegen::load("fuzz.xml", &input);
+            let (model, diags) = codegen::load_set(&set);
             let _ = diags.iter().map(ToString::to_string).count();
             if let Some(m) = model {
                 for s in &m.schemas {
@@ -44,7 +53,7 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
             }
             // Plan and emit too, on everything that resolves.
             let options = if tried % 2 == 0 { &plain } else { &split };
-            let _ = codegen::generate("fuzz.xml", &input, options);
+            let _ = codegen::generate_set(&set, options);
             diags.has_errors()
         });
         match outcome {
@@ -53,14 +62,15 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
             Err(_) => {
                 let path = std::env::temp_dir().join(format!("odata-fuzz-panic-{seed}-{tried}.xml"));
                 let _ = std::fs::write(&path, &input);
-                eprintln!("panic on input {tried}; saved to {}", path.display());
+                eprintln!("panic on input {tried} (a mutation of {}); saved to {}", documents[which].0, path.display());
                 return ExitCode::from(1);
             }
         }
     }
     println!(
-        "{tried} inputs in {seconds} s from {} (seed {seed}): no panic; {rejected} rejected with errors, {} accepted",
+        "{tried} inputs in {seconds} s from {} ({} documents, seed {seed}): no panic; {rejected} rejected with errors, {} accepted",
         file.display(),
+        documents.len(),
         tried - rejected
     );
     ExitCode::SUCCESS

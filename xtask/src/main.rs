@@ -173,7 +173,7 @@ fn main() -> ExitCode {
             codegen::Request { metadata, namespace, out, crate_prefix, all_namespaces, check, references: refs },
         ),
         Command::Fuzz { file, seconds, seed } => {
-            fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed)
+            fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed, &refs)
         }
         Command::Metadata { command } => match command {
             MetadataCommand::Inspect { file, namespace, format } => {
