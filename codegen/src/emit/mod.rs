@@ -166,7 +166,14 @@ pub(crate) fn features_toml(plan: &Plan, enables: impl Fn(&str) -> String) -> (S
     let all: Vec<String> = f.list.iter().map(|x| format!("\"{}\"", x.name)).collect();
     s.push_str(&format!("full = [{}]\n", all.join(", ")));
     for x in &f.list {
-        s.push_str(&format!("# {}\n{} = [{}]\n", capitalized(&x.doc), x.name, enables(&x.name)));
+        // TOML keys outside ASCII letters, digits, `-` and `_` must be quoted (cargo itself
+        // accepts any Unicode identifier as a feature name).
+        let key = if x.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            x.name.clone()
+        } else {
+            format!("\"{}\"", x.name)
+        };
+        s.push_str(&format!("# {}\n{key} = [{}]\n", capitalized(&x.doc), enables(&x.name)));
     }
     (s, "\n[package.metadata.docs.rs]\nall-features = true\n")
 }
