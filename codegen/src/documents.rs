@@ -63,21 +63,41 @@ pub struct Referenced {
 }
 
 /// What a document references (empty when it cannot be read; [`crate::load_set`] reports
-/// why).
+/// why). Only the `edmx:Reference` elements are looked at: they come before
+/// `edmx:DataServices`, so the scan stops there and costs next to nothing on a large document.
 pub fn references(name: &str, bytes: &[u8]) -> Vec<Referenced> {
-    let src = crate::diag::Source::new(name, bytes);
-    let (doc, _) = crate::csdl::read(&src);
-    let Some(doc) = doc else { return Vec::new() };
-    doc.references
-        .iter()
-        .map(|r| {
-            let namespaces: Vec<String> = r.includes.iter().map(|i| i.namespace.to_string()).collect();
-            Referenced {
-                uri: r.uri.to_string(),
-                resolved: resolve_uri(name, &r.uri),
-                built_in: !namespaces.is_empty() && namespaces.iter().all(|n| is_standard_vocabulary(n)),
-                namespaces,
-            }
+    use quick_xml::events::Event;
+    let bytes = bytes.strip_prefix(crate::diag::UTF8_BOM).unwrap_or(bytes);
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let attr = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() == key)
+            .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+    };
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                "Reference" => out.push((attr(&e, "Uri").unwrap_or_default(), Vec::new())),
+                "Include" => {
+                    if let (Some(last), Some(ns)) = (out.last_mut(), attr(&e, "Namespace")) {
+                        last.1.push(ns);
+                    }
+                }
+                "DataServices" => break,
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    out.into_iter()
+        .map(|(uri, namespaces)| Referenced {
+            resolved: resolve_uri(name, &uri),
+            built_in: !namespaces.is_empty() && namespaces.iter().all(|n| is_standard_vocabulary(n)),
+            uri,
+            namespaces,
         })
         .collect()
 }
@@ -185,31 +205,43 @@ fn normalize_file(path: &str) -> String {
     }
 }
 
-/// The types of the built-in vocabularies that `docs` use (as property, navigation,
-/// parameter, return, base or underlying types), with the types those need in turn.
-pub(crate) fn needed_vocabulary_types(
-    docs: &[ast::Document<'_>],
-    vocabularies: &[ast::Document<'_>],
-) -> BTreeSet<(String, String)> {
-    let mut needed = BTreeSet::new();
-    let mut queue: Vec<(String, String)> = Vec::new();
+/// The built-in vocabulary types `docs` use directly (as property, navigation, parameter,
+/// return, base or underlying types), qualified names split in namespace and name.
+pub(crate) fn vocabulary_uses(docs: &[ast::Document<'_>]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
     for doc in docs {
-        let mut aliases: BTreeMap<&str, &str> = BTreeMap::new();
+        // The aliases that name a standard vocabulary; most documents have none, and then only
+        // a fully qualified `Org.OData.` name can be a use.
+        let mut aliases: Vec<(&str, &str)> = Vec::new();
         for r in &doc.references {
-            for i in &r.includes {
-                aliases.insert(i.alias.as_deref().unwrap_or(&i.namespace), &i.namespace);
-                aliases.insert(&i.namespace, &i.namespace);
+            for i in r.includes.iter().filter(|i| is_standard_vocabulary(&i.namespace)) {
+                aliases.push((i.alias.as_deref().unwrap_or(&i.namespace), &i.namespace));
             }
         }
         for_each_type_name(doc, &mut |name| {
-            if let Some((prefix, local)) = name.rsplit_once('.') {
-                let ns = aliases.get(prefix).copied().unwrap_or(prefix);
-                if is_standard_vocabulary(ns) {
-                    queue.push((ns.to_string(), local.to_string()));
-                }
+            if aliases.is_empty() && !name.starts_with("Org.OData.") {
+                return;
             }
+            let Some((prefix, local)) = name.rsplit_once('.') else { return };
+            let ns = match aliases.iter().find(|(a, _)| *a == prefix) {
+                Some((_, ns)) => *ns,
+                None if prefix.starts_with("Org.OData.") && is_standard_vocabulary(prefix) => prefix,
+                None => return,
+            };
+            out.push((ns.to_string(), local.to_string()));
         });
     }
+    out
+}
+
+/// `uses` with the built-in types they need in turn (property, base and underlying types, and
+/// the derived types that may stand where a needed type is declared).
+pub(crate) fn needed_vocabulary_types(
+    uses: Vec<(String, String)>,
+    vocabularies: &[ast::Document<'_>],
+) -> BTreeSet<(String, String)> {
+    let mut needed = BTreeSet::new();
+    let mut queue = uses;
     // Within the vocabularies every reference is written fully qualified.
     let mut by_name: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for v in vocabularies {

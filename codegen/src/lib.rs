@@ -86,39 +86,40 @@ pub fn load_set_with<'s>(
             }
         }
     }
-    // The built-in vocabulary types the documents use, for namespaces no document defines.
-    let mut vocabulary_names = Vec::new();
-    for (ns, _) in documents::VOCABULARIES {
-        if !defined.iter().any(|d| d == ns) {
-            vocabulary_names.push((documents::vocabulary_name(ns), *ns));
+    // The built-in vocabulary types the documents use, for namespaces no document defines
+    // (nothing is read when no document uses one).
+    let uses: Vec<(String, String)> =
+        documents::vocabulary_uses(&trees).into_iter().filter(|(ns, _)| !defined.contains(ns)).collect();
+    let mut vocabularies: Vec<csdl::ast::Document<'s>> = Vec::new();
+    if !uses.is_empty() {
+        let first_vocabulary = trees.len();
+        for (ns, text) in documents::VOCABULARIES {
+            if !defined.iter().any(|d| d == ns) {
+                sources.push(&documents::vocabulary_name(ns), text.as_bytes());
+            }
         }
-    }
-    let first_vocabulary = trees.len();
-    for (name, ns) in &vocabulary_names {
-        let text = documents::VOCABULARIES.iter().find(|(n, _)| n == ns).map_or("", |(_, t)| t);
-        sources.push(name, text.as_bytes());
-    }
-    let mut vocabularies: Vec<csdl::ast::Document<'s>> = sources
-        .iter()
-        .skip(first_vocabulary)
-        .map(|src| {
-            let (tree, more) = csdl::read(src);
-            // The built-in documents are part of the generator; a problem in them is a bug.
-            diags.0.extend(more.0);
-            tree.unwrap_or_default()
-        })
-        .collect();
-    let needed = documents::needed_vocabulary_types(&trees, &vocabularies);
-    for v in &mut vocabularies {
-        documents::retain_types(v, &needed);
-        if v.schemas.iter().all(|s| {
-            s.complex_types.is_empty()
-                && s.entity_types.is_empty()
-                && s.enum_types.is_empty()
-                && s.type_definitions.is_empty()
-        }) {
-            // Nothing used: not part of the model (its source stays, unused).
-            *v = csdl::ast::Document::default();
+        vocabularies = sources
+            .iter()
+            .skip(first_vocabulary)
+            .map(|src| {
+                let (tree, more) = csdl::read(src);
+                // The built-in documents are part of the generator; a problem in them is a bug.
+                diags.0.extend(more.0);
+                tree.unwrap_or_default()
+            })
+            .collect();
+        let needed = documents::needed_vocabulary_types(uses, &vocabularies);
+        for v in &mut vocabularies {
+            documents::retain_types(v, &needed);
+            if v.schemas.iter().all(|s| {
+                s.complex_types.is_empty()
+                    && s.entity_types.is_empty()
+                    && s.enum_types.is_empty()
+                    && s.type_definitions.is_empty()
+            }) {
+                // Nothing used: not part of the model (its source stays, unused).
+                *v = csdl::ast::Document::default();
+            }
         }
     }
     trees.extend(vocabularies);

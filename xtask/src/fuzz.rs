@@ -38,7 +38,10 @@ pub fn run(file: &Path, seconds: u64, seed: u64, refs: &crate::load::References)
         let set: Vec<codegen::Document<'_>> = documents
             .iter()
             .enumerate()
-            .map(|(i, (name, bytes))| codegen::Document { name: name.clone(), bytes: if i == which { &input } else { bytes } })
+            .map(|(i, (name, bytes))| codegen::Document {
+                name: name.clone(),
+                bytes: if i == which { &input } else { bytes },
+            })
             .collect();
         tried += 1;
         let outcome = std::panic::catch_unwind(|| {
