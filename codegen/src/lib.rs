@@ -50,14 +50,24 @@ pub fn load_set_with<'s>(
     }
     let mut diags = Diagnostics::default();
     let mut trees = Vec::new();
-    for src in sources.iter() {
-        let (tree, more) = csdl::read(src);
+    for (i, src) in sources.iter().enumerate() {
+        let (tree, mut more) = csdl::read(src);
+        if i > 0 && tree.is_none() {
+            // A referenced document that is not CSDL at all (an empty file, an HTML error
+            // page) is a reference that could not be loaded: what it should supply is judged
+            // like a missing document's, and why it failed is said as a warning.
+            for d in &mut more.0 {
+                d.severity = diag::Severity::Warning;
+                d.message = format!("referenced document not read: {}", d.message);
+            }
+        }
         diags.0.extend(more.0);
         trees.push(tree);
     }
     if docs.is_empty() || trees[0].is_none() {
         return (None, diags);
     }
+    let readable: Vec<bool> = trees.iter().map(Option::is_some).collect();
     let mut trees: Vec<csdl::ast::Document<'s>> = trees.into_iter().map(Option::unwrap_or_default).collect();
     trees.iter_mut().for_each(edit);
 
@@ -68,7 +78,8 @@ pub fn load_set_with<'s>(
     for (d, tree) in docs.iter().zip(&trees) {
         for r in &tree.references {
             let resolved = documents::resolve_uri(&d.name, &r.uri);
-            if docs.iter().any(|x| x.name == resolved) || missing.iter().any(|m| m.resolved == resolved) {
+            let loaded = docs.iter().zip(&readable).any(|(x, ok)| *ok && x.name == resolved);
+            if loaded || missing.iter().any(|m| m.resolved == resolved) {
                 continue;
             }
             let namespaces: Vec<String> = r.includes.iter().map(|i| i.namespace.to_string()).collect();
@@ -155,6 +166,8 @@ pub enum GenerateError {
     Namespace(String),
     /// A generator bug: generated code that does not parse.
     Emit(String),
+    /// The options cannot give valid crates (a crate prefix that is no crate name).
+    Options(String),
 }
 
 impl std::fmt::Display for GenerateError {
@@ -166,7 +179,7 @@ impl std::fmt::Display for GenerateError {
                 }
                 write!(f, "{} errors in the metadata; nothing generated", d.error_count())
             }
-            GenerateError::Namespace(m) | GenerateError::Emit(m) => f.write_str(m),
+            GenerateError::Namespace(m) | GenerateError::Emit(m) | GenerateError::Options(m) => f.write_str(m),
         }
     }
 }
@@ -190,6 +203,14 @@ pub fn generate_set_with<'s>(
     options: &Options,
     edit: &mut dyn FnMut(&mut csdl::ast::Document<'s>),
 ) -> Result<Generated, GenerateError> {
+    let prefix = &options.crate_options.crate_prefix;
+    let valid = prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+        && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid {
+        return Err(GenerateError::Options(format!(
+            "crate prefix {prefix:?} is not a crate name: it starts with an ASCII letter and holds only ASCII letters, digits, `-` and `_`"
+        )));
+    }
     let (model, diagnostics) = load_set_with(docs, edit);
     let model = match model {
         Some(m) if !diagnostics.has_errors() => m,

@@ -349,3 +349,40 @@ fn references_resolve_beside_the_file_and_by_mapping() {
     };
     assert!(codegen::generate_set(&loaded.set(), &options).is_ok());
 }
+
+#[test]
+fn a_referenced_document_that_is_not_csdl_counts_as_not_loaded() {
+    let main = br#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="other.xml"><edmx:Include Namespace="o" Alias="O"/></edmx:Reference>
+  <edmx:DataServices><Schema Namespace="m" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+    <ComplexType Name="c"><Property Name="p" Type="O.t"/></ComplexType>
+    <EntityContainer Name="svc" Extends="o.base"/>
+  </Schema></edmx:DataServices></edmx:Edmx>"#;
+    let docs = [
+        codegen::Document { name: "dir/main.xml".into(), bytes: main },
+        codegen::Document { name: "dir/other.xml".into(), bytes: b"<html>not found</html>" },
+    ];
+    let (_, diags) = codegen::load_set(&docs);
+    let by =
+        |text: &str| diags.iter().find(|d| d.message.contains(text)).unwrap_or_else(|| panic!("{text}: {diags:#?}"));
+    let read = by("referenced document not read: wrong root element <html>");
+    assert_eq!((read.severity, read.file.as_str()), (Severity::Warning, "dir/other.xml"));
+    let use_ =
+        by("type O.t is in namespace o, included from the referenced document other.xml (resolved to dir/other.xml)");
+    assert_eq!((use_.severity, use_.line), (Severity::Error, 4));
+    let extends = by("the container extends o.base, in namespace o of the referenced document other.xml");
+    assert_eq!((extends.severity, extends.line), (Severity::Error, 5));
+}
+
+#[test]
+fn a_crate_prefix_that_is_no_crate_name_is_an_error_not_a_panic() {
+    let (file, bytes) = fixture("constructs.xml");
+    let options = codegen::Options {
+        namespace: None,
+        crate_options: codegen::emit::CrateOptions::new("svc-1.0", "../runtime", false),
+    };
+    match codegen::generate(&file, &bytes, &options) {
+        Err(codegen::GenerateError::Options(m)) => assert!(m.contains("\"svc-1.0\" is not a crate name"), "{m}"),
+        other => panic!("{:?}", other.map(|g| g.files.len())),
+    }
+}

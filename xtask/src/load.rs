@@ -105,6 +105,11 @@ pub fn load(name: &str, main: Vec<u8>, refs: &References, fetch: Option<Fetch<'_
                     )),
                     (None, _) => Err(format!("a remote document; map it to a file with --reference {}=FILE", r.uri)),
                 },
+                // An absolute path (`/sap/opu/...`) is relative to the server the document came
+                // from, not to this machine: only a mapping or a download can supply it.
+                None if r.uri.trim_start().starts_with('/') => {
+                    Err(format!("a path on the service's host; map it to a file with --reference {}=FILE", r.uri))
+                }
                 None => std::fs::read(&r.resolved).map_err(|e| format!("cannot read {}: {e}", r.resolved)),
             };
             match got {

@@ -933,11 +933,15 @@ impl<'a, 's> Resolver<'a, 's> {
             }
             let Some(i) = read.iter().position(|(_, c, ..)| format!("{}.{}", c.namespace, c.name) == *target) else {
                 self.enter(service.3);
-                self.error(
-                    service.3,
-                    format!("EntityContainer[{}]", service.1.name),
-                    format!("the container extends {target}, which is in none of the documents read"),
-                );
+                let ns = target.rsplit_once('.').map_or("", |(ns, _)| ns);
+                let msg = match self.missing_for(ns) {
+                    Some(m) => format!(
+                        "the container extends {target}, in namespace {ns} of the referenced document {}, which was not loaded: supply it with `--reference {}=FILE`",
+                        m.uri, m.uri
+                    ),
+                    None => format!("the container extends {target}, which is in none of the documents read"),
+                };
+                self.error(service.3, format!("EntityContainer[{}]", service.1.name), msg);
                 break;
             };
             let (_, base, base_extends, _) = read.remove(i);
