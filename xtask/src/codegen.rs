@@ -64,6 +64,7 @@ pub fn embedded_options(settings: &Settings, changelog: Option<String>) -> codeg
         crate_options: CrateOptions {
             version: settings.version.clone(),
             changelog,
+            key_as_segment: settings.key_as_segment,
             ..CrateOptions::new(&settings.crate_prefix, "../../runtime", false)
         },
     }
@@ -96,7 +97,10 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
     } else {
         codegen::Options {
             namespace: Some(settings.namespace.clone()),
-            crate_options: CrateOptions::new(&settings.crate_prefix, &runtime_path, standalone),
+            crate_options: CrateOptions {
+                key_as_segment: settings.key_as_segment && req.metadata.is_none(),
+                ..CrateOptions::new(&settings.crate_prefix, &runtime_path, standalone)
+            },
         }
     };
     if let Some(ns) = &req.namespace {
@@ -166,8 +170,14 @@ pub struct Job {
 /// Directory of the fixture documents, one per concern.
 pub const FIXTURES: &str = "tests/fixtures/codegen";
 
+/// The `$metadata` of the CAP test service (`tests/cap/`), generated as
+/// `tests/generated/fixture-cap-model` and `fixture-cap-client` for the tests that drive the
+/// live server.
+pub const CAP_METADATA: &str = "tests/cap/metadata.xml";
+
 /// Each fixture document to `tests/generated/fixture-<name>-model` (and `-client` when it has
-/// a container), not pruned.
+/// a container), not pruned; then the CAP service's metadata as `fixture-cap-*`, in one crate
+/// pair without features.
 pub fn fixture_jobs(root: &Path) -> Vec<Job> {
     let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join(FIXTURES))
         .map(|d| {
@@ -192,6 +202,14 @@ pub fn fixture_jobs(root: &Path) -> Vec<Job> {
                 },
             }
         })
+        .chain(std::iter::once(Job {
+            metadata: root.join(CAP_METADATA),
+            out: root.join("tests/generated"),
+            options: codegen::Options {
+                namespace: None,
+                crate_options: CrateOptions::new("fixture-cap", "../../../runtime", false),
+            },
+        }))
         .collect()
 }
 
