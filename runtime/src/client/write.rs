@@ -42,10 +42,11 @@ impl Media {
         &self.path
     }
 
-    /// `GET` the content: its bytes and `Content-Type` ([`Stream`]); a service with no content
-    /// answers 204, read as empty bytes.
+    /// `GET` the content: its bytes and `Content-Type` ([`Stream`]), any media type
+    /// (`Accept: */*`); a service with no content answers 204, read as empty bytes.
     pub fn get(&self) -> Request<Stream> {
         Request::new(&self.client, Method::GET, self.path.clone())
+            .header(http::header::ACCEPT, HeaderValue::from_static("*/*"))
     }
 
     /// `PUT` new content with its media type (`content_type`, e.g. `text/plain`). A media type
