@@ -21,6 +21,8 @@ pub struct Request {
     pub crate_prefix: Option<String>,
     /// Generate every namespace of the document (no pruning).
     pub all_namespaces: bool,
+    /// Keys as path segments whatever the service says (`--key-as-segment`).
+    pub key_as_segment: bool,
     /// Compare instead of writing.
     pub check: bool,
     /// `--reference URI=FILE` mappings for referenced documents.
@@ -51,6 +53,7 @@ pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
         out: None,
         crate_prefix: None,
         all_namespaces: false,
+        key_as_segment: false,
         check: true,
         references: Default::default(),
     };
@@ -110,6 +113,9 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
         // A whole document is split into cargo features, so a user compiles what they use.
         options.namespace = None;
         options.crate_options.features = true;
+    }
+    if req.key_as_segment {
+        options.crate_options.key_as_segment = true;
     }
     if let Some(prefix) = &req.crate_prefix {
         options.crate_options.crate_prefix = prefix.clone();
