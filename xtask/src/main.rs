@@ -174,19 +174,21 @@ fn main() -> ExitCode {
                 no_compile,
             })
         }
-        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces, key_as_segment } => codegen::run(
-            &root,
-            codegen::Request {
-                metadata,
-                namespace,
-                out,
-                crate_prefix,
-                all_namespaces,
-                key_as_segment,
-                check,
-                references: refs,
-            },
-        ),
+        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces, key_as_segment } => {
+            codegen::run(
+                &root,
+                codegen::Request {
+                    metadata,
+                    namespace,
+                    out,
+                    crate_prefix,
+                    all_namespaces,
+                    key_as_segment,
+                    check,
+                    references: refs,
+                },
+            )
+        }
         Command::Fuzz { file, seconds, seed } => {
             fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed)
         }
