@@ -61,17 +61,16 @@ pub fn key_parts(model: &Model, id: TypeId) -> Result<Option<Vec<KeyPart>>, Stri
         let name = alias.as_deref().unwrap_or(path).to_string();
         parts.push((name, literal, string));
     }
-    let wires: Vec<&str> = parts.iter().map(|p| p.0.rsplit('/').next().unwrap_or(&p.0)).collect();
-    let params = names::unique(&wires, &["self".to_string()], names::snake, true);
-    Ok(Some(
-        parts
-            .into_iter()
-            .map(|(name, literal, string)| {
-                let last = name.rsplit('/').next().unwrap_or(&name).to_string();
-                KeyPart { param: params[&last].clone(), name, literal, string }
-            })
-            .collect(),
-    ))
+    // Parameters in key order: the alias or the path (`a/b` -> `a_b`) in snake case, each one
+    // free of the others and of `self`.
+    let mut taken: Vec<String> = vec!["self".to_string()];
+    let mut out = Vec::new();
+    for (name, literal, string) in parts {
+        let param = names::free(&names::snake(&name.replace('/', "_")), true, |n| taken.iter().any(|t| t == n));
+        taken.push(names::bare(&param).to_string());
+        out.push(KeyPart { param, name, literal, string });
+    }
+    Ok(Some(out))
 }
 
 impl KeyLiteral {
