@@ -198,12 +198,15 @@ impl CallRecordCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> CallRecordPath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        CallRecordPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        CallRecordPath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(
@@ -365,12 +368,15 @@ impl SessionCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> SessionPath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        SessionPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        SessionPath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(

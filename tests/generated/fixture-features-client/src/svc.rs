@@ -145,14 +145,14 @@ impl CloudCommunicationsCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> CloudCommunicationsPath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
         CloudCommunicationsPath::new(
             &self.client,
-            ::std::format!("{}{}", self.path, key),
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
         )
     }
     /// `GET .../$count`: the number of entities in the collection (with the filter and
@@ -302,12 +302,15 @@ impl DeviceCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> DevicePath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        DevicePath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        DevicePath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(
@@ -511,12 +514,15 @@ impl DirectoryObjectCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> DirectoryObjectPath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        DirectoryObjectPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        DirectoryObjectPath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(
@@ -681,12 +687,15 @@ impl MessageCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> MessagePath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        MessagePath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        MessagePath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(
@@ -848,12 +857,15 @@ impl PresenceCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> PresencePath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        PresencePath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        PresencePath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(
@@ -1187,12 +1199,15 @@ impl UserCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
+    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+    /// percent-encoded, so it cannot change the path or the query.
     pub fn by_id(&self, id: &str) -> UserPath {
-        let key = ::odata_runtime::client::path::key_predicate(
-            &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
-        );
-        UserPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+        UserPath::new(
+            &self.client,
+            ::std::format!(
+                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+            ),
+        )
     }
     /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
     pub fn create(
