@@ -162,14 +162,14 @@ fn an_operation_named_like_a_path_method_does_not_shadow_it() {
     assert_eq!(copy.path(), user.path());
     let request = copy
         .clone_action(
-            "Team".into(),
-            "team".into(),
-            "d".into(),
-            "private".into(),
-            "apps".into(),
-            "c".into(),
-            fixture_features_model::svc::IdentitySet::default(),
-            fixture_features_model::svc::PresenceState::Busy,
+            Some("Team".into()),
+            Some("team".into()),
+            Some("d".into()),
+            Some("private".into()),
+            Some("apps".into()),
+            None,
+            Some(fixture_features_model::svc::IdentitySet::default()),
+            Some(fixture_features_model::svc::PresenceState::Busy),
         )
         .unwrap();
     let built = request.build().unwrap();
@@ -178,6 +178,8 @@ fn an_operation_named_like_a_path_method_does_not_shadow_it() {
     let body: Value = serde_json::from_slice(built.body()).unwrap();
     assert_eq!(body["presence"], json!("busy"));
     assert_eq!(body["displayName"], json!("Team"));
+    // A nullable action parameter left `None` is not sent.
+    assert!(body.get("classification").is_none());
 }
 
 #[test]

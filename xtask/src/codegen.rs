@@ -21,6 +21,8 @@ pub struct Request {
     pub crate_prefix: Option<String>,
     /// Generate every namespace of the document (no pruning).
     pub all_namespaces: bool,
+    /// Keys as path segments whatever the service says (`--key-as-segment`).
+    pub key_as_segment: bool,
     /// Compare instead of writing.
     pub check: bool,
     /// `--reference URI=FILE` mappings for referenced documents.
@@ -51,6 +53,7 @@ pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
         out: None,
         crate_prefix: None,
         all_namespaces: false,
+        key_as_segment: false,
         check: true,
         references: Default::default(),
     };
@@ -64,6 +67,7 @@ pub fn embedded_options(settings: &Settings, changelog: Option<String>) -> codeg
         crate_options: CrateOptions {
             version: settings.version.clone(),
             changelog,
+            key_as_segment: settings.key_as_segment,
             ..CrateOptions::new(&settings.crate_prefix, "../../runtime", false)
         },
     }
@@ -96,7 +100,10 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
     } else {
         codegen::Options {
             namespace: Some(settings.namespace.clone()),
-            crate_options: CrateOptions::new(&settings.crate_prefix, &runtime_path, standalone),
+            crate_options: CrateOptions {
+                key_as_segment: settings.key_as_segment && req.metadata.is_none(),
+                ..CrateOptions::new(&settings.crate_prefix, &runtime_path, standalone)
+            },
         }
     };
     if let Some(ns) = &req.namespace {
@@ -106,6 +113,9 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
         // A whole document is split into cargo features, so a user compiles what they use.
         options.namespace = None;
         options.crate_options.features = true;
+    }
+    if req.key_as_segment {
+        options.crate_options.key_as_segment = true;
     }
     if let Some(prefix) = &req.crate_prefix {
         options.crate_options.crate_prefix = prefix.clone();
@@ -166,8 +176,14 @@ pub struct Job {
 /// Directory of the fixture documents, one per concern.
 pub const FIXTURES: &str = "tests/fixtures/codegen";
 
+/// The `$metadata` of the CAP test service (`tests/cap/`), generated as
+/// `tests/generated/fixture-cap-model` and `fixture-cap-client` for the tests that drive the
+/// live server.
+pub const CAP_METADATA: &str = "tests/cap/metadata.xml";
+
 /// Each fixture document to `tests/generated/fixture-<name>-model` (and `-client` when it has
-/// a container), not pruned.
+/// a container), not pruned; then the CAP service's metadata as `fixture-cap-*`, in one crate
+/// pair without features.
 pub fn fixture_jobs(root: &Path) -> Vec<Job> {
     let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join(FIXTURES))
         .map(|d| {
@@ -192,6 +208,14 @@ pub fn fixture_jobs(root: &Path) -> Vec<Job> {
                 },
             }
         })
+        .chain(std::iter::once(Job {
+            metadata: root.join(CAP_METADATA),
+            out: root.join("tests/generated"),
+            options: codegen::Options {
+                namespace: None,
+                crate_options: CrateOptions::new("fixture-cap", "../../../runtime", false),
+            },
+        }))
         .collect()
 }
 

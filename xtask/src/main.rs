@@ -43,6 +43,12 @@ enum Command {
         /// Generate every namespace of the document instead of one namespace's closure.
         #[arg(long, conflicts_with = "namespace")]
         all_namespaces: bool,
+        /// Address entities by key as a path segment (`Books/1`, as Microsoft Graph does) instead
+        /// of a key predicate (`Books(1)`); also when the service does not say
+        /// `Capabilities.KeyAsSegmentSupported` (default: metadata/codegen.json for the embedded
+        /// metadata, else off).
+        #[arg(long)]
+        key_as_segment: bool,
     },
     /// Benchmarks that print a table.
     Bench {
@@ -168,10 +174,21 @@ fn main() -> ExitCode {
                 no_compile,
             })
         }
-        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces } => codegen::run(
-            &root,
-            codegen::Request { metadata, namespace, out, crate_prefix, all_namespaces, check, references: refs },
-        ),
+        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces, key_as_segment } => {
+            codegen::run(
+                &root,
+                codegen::Request {
+                    metadata,
+                    namespace,
+                    out,
+                    crate_prefix,
+                    all_namespaces,
+                    key_as_segment,
+                    check,
+                    references: refs,
+                },
+            )
+        }
         Command::Fuzz { file, seconds, seed } => {
             fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed, &refs)
         }

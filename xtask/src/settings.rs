@@ -14,6 +14,9 @@ pub struct Settings {
     pub crate_prefix: String,
     /// Version of the generated crates, bumped by `metadata update` as the schema diff says.
     pub version: String,
+    /// Keys as path segments (`callRecords/{id}`, the Microsoft Graph convention) instead of
+    /// key predicates (`callRecords('{id}')`); `"key_as_segment": true` in the file.
+    pub key_as_segment: bool,
 }
 
 impl Default for Settings {
@@ -22,6 +25,7 @@ impl Default for Settings {
             namespace: "microsoft.graph.callRecords".into(),
             crate_prefix: "callrecords".into(),
             version: "0.1.0".into(),
+            key_as_segment: true,
         }
     }
 }
@@ -45,12 +49,18 @@ impl Settings {
                 .ok_or_else(|| format!("{}: missing string field {k:?}", path.display()))
         };
         let version = field("version").unwrap_or_else(|_| "0.1.0".into());
-        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")?, version })
+        let key_as_segment = v.get("key_as_segment").and_then(Value::as_bool).unwrap_or(false);
+        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")?, version, key_as_segment })
     }
 
     /// The file text.
     pub fn to_json(&self) -> String {
-        let v = json!({ "namespace": self.namespace, "crate_prefix": self.crate_prefix, "version": self.version });
+        let v = json!({
+            "namespace": self.namespace,
+            "crate_prefix": self.crate_prefix,
+            "version": self.version,
+            "key_as_segment": self.key_as_segment,
+        });
         serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
     }
 }

@@ -9,6 +9,7 @@ use quote::quote;
 
 use super::{cfg_ref, cfg_type, docs, features_docs, features_toml, rust_file, CrateOptions, Files};
 use crate::model::{Model, Operation, OperationKind, Target, TypeId, TypeKind, TypeUse};
+use crate::plan::client::{KeyLiteral, KeyPart};
 use crate::plan::{names, Plan, RustType};
 
 /// Builds the client crate's files.
@@ -19,6 +20,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
     let Some(container) = &model.container else {
         return Ok(Files::new());
     };
+    let segment_keys = opts.key_as_segment || crate::plan::client::key_as_segment(model);
     let reachable = reachable_entities(model);
     let names = PathNames::new(plan, &reachable);
     let mut per_module: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
@@ -29,8 +31,9 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
     let mut mods = Vec::new();
     for (module, mut ids) in per_module {
         ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
-        let items =
-            super::format_items(&ids, |&id| Ok(entity_paths(model, plan, &names, &ident(&model_crate_name), id)))?;
+        let items = super::format_items(&ids, |&id| {
+            Ok(entity_paths(model, plan, &names, &ident(&model_crate_name), id, segment_keys))
+        })?;
         let ns = &plan.modules[&module];
         let doc = format!(" Request paths of the OData namespace `{ns}`.");
         let inner = quote! {
@@ -69,6 +72,22 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
             }
         });
     }
+    // Unbound operations, through the container's function and action imports.
+    let mut imports: Vec<(&Operation, &str)> = Vec::new();
+    let mut sorted_imports: Vec<_> = container.imports.iter().collect();
+    sorted_imports.sort_by(|a, b| a.name.cmp(&b.name));
+    for import in sorted_imports {
+        let mut overloads: Vec<&Operation> = model
+            .operations
+            .iter()
+            .filter(|o| !o.is_bound && o.kind == import.kind && o.qualified() == *import.operation)
+            .collect();
+        overloads.sort_by_key(|o| o.parameters.len());
+        imports.extend(overloads.into_iter().map(|o| (o, import.name.as_ref())));
+    }
+    let mut root_reserved = reserved_methods();
+    root_reserved.extend(method_names.values().cloned());
+    roots.extend(operation_methods(model, plan, &model_crate, None, &imports, &root_reserved));
     let service_doc = format!(" Entry point of the service's container `{}.{}`.", container.namespace, container.name);
     let lib_doc = lib_docs(&crate_name, &opts.crate_prefix, &service.to_string()) + &features_docs(plan);
     let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
@@ -80,7 +99,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
         #![allow(clippy::too_many_arguments)]
 
         pub use ::#model_crate as model;
-        pub use ::odata_runtime::client::{Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport};
+        pub use ::odata_runtime::client::{Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream, TokenProvider, Transport};
         pub use ::odata_runtime::Collection;
 
         #(#mods)*
@@ -240,7 +259,14 @@ fn rust_type(plan: &Plan, model_crate: &Ident, t: &RustType) -> TokenStream {
     }
 }
 
-fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ident, id: TypeId) -> TokenStream {
+fn entity_paths(
+    model: &Model,
+    plan: &Plan,
+    names: &PathNames,
+    model_crate: &Ident,
+    id: TypeId,
+    segment_keys: bool,
+) -> TokenStream {
     let t = model.ty(id);
     let q = t.qualified();
     let item = ident(&names.item[&id].1);
@@ -306,11 +332,32 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
 
     // Navigation methods on the item path.
     let navs = model.all_navigation(id);
-    let nav_wires: Vec<&str> = navs.iter().map(|(_, n)| n.name.as_ref()).collect();
+    // Stream properties are reached like navigation: `content()` is the media resource.
+    let streams: Vec<String> = model
+        .all_properties(id)
+        .into_iter()
+        .filter(|(_, p)| p.ty == TypeUse { collection: false, target: Target::Primitive("Stream") })
+        .map(|(_, p)| p.name.to_string())
+        .collect();
+    let nav_wires: Vec<&str> =
+        navs.iter().map(|(_, n)| n.name.as_ref()).chain(streams.iter().map(String::as_str)).collect();
+    let writes = crate::plan::client::writes(model, id);
+    let has_stream =
+        std::iter::once(id).chain(model.ancestors(id)).any(|t| model.ty(t).structured().is_some_and(|s| s.has_stream));
     let ops_item: Vec<&Operation> = bound_ops(model, id, false);
     let ops_coll: Vec<&Operation> = bound_ops(model, id, true);
-    let mut reserved =
-        vec!["new".to_string(), "get".into(), "path".into(), "url".into(), "list".into(), "by_id".into()];
+    let mut reserved = vec![
+        "new".to_string(),
+        "get".into(),
+        "path".into(),
+        "url".into(),
+        "list".into(),
+        "by_id".into(),
+        "update".into(),
+        "replace".into(),
+        "delete".into(),
+        "media".into(),
+    ];
     let nav_names = names::unique(&nav_wires, &reserved, names::snake, true);
     reserved.extend(nav_names.values().cloned());
     let mut item_methods = Vec::new();
@@ -332,38 +379,104 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
             }
         });
     }
-    item_methods.extend(operation_methods(model, plan, model_crate, id, &ops_item, &reserved));
-    let coll_reserved = vec!["new".to_string(), "list".into(), "path".into(), "url".into(), "by_id".into()];
-    let coll_methods = operation_methods(model, plan, model_crate, id, &ops_coll, &coll_reserved);
-
-    // by_id on collections, when the type has a key.
-    let by_id = match model.key(id).as_deref() {
-        Some([single]) => {
-            let key_prop =
-                model.all_properties(id).into_iter().find(|(_, p)| &p.name == single).map(|(_, p)| p.ty.clone());
-            match key_prop {
-                Some(TypeUse { collection: false, target: Target::Primitive("String") }) => quote! {
-                    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
-                    /// percent-encoded, so it cannot change the path or the query.
-                    pub fn by_id(&self, id: &str) -> #item {
-                        #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)))
-                    }
-                },
-                Some(TypeUse { collection: false, target: Target::Primitive(p) }) => {
-                    let ty: TokenStream = crate::plan::primitive(p).parse().expect("primitive paths are valid Rust");
-                    quote! {
-                        /// One entity by key, addressed as a path segment (`.../{id}`).
-                        pub fn by_id(&self, id: #ty) -> #item {
-                            let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-                            #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&literal)))
-                        }
-                    }
-                }
-                _ => quote! {},
+    for wire in &streams {
+        let m = ident(&nav_names[wire]);
+        let doc = format!(" Stream property `{wire}`: its content, read and written with its media type.");
+        item_methods.push(quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> ::odata_runtime::client::Media {
+                ::odata_runtime::client::Media::new(&self.client, ::std::format!("{}/{}", self.path, #wire))
             }
-        }
-        _ => quote! {},
+        });
+    }
+    if has_stream {
+        item_methods.push(quote! {
+            /// The media resource of this media entity (`$value`): its content, read and written
+            /// with its media type.
+            pub fn media(&self) -> ::odata_runtime::client::Media {
+                ::odata_runtime::client::Media::new(&self.client, ::std::format!("{}/$value", self.path))
+            }
+        });
+    }
+    let computed: Vec<String> = model
+        .all_properties(id)
+        .into_iter()
+        .filter(|(_, p)| p.annotations.computed() || p.annotations.get("Org.OData.Core.V1.Immutable").is_some())
+        .map(|(_, p)| format!("`{}`", p.name))
+        .collect();
+    let computed_doc = if computed.is_empty() {
+        String::new()
+    } else {
+        format!(" The service computes or fixes {} (`Core.Computed`, `Core.Immutable`): values set there are ignored or refused.", computed.join(", "))
     };
+    if writes.update {
+        let doc = format!(
+            " `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).{computed_doc}"
+        );
+        let rdoc = format!(
+            " `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).{computed_doc}"
+        );
+        item_methods.push(quote! {
+            #[doc = #doc]
+            pub fn update(&self, value: &#value_ty) -> ::odata_runtime::client::Request<::std::option::Option<#value_ty>, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::PATCH, self.path.clone())
+                    .entity(value)
+                    .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+            }
+
+            #[doc = #rdoc]
+            pub fn replace(&self, value: &#value_ty) -> ::odata_runtime::client::Request<::std::option::Option<#value_ty>, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::PUT, self.path.clone())
+                    .entity(value)
+                    .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+            }
+        });
+    }
+    if writes.delete {
+        item_methods.push(quote! {
+            /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+            /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+            pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::DELETE, self.path.clone())
+            }
+        });
+    }
+    let item_ops: Vec<(&Operation, &str)> = ops_item.iter().map(|o| (*o, o.name.as_ref())).collect();
+    item_methods.extend(operation_methods(model, plan, model_crate, Some(id), &item_ops, &reserved));
+    let coll_reserved = vec![
+        "new".to_string(),
+        "list".into(),
+        "path".into(),
+        "url".into(),
+        "by_id".into(),
+        "by_key".into(),
+        "create".into(),
+        "count".into(),
+    ];
+    let coll_ops: Vec<(&Operation, &str)> = ops_coll.iter().map(|o| (*o, o.name.as_ref())).collect();
+    let mut coll_methods = operation_methods(model, plan, model_crate, Some(id), &coll_ops, &coll_reserved);
+    coll_methods.insert(0, quote! {
+        /// `GET .../$count`: the number of entities in the collection (with the filter and
+        /// search set on the request).
+        pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+            ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/$count", self.path))
+        }
+    });
+    if writes.insert {
+        let doc = format!(
+            " `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.{computed_doc}"
+        );
+        coll_methods.insert(0, quote! {
+            #[doc = #doc]
+            pub fn create(&self, value: &#value_ty) -> ::odata_runtime::client::Request<::std::option::Option<#value_ty>, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::POST, self.path.clone())
+                    .entity(value)
+                    .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+            }
+        });
+    }
+
+    let by_id = key_method(model, plan, model_crate, id, &item, segment_keys);
     let item_doc = format!(" The path to one `{q}`.");
     let coll_doc = format!(" The path to a collection of `{q}`.");
     quote! {
@@ -429,6 +542,140 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
     }
 }
 
+/// The key method of a collection path: `by_id(id)` for a single key, `by_key(a, b, ..)` for a
+/// composite one; as a key predicate (`Books(ID=..,IsActiveEntity=true)`, `Authors(1)`) or, with
+/// `segment_keys`, as path segments (`Books/1`). Nothing when the type has no key, or a key no
+/// URL literal can write (a warning of the plan says so).
+fn key_method(
+    model: &Model,
+    plan: &Plan,
+    model_crate: &Ident,
+    id: TypeId,
+    item: &Ident,
+    segment_keys: bool,
+) -> TokenStream {
+    let Ok(Some(parts)) = crate::plan::client::key_parts(model, id) else { return TokenStream::new() };
+    let literal_of = |p: &KeyPart| -> (TokenStream, TokenStream) {
+        let pn = ident(&p.param);
+        match &p.literal {
+            KeyLiteral::Primitive(_) if p.string => {
+                (quote! { #pn: &str }, quote! { ::odata_runtime::client::literal::Literal::to_literal(#pn) })
+            }
+            KeyLiteral::Primitive(path) => {
+                let ty: TokenStream = path.parse().expect("primitive paths are valid Rust");
+                (quote! { #pn: #ty }, quote! { ::odata_runtime::client::literal::Literal::to_literal(&#pn) })
+            }
+            KeyLiteral::Enum(t) => {
+                let ty = rust_type(plan, model_crate, &RustType::Named { id: *t, any: false });
+                let q = model.ty(*t).qualified();
+                (
+                    quote! { #pn: #ty },
+                    quote! { ::odata_runtime::client::literal::enum_member(::std::option::Option::Some(#q), #pn.as_str()) },
+                )
+            }
+        }
+    };
+    if segment_keys {
+        if let [single] = parts.as_slice() {
+            // The Microsoft Graph form: `.../{id}`, a string bare.
+            let ty = match &single.literal {
+                KeyLiteral::Primitive(path) if !single.string => path.parse::<TokenStream>().ok(),
+                _ => None,
+            };
+            return match (single.string, ty) {
+                (true, _) => quote! {
+                    /// One entity by key, addressed as a path segment (`.../{id}`); the value is
+                    /// percent-encoded, so it cannot change the path or the query.
+                    pub fn by_id(&self, id: &str) -> #item {
+                        #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)))
+                    }
+                },
+                (false, Some(ty)) => quote! {
+                    /// One entity by key, addressed as a path segment (`.../{id}`).
+                    pub fn by_id(&self, id: #ty) -> #item {
+                        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
+                        #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&literal)))
+                    }
+                },
+                (false, None) => {
+                    let (arg, lit) = literal_of(single);
+                    quote! {
+                        /// One entity by key, addressed as a path segment (`.../{id}`).
+                        pub fn by_id(&self, #arg) -> #item {
+                            let literal = #lit;
+                            #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&literal)))
+                        }
+                    }
+                }
+            };
+        }
+        let mut args = Vec::new();
+        let mut segs = Vec::new();
+        for p in &parts {
+            let (arg, lit) = literal_of(p);
+            args.push(arg);
+            let pn = ident(&p.param);
+            segs.push(if p.string {
+                quote! { ::odata_runtime::client::path::encode_segment(#pn) }
+            } else {
+                quote! { ::odata_runtime::client::path::encode_segment(&#lit) }
+            });
+        }
+        let names: Vec<String> = parts.iter().map(|p| format!("`{}`", p.name)).collect();
+        let doc = format!(
+            " One entity by its key {}, each part a path segment (`.../a/b`), percent-encoded.",
+            names.join(", ")
+        );
+        return quote! {
+            #[doc = #doc]
+            pub fn by_key(&self, #(#args),*) -> #item {
+                let mut path = self.path.clone();
+                #( path.push('/'); path.push_str(&#segs); )*
+                #item::new(&self.client, path)
+            }
+        };
+    }
+    let mut args = Vec::new();
+    let mut pairs = Vec::new();
+    for p in &parts {
+        let (arg, lit) = literal_of(p);
+        args.push(arg);
+        let name = &p.name;
+        pairs.push(quote! { (#name, #lit) });
+    }
+    let (method, doc) = match parts.as_slice() {
+        [single] => (
+            ident("by_id"),
+            format!(" One entity by its key `{}`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.", single.name),
+        ),
+        _ => {
+            let names: Vec<String> = parts.iter().map(|p| format!("`{}`", p.name)).collect();
+            (
+                ident("by_key"),
+                format!(" One entity by its key {}: `...(name=value,...)`, each value an OData literal, percent-encoded so it cannot change the path.", names.join(", ")),
+            )
+        }
+    };
+    // A single key keeps the parameter name `id`, whatever the property is called.
+    let args = match (parts.as_slice(), args.as_slice()) {
+        ([single], [_]) => {
+            let (arg, _) = literal_of(&KeyPart { param: "id".into(), ..single.clone() });
+            let (_, lit) = literal_of(&KeyPart { param: "id".into(), ..single.clone() });
+            let name = &single.name;
+            pairs = vec![quote! { (#name, #lit) }];
+            vec![arg]
+        }
+        _ => args,
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #method(&self, #(#args),*) -> #item {
+            let key = ::odata_runtime::client::path::key_predicate(&[#(#pairs),*]);
+            #item::new(&self.client, ::std::format!("{}{}", self.path, key))
+        }
+    }
+}
+
 /// Operations bound to the type (or to a collection of it), sorted by name.
 fn bound_ops<'a>(model: &'a Model<'a>, id: TypeId, collection: bool) -> Vec<&'a Operation<'a>> {
     let mut ops: Vec<&Operation> =
@@ -441,15 +688,16 @@ fn operation_methods(
     model: &Model,
     plan: &Plan,
     model_crate: &Ident,
-    owner: TypeId,
-    ops: &[&Operation],
+    owner: Option<TypeId>,
+    ops: &[(&Operation, &str)],
     reserved: &[String],
 ) -> Vec<TokenStream> {
     // Overloads share a name; the one with the most parameters gets the plain name.
-    let wires: Vec<String> = ops.iter().map(|o| o.name.to_string()).collect();
+    let wires: Vec<String> = ops.iter().map(|o| o.1.to_string()).collect();
+    let bound = owner.is_some();
     let mut methods = Vec::new();
     let mut used: Vec<String> = reserved.to_vec();
-    for (i, op) in ops.iter().enumerate() {
+    for (i, (op, url_name)) in ops.iter().enumerate() {
         // An operation named like a method every path has (`get`, `list`, or `clone` of the
         // derived `Clone`, which it would shadow) is suffixed with its kind: `clone_action`.
         let mut base = names::snake(&wires[i]);
@@ -464,7 +712,7 @@ fn operation_methods(
         }
         used.push(name.clone());
         let m = ident(&name);
-        let params: Vec<_> = op.parameters.iter().skip(1).collect();
+        let params: Vec<_> = op.parameters.iter().skip(usize::from(bound)).collect();
         let param_names = names::unique(
             &params.iter().map(|p| p.name.as_ref()).collect::<Vec<_>>(),
             &["self".into()],
@@ -473,55 +721,138 @@ fn operation_methods(
         );
         let mut args = Vec::new();
         let mut literals = Vec::new();
+        let mut optional_literals = Vec::new();
         let mut body_fields = Vec::new();
+        let mut optional_fields = Vec::new();
         // Function parameters a URL literal cannot carry (complex, entity, collection values)
         // go as parameter aliases: `f(p=@p)?@p=<JSON>`.
         let mut aliases = Vec::new();
         for p in &params {
             let pn = ident(&param_names[&*p.name]);
             let wire = &p.name;
+            // A function's `Core.OptionalParameter` and a nullable action parameter may be left
+            // out: `Option<T>`, not sent when `None`.
+            let optional = match op.kind {
+                OperationKind::Function => p.annotations.get("Org.OData.Core.V1.OptionalParameter").is_some(),
+                OperationKind::Action => p.facets.nullable != Some(false),
+            };
             let literal_type = match &p.ty {
-                TypeUse { collection: false, target: Target::Primitive(x) } => {
+                TypeUse { collection: false, target: Target::Primitive(x) }
+                    if crate::plan::primitive(x) != "::odata_runtime::serde_json::Value" =>
+                {
                     Some(RustType::Path(crate::plan::primitive(x)))
                 }
-                TypeUse { collection: false, target: Target::Named(t) }
-                    if matches!(model.ty(*t).kind, TypeKind::Enum(_)) =>
-                {
-                    Some(RustType::Named { id: *t, any: false })
-                }
+                TypeUse { collection: false, target: Target::Named(t) } => match &model.ty(*t).kind {
+                    TypeKind::Enum(_) => Some(RustType::Named { id: *t, any: false }),
+                    // A type definition is its underlying type: the same literal.
+                    TypeKind::Definition { underlying, .. }
+                        if crate::plan::primitive(underlying) != "::odata_runtime::serde_json::Value" =>
+                    {
+                        Some(RustType::Named { id: *t, any: false })
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            let is_enum = |rt: &RustType| match rt {
+                RustType::Named { id, .. } => matches!(model.ty(*id).kind, TypeKind::Enum(_)).then_some(*id),
                 _ => None,
             };
             let json_type = || rust_type(plan, model_crate, &RustType::of(model, &p.ty));
+            let wrap = |ty: TokenStream| {
+                if optional {
+                    quote! { ::std::option::Option<#ty> }
+                } else {
+                    ty
+                }
+            };
             match (op.kind, literal_type) {
                 (OperationKind::Function, Some(rt)) => {
                     let ty = rust_type(plan, model_crate, &rt);
-                    args.push(quote! { #pn: #ty });
-                    let literal = match &rt {
-                        RustType::Named { id, .. } => {
-                            let q = model.ty(*id).qualified();
-                            quote! { ::odata_runtime::client::literal::enum_member(::std::option::Option::Some(#q), #pn.as_str()) }
+                    args.push({
+                        let t = wrap(ty);
+                        quote! { #pn: #t }
+                    });
+                    let literal_of = |v: TokenStream| match is_enum(&rt) {
+                        Some(id) => {
+                            let q = model.ty(id).qualified();
+                            quote! { ::odata_runtime::client::literal::enum_member(::std::option::Option::Some(#q), #v.as_str()) }
                         }
-                        _ => quote! { ::odata_runtime::client::literal::Literal::to_literal(&#pn) },
+                        None => quote! { ::odata_runtime::client::literal::Literal::to_literal(&#v) },
                     };
-                    literals.push(quote! { (#wire, #literal) });
+                    if optional {
+                        let lit = literal_of(quote! { v });
+                        optional_literals.push(quote! {
+                            if let ::std::option::Option::Some(v) = &#pn {
+                                params.push((#wire, #lit));
+                            }
+                        });
+                    } else {
+                        let lit = literal_of(quote! { #pn });
+                        literals.push(quote! { (#wire, #lit) });
+                    }
                 }
                 (OperationKind::Function, None) => {
                     let ty = json_type();
-                    args.push(quote! { #pn: #ty });
                     let alias = format!("@{wire}");
-                    literals.push(quote! { (#wire, ::std::string::String::from(#alias)) });
-                    aliases.push(quote! { .query_param(#alias, ::odata_runtime::client::json_value(&#pn)?.get()) });
+                    if optional {
+                        args.push(quote! { #pn: ::std::option::Option<#ty> });
+                        optional_literals.push(quote! {
+                            if #pn.is_some() {
+                                params.push((#wire, ::std::string::String::from(#alias)));
+                            }
+                        });
+                        aliases.push(quote! {
+                            let request = match &#pn {
+                                ::std::option::Option::Some(v) => request.query_param(#alias, ::odata_runtime::client::json_value(v)?.get()),
+                                ::std::option::Option::None => request,
+                            };
+                        });
+                    } else {
+                        args.push(quote! { #pn: #ty });
+                        literals.push(quote! { (#wire, ::std::string::String::from(#alias)) });
+                        aliases.push(quote! {
+                            let request = request.query_param(#alias, ::odata_runtime::client::json_value(&#pn)?.get());
+                        });
+                    }
                 }
                 (OperationKind::Action, rt) => {
                     let ty = match rt {
                         Some(rt) => rust_type(plan, model_crate, &rt),
                         None => json_type(),
                     };
-                    args.push(quote! { #pn: #ty });
-                    body_fields.push(quote! { (#wire, ::odata_runtime::client::json_value(&#pn)?) });
+                    let t = wrap(ty);
+                    args.push(quote! { #pn: #t });
+                    if optional {
+                        optional_fields.push(quote! {
+                            if let ::std::option::Option::Some(v) = &#pn {
+                                fields.push((#wire, ::odata_runtime::client::json_value(v)?));
+                            }
+                        });
+                    } else {
+                        body_fields.push(quote! { (#wire, ::odata_runtime::client::json_value(&#pn)?) });
+                    }
                 }
             }
         }
+        let call = if optional_literals.is_empty() {
+            quote! { let call = ::odata_runtime::client::path::function_call(#url_name, &[#(#literals),*]); }
+        } else {
+            quote! {
+                let mut params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![#(#literals),*];
+                #(#optional_literals)*
+                let call = ::odata_runtime::client::path::function_call(#url_name, &params);
+            }
+        };
+        let body = if optional_fields.is_empty() {
+            quote! { let body = ::odata_runtime::client::json_body(&[#(#body_fields),*])?; }
+        } else {
+            quote! {
+                let mut fields: ::std::vec::Vec<(&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>)> = ::std::vec![#(#body_fields),*];
+                #(#optional_fields)*
+                let body = ::odata_runtime::client::json_body(&fields)?;
+            }
+        };
         let ret = match &op.return_type {
             None => quote! { () },
             // A stream is the response body itself.
@@ -534,6 +865,8 @@ fn operation_methods(
                 let structured = matches!(r.ty.target, Target::Named(t) if model.ty(t).structured().is_some());
                 match (r.ty.collection, structured) {
                     (true, _) => quote! { ::odata_runtime::Collection<#ty> },
+                    // An entity or complex value, or nothing (204) when the result is nullable.
+                    (false, true) if r.facets.nullable != Some(false) => quote! { ::std::option::Option<#ty> },
                     (false, true) => ty,
                     // A single primitive, enum or type definition value: `{"value": ...}`.
                     (false, false) => quote! { ::odata_runtime::Single<#ty> },
@@ -542,9 +875,23 @@ fn operation_methods(
         };
         let doc = docs::attrs(&[
             op.annotations.description().map(docs::text).unwrap_or_default(),
-            format!("Bound {} `{}`.", kind_name(op.kind), op.qualified()),
+            if bound {
+                format!("Bound {} `{}`.", kind_name(op.kind), op.qualified())
+            } else {
+                format!("{} import `{url_name}` (unbound `{}`).", capital_kind(op.kind), op.qualified())
+            },
         ]);
-        let wire_name = &op.name;
+        let wire_name = *url_name;
+        let fn_path = if bound {
+            quote! { ::std::format!("{}/{}", self.path, call) }
+        } else {
+            quote! { call }
+        };
+        let action_path = if bound {
+            quote! { ::std::format!("{}/{}", self.path, #wire_name) }
+        } else {
+            quote! { ::std::string::String::from(#wire_name) }
+        };
         let named: Vec<TypeId> = op
             .parameters
             .iter()
@@ -555,34 +902,33 @@ fn operation_methods(
                 Target::Primitive(_) => None,
             })
             .collect();
-        let cfg = cfg_ref(plan, Some(owner), &named);
+        let cfg = cfg_ref(plan, owner, &named);
         let method = match op.kind {
             OperationKind::Function if !aliases.is_empty() => quote! {
                 #doc
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
-                    let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
-                    ::std::result::Result::Ok(
-                        ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
-                            #(#aliases)*,
-                    )
+                    #call
+                    let request = ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, #fn_path);
+                    #(#aliases)*
+                    ::std::result::Result::Ok(request)
                 }
             },
             OperationKind::Function => quote! {
                 #doc
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::odata_runtime::client::Request<#ret> {
-                    let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
-                    ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
+                    #call
+                    ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, #fn_path)
                 }
             },
             OperationKind::Action => quote! {
                 #doc
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
-                    let body = ::odata_runtime::client::json_body(&[#(#body_fields),*])?;
+                    #body
                     ::std::result::Result::Ok(
-                        ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::POST, ::std::format!("{}/{}", self.path, #wire_name))
+                        ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::POST, #action_path)
                             .body(body),
                     )
                 }
@@ -591,6 +937,13 @@ fn operation_methods(
         methods.push(method);
     }
     methods
+}
+
+fn capital_kind(k: OperationKind) -> &'static str {
+    match k {
+        OperationKind::Action => "Action",
+        OperationKind::Function => "Function",
+    }
 }
 
 fn kind_name(k: OperationKind) -> &'static str {

@@ -141,6 +141,10 @@ pub struct CrateOptions {
     pub changelog: Option<String>,
     /// Split the crates into cargo features (see [`crate::plan::features`]).
     pub features: bool,
+    /// Address entities by key as a path segment (`Books/1`, the Microsoft Graph convention)
+    /// instead of a key predicate (`Books(1)`), also when the container does not say
+    /// `Capabilities.KeyAsSegmentSupported`.
+    pub key_as_segment: bool,
 }
 
 impl CrateOptions {
@@ -153,6 +157,7 @@ impl CrateOptions {
             version: "0.1.0".into(),
             changelog: None,
             features: false,
+            key_as_segment: false,
         }
     }
 }

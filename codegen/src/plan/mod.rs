@@ -2,6 +2,7 @@
 //! fields, variants and the companions the emitter adds, the Edm -> Rust type mapping, which
 //! types are polymorphic, and which fields are boxed to break recursion (by a graph rule).
 
+pub mod client;
 pub mod features;
 pub mod names;
 
@@ -229,7 +230,7 @@ impl Plan {
             variants,
             any_variants,
             features: None,
-            warnings: approximations(model),
+            warnings: approximations(model).into_iter().chain(client::warnings(model)).collect(),
         }
     }
 

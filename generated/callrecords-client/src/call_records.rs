@@ -88,6 +88,47 @@ impl CallRecordPath {
             ::std::format!("{}/{}", self.path, "sessions"),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::callrecords_model::call_records::CallRecord,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::CallRecord>,
+        crate::call_records::CallRecordProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::callrecords_model::call_records::CallRecord,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::CallRecord>,
+        crate::call_records::CallRecordProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `microsoft.graph.callRecords.callRecord`.
 #[derive(Clone)]
@@ -131,6 +172,31 @@ impl CallRecordCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::callrecords_model::call_records::CallRecord,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::CallRecord>,
+        crate::call_records::CallRecordProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
     /// Bound function `microsoft.graph.callRecords.getDirectRoutingCalls`.
@@ -261,6 +327,47 @@ impl SegmentPath {
             self.path.clone(),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::callrecords_model::call_records::Segment,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::Segment>,
+        crate::call_records::SegmentProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::callrecords_model::call_records::Segment,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::Segment>,
+        crate::call_records::SegmentProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `microsoft.graph.callRecords.segment`.
 #[derive(Clone)]
@@ -304,6 +411,31 @@ impl SegmentCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::callrecords_model::call_records::Segment,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::Segment>,
+        crate::call_records::SegmentProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -384,6 +516,47 @@ impl SessionPath {
             ::std::format!("{}/{}", self.path, "segments"),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::callrecords_model::call_records::Session,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::Session>,
+        crate::call_records::SessionProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::callrecords_model::call_records::Session,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::Session>,
+        crate::call_records::SessionProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `microsoft.graph.callRecords.session`.
 #[derive(Clone)]
@@ -427,6 +600,31 @@ impl SessionCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::callrecords_model::call_records::Session,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::callrecords_model::call_records::Session>,
+        crate::call_records::SessionProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }

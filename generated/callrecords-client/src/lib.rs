@@ -13,7 +13,8 @@
 #![allow(clippy::too_many_arguments)]
 pub use ::callrecords_model as model;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport,
+    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
+    TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `microsoft.graph.callRecords`.

@@ -114,6 +114,19 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.as_service().and_then(|e| e.retry_after)
     }
+
+    /// `412 Precondition Failed`: the `If-Match` tag sent with an update, a delete or an action
+    /// does not match the entity's current ETag (someone changed it since it was read). Read
+    /// the entity again and retry with its new `@odata.etag`.
+    pub fn is_precondition_failed(&self) -> bool {
+        self.status() == Some(StatusCode::PRECONDITION_FAILED)
+    }
+
+    /// `428 Precondition Required`: the entity has an ETag and the service wants `If-Match`
+    /// (send the entity as read, with its `@odata.etag`, or set [`if_match`](super::Request::if_match)).
+    pub fn is_precondition_required(&self) -> bool {
+        self.status() == Some(StatusCode::PRECONDITION_REQUIRED)
+    }
 }
 
 impl From<ServiceError> for Error {

@@ -61,11 +61,12 @@ mod request;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
 pub mod retry;
+pub mod write;
 
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{Error, ServiceError, TokenEndpointError, TransportError};
 pub use literal::Literal;
-pub use path::{encode_segment, function_call};
+pub use path::{encode_segment, function_call, key_predicate};
 pub use query::Query;
 pub use request::{Request, Stream};
 #[cfg(feature = "reqwest")]
@@ -73,6 +74,7 @@ pub use reqwest_transport::{ReqwestTransport, ReqwestTransportBuilder};
 #[cfg(feature = "tokio")]
 pub use retry::TokioSleep;
 pub use retry::{Clock, RetryPolicy, Sleep, SystemClock};
+pub use write::{etag_of, Media, ReturnPreference};
 
 /// The `http` crate (`Method`, `HeaderName`, `HeaderValue`, `Request`, ...), so generated crates
 /// and transports can name its types without depending on it.

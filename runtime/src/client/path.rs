@@ -73,6 +73,35 @@ pub fn function_call(name: &str, params: &[(&str, String)]) -> String {
     out
 }
 
+/// A key predicate: `(literal)` for a single key, `(name1=literal1,name2=literal2)` for a
+/// composite one (names are the key properties, or their aliases), each literal percent-encoded
+/// as a function parameter is, so that no value can end the predicate, the segment or the path.
+///
+/// ```
+/// use odata_runtime::client::path::key_predicate;
+///
+/// assert_eq!(key_predicate(&[("code", "'a''b'".into())]), "('a''b')");
+/// assert_eq!(key_predicate(&[("year", "2024".into()), ("currency", "'U/S'".into())]), "(year=2024,currency='U%2FS')");
+/// ```
+pub fn key_predicate(parts: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(2 + parts.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>());
+    out.push('(');
+    if let [(_, single)] = parts {
+        out.extend(utf8_percent_encode(single, PARAMETER));
+    } else {
+        for (i, (name, literal)) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.extend(utf8_percent_encode(name, PARAMETER));
+            out.push('=');
+            out.extend(utf8_percent_encode(literal, PARAMETER));
+        }
+    }
+    out.push(')');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +120,12 @@ mod tests {
         let call = function_call("f", &[("a", "'x),b=(y'".into()), ("c", "1".into())]);
         assert_eq!(call, "f(a='x%29%2Cb%3D%28y',c=1)");
         assert_eq!(function_call("f", &[]), "f()");
+    }
+
+    #[test]
+    fn key_predicates_cannot_break_out() {
+        assert_eq!(key_predicate(&[("ID", "42".into())]), "(42)");
+        assert_eq!(key_predicate(&[("a", "'x),b=(y'".into()), ("c", "true".into())]), "(a='x%29%2Cb%3D%28y',c=true)");
+        assert_eq!(key_predicate(&[("s", "'?#/%'".into())]), "('%3F%23%2F%25')");
     }
 }

@@ -252,6 +252,72 @@ impl<T, F> Request<T, F> {
         }
     }
 
+    /// Sets `If-Match: tag` (an `@odata.etag` as read, e.g. `W/"2024-01-15T10:00:00.000Z"`):
+    /// the service applies the update, delete or action only when the entity still has that
+    /// tag, and answers `412` otherwise ([`Error::is_precondition_failed`]). Replaces a tag
+    /// taken from the entity by [`entity`](Self::entity).
+    pub fn if_match(mut self, tag: &str) -> Self {
+        match HeaderValue::try_from(tag) {
+            Ok(v) => {
+                self.headers.insert(http::header::IF_MATCH, v);
+            }
+            Err(_) => self.error = Some(format!("the entity tag {tag:?} cannot be a header value")),
+        }
+        self
+    }
+
+    /// Sets `If-Match: *`: the write applies whatever the entity's current tag (for services
+    /// that require `If-Match`, `428`, when no tag is at hand).
+    pub fn if_match_any(self) -> Self {
+        self.if_match("*")
+    }
+
+    /// Sets `If-None-Match: tag`: a `GET` answers `304 Not Modified` when the entity still has
+    /// that tag.
+    pub fn if_none_match(mut self, tag: &str) -> Self {
+        match HeaderValue::try_from(tag) {
+            Ok(v) => {
+                self.headers.insert(http::header::IF_NONE_MATCH, v);
+            }
+            Err(_) => self.error = Some(format!("the entity tag {tag:?} cannot be a header value")),
+        }
+        self
+    }
+
+    /// Asks for the written entity in the answer, or for none: `Prefer: return=representation`
+    /// or `Prefer: return=minimal` (replacing an earlier `return` preference).
+    pub fn prefer_return(self, preference: super::ReturnPreference) -> Self {
+        self.header(PREFER, HeaderValue::from_static(preference.as_str()))
+    }
+
+    /// Sets `value` as the JSON body of a write (create, update, replace), without the control
+    /// information read with it (`@odata.context`, links, ...). Its `@odata.etag`, when it has
+    /// one and no `If-Match` is set yet, becomes `If-Match`: the write applies only to the
+    /// version that was read. A value that cannot be serialized is reported by
+    /// [`build`](Self::build).
+    pub fn entity<B: Serialize + ?Sized>(mut self, value: &B) -> Self {
+        match super::write::entity_body(value) {
+            Ok((bytes, tag)) => {
+                if let Some(tag) = tag {
+                    if !self.headers.contains_key(http::header::IF_MATCH) {
+                        self = self.if_match(&tag);
+                    }
+                }
+                self.raw_body(HeaderValue::from_static("application/json"), bytes)
+            }
+            Err(e) => {
+                self.error = Some(e);
+                self
+            }
+        }
+    }
+
+    /// Makes [`build`](Self::build) fail with `Error::Request(message)`.
+    pub(crate) fn with_error(mut self, message: String) -> Self {
+        self.error = Some(message);
+        self
+    }
+
     /// The client the request goes through.
     pub fn client(&self) -> &Client {
         &self.client

@@ -25,7 +25,8 @@
 #![allow(clippy::too_many_arguments)]
 pub use ::fixture_features_model as model;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport,
+    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
+    TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `fx.svc.callRecords`.

@@ -76,6 +76,38 @@ impl CloudCommunicationsPath {
             ::std::format!("{}/{}", self.path, "presences"),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_features_model::svc::CloudCommunications,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::CloudCommunications>,
+        crate::svc::CloudCommunicationsProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_features_model::svc::CloudCommunications,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::CloudCommunications>,
+        crate::svc::CloudCommunicationsProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
 }
 /// The path to a collection of `fx.svc.cloudCommunications`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
@@ -121,6 +153,15 @@ impl CloudCommunicationsCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -183,6 +224,47 @@ impl DevicePath {
             self.path.clone(),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_features_model::svc::Device,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Device>,
+        crate::svc::DeviceProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_features_model::svc::Device,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Device>,
+        crate::svc::DeviceProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `fx.svc.device`.
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
@@ -228,6 +310,31 @@ impl DeviceCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_features_model::svc::Device,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Device>,
+        crate::svc::DeviceProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -315,6 +422,47 @@ impl DirectoryObjectPath {
             self.path.clone(),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_features_model::svc::AnyDirectoryObject,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::AnyDirectoryObject>,
+        crate::svc::DirectoryObjectProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_features_model::svc::AnyDirectoryObject,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::AnyDirectoryObject>,
+        crate::svc::DirectoryObjectProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `fx.svc.directoryObject`.
 #[cfg(
@@ -374,6 +522,31 @@ impl DirectoryObjectCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_features_model::svc::AnyDirectoryObject,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::AnyDirectoryObject>,
+        crate::svc::DirectoryObjectProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -436,6 +609,47 @@ impl MessagePath {
             self.path.clone(),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_features_model::svc::Message,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Message>,
+        crate::svc::MessageProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_features_model::svc::Message,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Message>,
+        crate::svc::MessageProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `fx.svc.message`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
@@ -481,6 +695,31 @@ impl MessageCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_features_model::svc::Message,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Message>,
+        crate::svc::MessageProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -540,6 +779,47 @@ impl PresencePath {
             self.path.clone(),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_features_model::svc::Presence,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Presence>,
+        crate::svc::PresenceProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_features_model::svc::Presence,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Presence>,
+        crate::svc::PresenceProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
 }
 /// The path to a collection of `fx.svc.presence`.
 #[cfg(feature = "communications")]
@@ -585,6 +865,31 @@ impl PresenceCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_features_model::svc::Presence,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::Presence>,
+        crate::svc::PresenceProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -681,6 +986,47 @@ impl UserPath {
             ::std::format!("{}/{}", self.path, "messages"),
         )
     }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_features_model::svc::User,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::User>,
+        crate::svc::UserProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_features_model::svc::User,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::User>,
+        crate::svc::UserProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
+            self.path.clone(),
+        )
+    }
     /// Bound function `fx.svc.activityReport`.
     pub fn activity_report(
         &self,
@@ -699,33 +1045,46 @@ impl UserPath {
     /// Bound action `fx.svc.clone`.
     pub fn clone_action(
         &self,
-        display_name: ::std::string::String,
-        mail_nickname: ::std::string::String,
-        description: ::std::string::String,
-        visibility: ::std::string::String,
-        parts_to_clone: ::std::string::String,
-        classification: ::std::string::String,
-        owner: ::fixture_features_model::svc::IdentitySet,
-        presence: ::fixture_features_model::svc::PresenceState,
+        display_name: ::std::option::Option<::std::string::String>,
+        mail_nickname: ::std::option::Option<::std::string::String>,
+        description: ::std::option::Option<::std::string::String>,
+        visibility: ::std::option::Option<::std::string::String>,
+        parts_to_clone: ::std::option::Option<::std::string::String>,
+        classification: ::std::option::Option<::std::string::String>,
+        owner: ::std::option::Option<::fixture_features_model::svc::IdentitySet>,
+        presence: ::std::option::Option<::fixture_features_model::svc::PresenceState>,
     ) -> ::std::result::Result<
         ::odata_runtime::client::Request<()>,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(
-            &[
-                ("displayName", ::odata_runtime::client::json_value(&display_name)?),
-                ("mailNickname", ::odata_runtime::client::json_value(&mail_nickname)?),
-                ("description", ::odata_runtime::client::json_value(&description)?),
-                ("visibility", ::odata_runtime::client::json_value(&visibility)?),
-                ("partsToClone", ::odata_runtime::client::json_value(&parts_to_clone)?),
-                (
-                    "classification",
-                    ::odata_runtime::client::json_value(&classification)?,
-                ),
-                ("owner", ::odata_runtime::client::json_value(&owner)?),
-                ("presence", ::odata_runtime::client::json_value(&presence)?),
-            ],
-        )?;
+        let mut fields: ::std::vec::Vec<
+            (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
+        > = ::std::vec![];
+        if let ::std::option::Option::Some(v) = &display_name {
+            fields.push(("displayName", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &mail_nickname {
+            fields.push(("mailNickname", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &description {
+            fields.push(("description", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &visibility {
+            fields.push(("visibility", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &parts_to_clone {
+            fields.push(("partsToClone", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &classification {
+            fields.push(("classification", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &owner {
+            fields.push(("owner", ::odata_runtime::client::json_value(v)?));
+        }
+        if let ::std::option::Option::Some(v) = &presence {
+            fields.push(("presence", ::odata_runtime::client::json_value(v)?));
+        }
+        let body = ::odata_runtime::client::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -777,14 +1136,14 @@ impl UserPath {
                 ("limit", ::odata_runtime::client::literal::Literal::to_literal(&limit)),
             ],
         );
-        ::std::result::Result::Ok(
-            ::odata_runtime::client::Request::new(
-                    &self.client,
-                    ::odata_runtime::client::http::Method::GET,
-                    ::std::format!("{}/{}", self.path, call),
-                )
-                .query_param("@who", ::odata_runtime::client::json_value(&who)?.get()),
-        )
+        let request = ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/{}", self.path, call),
+        );
+        let request = request
+            .query_param("@who", ::odata_runtime::client::json_value(&who)?.get());
+        ::std::result::Result::Ok(request)
     }
     /// Bound function `fx.svc.getRecent`.
     pub fn get_recent(
@@ -848,6 +1207,31 @@ impl UserCollectionPath {
             ::std::format!(
                 "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
             ),
+        )
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_features_model::svc::User,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_features_model::svc::User>,
+        crate::svc::UserProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
