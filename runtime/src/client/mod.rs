@@ -53,6 +53,7 @@ pub mod auth;
 pub mod azure;
 pub mod cloud;
 pub mod error;
+pub mod filter;
 pub mod literal;
 mod paging;
 pub mod path;
@@ -206,6 +207,16 @@ impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
 pub trait Field: Copy {
     /// The property's name on the wire, e.g. `"startDateTime"`.
     fn name(self) -> &'static str;
+
+    /// This property, ascending, as a [`Request::order_by`] item.
+    fn asc(self) -> filter::OrderBy<Self> {
+        filter::OrderBy::new(self.name().to_owned(), false)
+    }
+
+    /// This property, descending, as a [`Request::order_by`] item.
+    fn desc(self) -> filter::OrderBy<Self> {
+        filter::OrderBy::new(self.name().to_owned(), true)
+    }
 }
 
 /// The [`Field`] of requests whose type has no known properties; it has no values.
