@@ -366,8 +366,11 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
     };
     let item_doc = format!(" The path to one `{q}`.");
     let coll_doc = format!(" The path to a collection of `{q}`.");
+    let filters = super::filters::entity_filters(model, plan, model_crate, id, &prop, &cfg);
     quote! {
         #property_enum
+
+        #filters
 
         #[doc = #item_doc]
         #cfg

@@ -3,6 +3,7 @@
 //! same bytes.
 
 mod client;
+mod filters;
 pub mod docs;
 mod model;
 

@@ -20,6 +20,27 @@ impl ::odata_runtime::client::Field for CloudCommunicationsProperty {
         }
     }
 }
+/// Typed `$filter` operands of `microsoft.graph.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CloudCommunicationsFilter;
+impl CloudCommunicationsFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `callRecords` (navigation), as a filter operand.
+    pub fn call_records() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::CallRecord>,
+    > {
+        ::odata_runtime::client::filter::Property::new("callRecords")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<CloudCommunicationsProperty>
+for ::callrecords_model::graph::CloudCommunications {}
 /// The path to one `microsoft.graph.cloudCommunications`.
 #[derive(Clone)]
 pub struct CloudCommunicationsPath {

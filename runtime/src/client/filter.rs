@@ -301,6 +301,12 @@ impl<E, T> Property<E, T> {
         self
     }
 
+    /// Writes enumeration members without their type, `'audio'` (OData 4.01 allows it).
+    pub fn unqualified(mut self) -> Self {
+        self.enum_type = None;
+        self
+    }
+
     /// The path as written in the expression.
     pub fn path(&self) -> &str {
         &self.path

@@ -55,6 +55,7 @@ pub mod cloud;
 pub mod error;
 pub mod filter;
 pub mod literal;
+mod nested;
 mod paging;
 pub mod path;
 pub mod query;
