@@ -51,6 +51,7 @@ use serde_json::value::RawValue;
 pub mod auth;
 #[cfg(feature = "azure-identity")]
 pub mod azure;
+pub mod batch;
 pub mod cloud;
 pub mod error;
 pub mod filter;
@@ -380,6 +381,11 @@ impl Client {
     /// Whether `url` has the base URL's scheme, host and port, i.e. may receive the credentials.
     pub fn is_same_origin(&self, url: &str) -> bool {
         url.parse::<Uri>().ok().and_then(|u| Origin::of(&u)).is_some_and(|o| o == self.inner.origin)
+    }
+
+    /// How the client waits between attempts, when it can.
+    pub(crate) fn sleeper(&self) -> Option<&Arc<dyn Sleep>> {
+        self.inner.sleep.as_ref()
     }
 
     pub(crate) fn same_origin(&self, origin: &Origin) -> bool {
