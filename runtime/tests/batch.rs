@@ -38,11 +38,7 @@ impl Transport for Scripted {
         }
         let out = serde_json::to_vec(&json!({ "responses": responses })).unwrap();
         Box::pin(async move {
-            Ok(http::Response::builder()
-                .status(200)
-                .header("content-type", "application/json")
-                .body(out)
-                .unwrap())
+            Ok(http::Response::builder().status(200).header("content-type", "application/json").body(out).unwrap())
         })
     }
 }
@@ -169,10 +165,8 @@ async fn an_error_item_is_typed_and_a_foreign_link_is_not_sent() {
     let mut batch = Batch::new(&s.client);
     let ok = batch.add(get(&s.client, "things/ok"));
     let missing = batch.add(get(&s.client, "things/missing"));
-    let foreign = batch.add(Request::<Value>::from_next_link(
-        &s.client,
-        "https://elsewhere.example.com/beta/things?$skiptoken=2",
-    ));
+    let foreign = batch
+        .add(Request::<Value>::from_next_link(&s.client, "https://elsewhere.example.com/beta/things?$skiptoken=2"));
     let mut responses = batch.send().await.expect("batch");
     assert_eq!(responses.take(ok).unwrap(), Thing { id: "ok".into() });
     let e = responses.take(missing).unwrap_err();

@@ -3,8 +3,8 @@
 //! same bytes.
 
 mod client;
-mod filters;
 pub mod docs;
+mod filters;
 mod model;
 
 use std::collections::BTreeMap;

@@ -512,10 +512,8 @@ fn item_response(r: WireResponse) -> http::Response<Vec<u8>> {
             headers.append(n, v);
         }
     }
-    let is_json = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.to_ascii_lowercase().contains("json"));
+    let is_json =
+        headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_none_or(|v| v.to_ascii_lowercase().contains("json"));
     let body = match r.body {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(serde_json::Value::String(s)) if !is_json => s.into_bytes(),

@@ -232,8 +232,25 @@ macro_rules! literal_operands {
 }
 
 literal_operands!(
-    String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, Decimal, Guid, DateTimeOffset, Date, TimeOfDay,
-    Duration, Binary
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    Decimal,
+    Guid,
+    DateTimeOffset,
+    Date,
+    TimeOfDay,
+    Duration,
+    Binary
 );
 
 impl Operand<String> for &str {
