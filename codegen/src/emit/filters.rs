@@ -1,8 +1,9 @@
 //! Typed `$filter` operands in the client crate: beside each entity type's property enum
 //! (`CallRecordProperty`), a unit struct (`CallRecordFilter`) with one function per property
 //! giving an `odata_runtime::client::filter::Property<CallRecordProperty, T>`, `T` the Rust type
-//! of the property's values, and the marker that lets a filter step from a property of the
-//! entity type into the type's own properties.
+//! of the property's values, the marker that lets a filter step from a property of the
+//! entity type into the type's own properties, and `asc`/`desc` on the property enum for
+//! `$orderby` without importing the `Field` trait.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -67,9 +68,22 @@ pub(super) fn entity_filters(
         });
     }
     quote! {
+        #cfg
+        impl #prop {
+            /// This property, ascending, as a `Request::order_by` item.
+            pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+                ::odata_runtime::client::Field::asc(self)
+            }
+
+            /// This property, descending, as a `Request::order_by` item.
+            pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+                ::odata_runtime::client::Field::desc(self)
+            }
+        }
+
         #[doc = #doc]
         #cfg
-        #[derive(Debug, Clone, Copy, Default)]
+        #[derive(Debug, Clone, Copy)]
         pub struct #filter;
 
         #cfg

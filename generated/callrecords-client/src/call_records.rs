@@ -47,8 +47,18 @@ impl ::odata_runtime::client::Field for CallRecordProperty {
         }
     }
 }
+impl CallRecordProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `microsoft.graph.callRecords.callRecord`: `CallRecordFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CallRecordFilter;
 impl CallRecordFilter {
     /// `id`, as a filter operand.
@@ -313,8 +323,18 @@ impl ::odata_runtime::client::Field for SegmentProperty {
         }
     }
 }
+impl SegmentProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `microsoft.graph.callRecords.segment`: `SegmentFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct SegmentFilter;
 impl SegmentFilter {
     /// `id`, as a filter operand.
@@ -485,8 +505,18 @@ impl ::odata_runtime::client::Field for SessionProperty {
         }
     }
 }
+impl SessionProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `microsoft.graph.callRecords.session`: `SessionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct SessionFilter;
 impl SessionFilter {
     /// `id`, as a filter operand.

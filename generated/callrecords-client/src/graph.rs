@@ -20,8 +20,18 @@ impl ::odata_runtime::client::Field for CloudCommunicationsProperty {
         }
     }
 }
+impl CloudCommunicationsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `microsoft.graph.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CloudCommunicationsFilter;
 impl CloudCommunicationsFilter {
     /// `id`, as a filter operand.

@@ -44,6 +44,25 @@ impl ::odata_runtime::client::Field for CallRecordProperty {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "call-records",
+        feature = "communications",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl CallRecordProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.callRecords.callRecord`: `CallRecordFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(
     any(
@@ -54,7 +73,7 @@ impl ::odata_runtime::client::Field for CallRecordProperty {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CallRecordFilter;
 #[cfg(
     any(
@@ -252,9 +271,20 @@ impl ::odata_runtime::client::Field for SessionProperty {
         }
     }
 }
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl SessionProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.callRecords.session`: `SessionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct SessionFilter;
 #[cfg(any(feature = "call-records", feature = "communications"))]
 impl SessionFilter {

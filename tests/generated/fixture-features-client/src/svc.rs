@@ -25,9 +25,20 @@ impl ::odata_runtime::client::Field for CloudCommunicationsProperty {
         }
     }
 }
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl CloudCommunicationsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CloudCommunicationsFilter;
 #[cfg(any(feature = "call-records", feature = "communications"))]
 impl CloudCommunicationsFilter {
@@ -179,9 +190,20 @@ impl ::odata_runtime::client::Field for DeviceProperty {
         }
     }
 }
+#[cfg(any(feature = "devices", feature = "directory-objects"))]
+impl DeviceProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.device`: `DeviceFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct DeviceFilter;
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
 impl DeviceFilter {
@@ -328,6 +350,24 @@ impl ::odata_runtime::client::Field for DirectoryObjectProperty {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl DirectoryObjectProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.directoryObject`: `DirectoryObjectFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(
     any(
@@ -337,7 +377,7 @@ impl ::odata_runtime::client::Field for DirectoryObjectProperty {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct DirectoryObjectFilter;
 #[cfg(
     any(
@@ -518,9 +558,20 @@ impl ::odata_runtime::client::Field for MessageProperty {
         }
     }
 }
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl MessageProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.message`: `MessageFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct MessageFilter;
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl MessageFilter {
@@ -653,9 +704,20 @@ impl ::odata_runtime::client::Field for PresenceProperty {
         }
     }
 }
+#[cfg(feature = "communications")]
+impl PresenceProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.presence`: `PresenceFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(feature = "communications")]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct PresenceFilter;
 #[cfg(feature = "communications")]
 impl PresenceFilter {
@@ -797,9 +859,20 @@ impl ::odata_runtime::client::Field for UserProperty {
         }
     }
 }
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl UserProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
 /// Typed `$filter` operands of `fx.svc.user`: `UserFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct UserFilter;
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl UserFilter {
