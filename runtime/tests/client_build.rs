@@ -87,7 +87,7 @@ fn urls_read_as_in_the_graph_docs() {
             .expand_raw("sessions($expand=segments)")
             .select([CallRecordField::Id, CallRecordField::StartDateTime])
             .top(10)
-            .order_by(CallRecordField::StartDateTime, true)
+            .order_by([CallRecordField::StartDateTime.desc()])
             .filter("startDateTime ge 2021-02-01T00:00:00Z and type eq 'group call'")
             .count(true)
             .skip(20)

@@ -479,8 +479,11 @@ fn entity_paths(
     let by_id = key_method(model, plan, model_crate, id, &item, segment_keys);
     let item_doc = format!(" The path to one `{q}`.");
     let coll_doc = format!(" The path to a collection of `{q}`.");
+    let filters = super::filters::entity_filters(model, plan, model_crate, id, &prop, &cfg);
     quote! {
         #property_enum
+
+        #filters
 
         #[doc = #item_doc]
         #cfg

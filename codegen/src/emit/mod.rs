@@ -4,6 +4,7 @@
 
 mod client;
 pub mod docs;
+mod filters;
 mod model;
 
 use std::collections::BTreeMap;

@@ -47,6 +47,102 @@ impl ::odata_runtime::client::Field for CallRecordProperty {
         }
     }
 }
+impl CallRecordProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `microsoft.graph.callRecords.callRecord`: `CallRecordFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct CallRecordFilter;
+impl CallRecordFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `endDateTime`, as a filter operand.
+    pub fn end_date_time() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("endDateTime")
+    }
+    /// `joinWebUrl`, as a filter operand.
+    pub fn join_web_url() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("joinWebUrl")
+    }
+    /// `lastModifiedDateTime`, as a filter operand.
+    pub fn last_modified_date_time() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("lastModifiedDateTime")
+    }
+    /// `modalities`, as a filter operand.
+    pub fn modalities() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::Modality>,
+    > {
+        ::odata_runtime::client::filter::Property::new("modalities")
+            .enum_type("microsoft.graph.callRecords.modality")
+    }
+    /// `organizer`, as a filter operand.
+    pub fn organizer() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::callrecords_model::graph::AnyIdentitySet,
+    > {
+        ::odata_runtime::client::filter::Property::new("organizer")
+    }
+    /// `participants`, as a filter operand.
+    pub fn participants() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::vec::Vec<::callrecords_model::graph::AnyIdentitySet>,
+    > {
+        ::odata_runtime::client::filter::Property::new("participants")
+    }
+    /// `startDateTime`, as a filter operand.
+    pub fn start_date_time() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("startDateTime")
+    }
+    /// `type`, as a filter operand.
+    pub fn r#type() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::callrecords_model::call_records::CallType,
+    > {
+        ::odata_runtime::client::filter::Property::new("type")
+            .enum_type("microsoft.graph.callRecords.callType")
+    }
+    /// `version`, as a filter operand.
+    pub fn version() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        i64,
+    > {
+        ::odata_runtime::client::filter::Property::new("version")
+    }
+    /// `sessions` (navigation), as a filter operand.
+    pub fn sessions() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::Session>,
+    > {
+        ::odata_runtime::client::filter::Property::new("sessions")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<CallRecordProperty>
+for ::callrecords_model::call_records::CallRecord {}
 /// The path to one `microsoft.graph.callRecords.callRecord`.
 #[derive(Clone)]
 pub struct CallRecordPath {
@@ -293,6 +389,72 @@ impl ::odata_runtime::client::Field for SegmentProperty {
         }
     }
 }
+impl SegmentProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `microsoft.graph.callRecords.segment`: `SegmentFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct SegmentFilter;
+impl SegmentFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `callee`, as a filter operand.
+    pub fn callee() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::callrecords_model::call_records::AnyEndpoint,
+    > {
+        ::odata_runtime::client::filter::Property::new("callee")
+    }
+    /// `caller`, as a filter operand.
+    pub fn caller() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::callrecords_model::call_records::AnyEndpoint,
+    > {
+        ::odata_runtime::client::filter::Property::new("caller")
+    }
+    /// `endDateTime`, as a filter operand.
+    pub fn end_date_time() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("endDateTime")
+    }
+    /// `failureInfo`, as a filter operand.
+    pub fn failure_info() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::callrecords_model::call_records::FailureInfo,
+    > {
+        ::odata_runtime::client::filter::Property::new("failureInfo")
+    }
+    /// `media`, as a filter operand.
+    pub fn media() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::Media>,
+    > {
+        ::odata_runtime::client::filter::Property::new("media")
+    }
+    /// `startDateTime`, as a filter operand.
+    pub fn start_date_time() -> ::odata_runtime::client::filter::Property<
+        SegmentProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("startDateTime")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<SegmentProperty>
+for ::callrecords_model::call_records::Segment {}
 /// The path to one `microsoft.graph.callRecords.segment`.
 #[derive(Clone)]
 pub struct SegmentPath {
@@ -475,6 +637,80 @@ impl ::odata_runtime::client::Field for SessionProperty {
         }
     }
 }
+impl SessionProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `microsoft.graph.callRecords.session`: `SessionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionFilter;
+impl SessionFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `callee`, as a filter operand.
+    pub fn callee() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::callrecords_model::call_records::AnyEndpoint,
+    > {
+        ::odata_runtime::client::filter::Property::new("callee")
+    }
+    /// `caller`, as a filter operand.
+    pub fn caller() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::callrecords_model::call_records::AnyEndpoint,
+    > {
+        ::odata_runtime::client::filter::Property::new("caller")
+    }
+    /// `endDateTime`, as a filter operand.
+    pub fn end_date_time() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("endDateTime")
+    }
+    /// `failureInfo`, as a filter operand.
+    pub fn failure_info() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::callrecords_model::call_records::FailureInfo,
+    > {
+        ::odata_runtime::client::filter::Property::new("failureInfo")
+    }
+    /// `modalities`, as a filter operand.
+    pub fn modalities() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::Modality>,
+    > {
+        ::odata_runtime::client::filter::Property::new("modalities")
+            .enum_type("microsoft.graph.callRecords.modality")
+    }
+    /// `startDateTime`, as a filter operand.
+    pub fn start_date_time() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("startDateTime")
+    }
+    /// `segments` (navigation), as a filter operand.
+    pub fn segments() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::Segment>,
+    > {
+        ::odata_runtime::client::filter::Property::new("segments")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<SessionProperty>
+for ::callrecords_model::call_records::Session {}
 /// The path to one `microsoft.graph.callRecords.session`.
 #[derive(Clone)]
 pub struct SessionPath {

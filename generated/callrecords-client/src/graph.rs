@@ -20,6 +20,37 @@ impl ::odata_runtime::client::Field for CloudCommunicationsProperty {
         }
     }
 }
+impl CloudCommunicationsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `microsoft.graph.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct CloudCommunicationsFilter;
+impl CloudCommunicationsFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `callRecords` (navigation), as a filter operand.
+    pub fn call_records() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::vec::Vec<::callrecords_model::call_records::CallRecord>,
+    > {
+        ::odata_runtime::client::filter::Property::new("callRecords")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<CloudCommunicationsProperty>
+for ::callrecords_model::graph::CloudCommunications {}
 /// The path to one `microsoft.graph.cloudCommunications`.
 #[derive(Clone)]
 pub struct CloudCommunicationsPath {

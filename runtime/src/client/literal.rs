@@ -14,7 +14,7 @@
 //! | [`Date`] | `2019-11-01` |
 //! | [`TimeOfDay`] | `13:20:00` |
 //! | [`Duration`] | `duration'PT1S'` |
-//! | [`Binary`] | `binary'AQID'` (base64url) |
+//! | [`Binary`] | `binary'T0RhdGE'` (base64url, no padding) |
 //! | enum member | `'audio'` or `microsoft.graph.modality'audio'` ([`enum_member`]) |
 //! | `None` | `null` |
 //!
@@ -192,9 +192,11 @@ impl Literal for Duration {
     }
 }
 
+/// Base64url without the optional `=` padding, as the URL conventions' example
+/// `binary'T0RhdGE'` (ABNF `binaryValue`: the padding is optional).
 impl Literal for Binary {
     fn to_literal(&self) -> String {
-        format!("binary'{}'", self.encode())
+        format!("binary'{}'", self.encode().trim_end_matches('='))
     }
 }
 
@@ -227,6 +229,7 @@ mod tests {
         assert_eq!(None::<i32>.to_literal(), "null");
         assert_eq!(Duration::from_secs(1).to_literal(), "duration'PT1S'");
         assert_eq!(Binary(vec![1, 2, 3]).to_literal(), "binary'AQID'");
+        assert_eq!(Binary(b"OData".to_vec()).to_literal(), "binary'T0RhdGE'");
         let d = crate::edm::parse_date("2019-11-01").unwrap();
         assert_eq!(d.to_literal(), "2019-11-01");
         let t = crate::edm::parse_date_time_offset("2021-02-01T00:00:00Z").unwrap();

@@ -51,9 +51,12 @@ use serde_json::value::RawValue;
 pub mod auth;
 #[cfg(feature = "azure-identity")]
 pub mod azure;
+pub mod batch;
 pub mod cloud;
 pub mod error;
+pub mod filter;
 pub mod literal;
+mod nested;
 mod paging;
 pub mod path;
 pub mod query;
@@ -208,6 +211,16 @@ impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
 pub trait Field: Copy {
     /// The property's name on the wire, e.g. `"startDateTime"`.
     fn name(self) -> &'static str;
+
+    /// This property, ascending, as a [`Request::order_by`] item.
+    fn asc(self) -> filter::OrderBy<Self> {
+        filter::OrderBy::new(self.name().to_owned(), false)
+    }
+
+    /// This property, descending, as a [`Request::order_by`] item.
+    fn desc(self) -> filter::OrderBy<Self> {
+        filter::OrderBy::new(self.name().to_owned(), true)
+    }
 }
 
 /// The [`Field`] of requests whose type has no known properties; it has no values.
@@ -370,6 +383,11 @@ impl Client {
     /// Whether `url` has the base URL's scheme, host and port, i.e. may receive the credentials.
     pub fn is_same_origin(&self, url: &str) -> bool {
         url.parse::<Uri>().ok().and_then(|u| Origin::of(&u)).is_some_and(|o| o == self.inner.origin)
+    }
+
+    /// How the client waits between attempts, when it can.
+    pub(crate) fn sleeper(&self) -> Option<&Arc<dyn Sleep>> {
+        self.inner.sleep.as_ref()
     }
 
     pub(crate) fn same_origin(&self, origin: &Origin) -> bool {

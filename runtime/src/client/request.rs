@@ -127,10 +127,20 @@ impl<T, F> Request<T, F> {
         self
     }
 
-    /// Sets `$filter`, e.g. `"startDateTime ge 2021-02-01T00:00:00Z"` (string literals from
-    /// [`Literal::to_literal`](super::Literal::to_literal) are quoted and escaped).
-    pub fn filter(mut self, expr: &str) -> Self {
+    /// Sets `$filter` to an expression written by hand, e.g.
+    /// `"startDateTime ge 2021-02-01T00:00:00Z"` (string literals from
+    /// [`Literal::to_literal`](super::Literal::to_literal) are quoted and escaped). The typed
+    /// form is [`filter`](Self::filter).
+    pub fn filter_raw(mut self, expr: &str) -> Self {
         self.query.filter = Some(expr.to_owned());
+        self
+    }
+
+    /// Sets `$filter`: a typed [`Filter<F>`](super::filter::Filter) over this request's
+    /// entity type (checked at compile time, see [`filter`](super::filter)), or a hand-written
+    /// `&str`/`String` as [`filter_raw`](Self::filter_raw).
+    pub fn filter(mut self, expr: impl super::filter::IntoFilter<F>) -> Self {
+        self.query.filter = Some(expr.into_filter_text());
         self
     }
 
@@ -439,10 +449,11 @@ impl<T, F: Field> Request<T, F> {
         self
     }
 
-    /// Adds a property to `$orderby`, descending or ascending.
-    pub fn order_by(mut self, field: F, descending: bool) -> Self {
-        let name = field.name();
-        self.query.order_by.push(if descending { format!("{name} desc") } else { name.to_owned() });
+    /// Adds items to `$orderby`, in order: properties (ascending) or
+    /// [`OrderBy`](super::filter::OrderBy) items from [`Field::asc`]/[`Field::desc`]
+    /// (`order_by([CallRecordProperty::StartDateTime.desc(), CallRecordProperty::Id.asc()])`).
+    pub fn order_by<O: Into<super::filter::OrderBy<F>>>(mut self, items: impl IntoIterator<Item = O>) -> Self {
+        self.query.order_by.extend(items.into_iter().map(|o| o.into().to_item()));
         self
     }
 }

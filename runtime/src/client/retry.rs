@@ -223,7 +223,7 @@ impl RetryPolicy {
     /// Retry number `retry`'s backoff: uniform in `0..=cap`, `cap` the smaller of
     /// [`backoff_cap`](Self::backoff_cap) and `left`, in whole milliseconds (the resolution of
     /// async timers; a sub-millisecond cap is drawn in nanoseconds).
-    fn backoff(&self, retry: u32, left: Duration) -> Duration {
+    pub(crate) fn backoff(&self, retry: u32, left: Duration) -> Duration {
         let cap = self.backoff_cap(retry).min(left);
         let millis = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
         if millis > 0 {

@@ -102,6 +102,24 @@ impl Extra {
         value.as_str().map(|s| s.strip_prefix('#').unwrap_or(s))
     }
 
+    /// The next link of the collection `property` expanded inline: the value of
+    /// `<property>@odata.nextLink` (or OData 4.01 `<property>@nextLink`), e.g. of `sessions` in
+    /// a call record read with `$expand=sessions`.
+    ///
+    /// ```
+    /// use odata_runtime::object::Extra;
+    ///
+    /// let mut extra = Extra::default();
+    /// extra.insert("sessions@odata.nextLink".into(), "https://graph.microsoft.com/beta/x?$skiptoken=2".into());
+    /// assert_eq!(extra.next_link("sessions"), Some("https://graph.microsoft.com/beta/x?$skiptoken=2"));
+    /// assert_eq!(extra.next_link("segments"), None);
+    /// ```
+    pub fn next_link(&self, property: &str) -> Option<&str> {
+        let long = format!("{property}@odata.nextLink");
+        let short = format!("{property}@nextLink");
+        self.get(&long).or_else(|| self.get(&short)).and_then(Value::as_str)
+    }
+
     /// Sets `@odata.type` to `#name` (`name` may already start with `#`), replacing `@type`.
     pub fn set_odata_type(&mut self, name: &str) {
         self.properties.remove(TYPE_KEY_SHORT);

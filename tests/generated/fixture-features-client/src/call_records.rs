@@ -44,6 +44,89 @@ impl ::odata_runtime::client::Field for CallRecordProperty {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "call-records",
+        feature = "communications",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl CallRecordProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.callRecords.callRecord`: `CallRecordFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(
+    any(
+        feature = "call-records",
+        feature = "communications",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+#[derive(Debug, Clone, Copy)]
+pub struct CallRecordFilter;
+#[cfg(
+    any(
+        feature = "call-records",
+        feature = "communications",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl CallRecordFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `modalities`, as a filter operand.
+    pub fn modalities() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::vec::Vec<::fixture_features_model::call_records::Modality>,
+    > {
+        ::odata_runtime::client::filter::Property::new("modalities")
+            .enum_type("fx.svc.callRecords.modality")
+    }
+    /// `organizer`, as a filter operand.
+    pub fn organizer() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::fixture_features_model::svc::IdentitySet,
+    > {
+        ::odata_runtime::client::filter::Property::new("organizer")
+    }
+    /// `sessions` (navigation), as a filter operand.
+    #[cfg(any(feature = "call-records", feature = "communications"))]
+    pub fn sessions() -> ::odata_runtime::client::filter::Property<
+        CallRecordProperty,
+        ::std::vec::Vec<::fixture_features_model::call_records::Session>,
+    > {
+        ::odata_runtime::client::filter::Property::new("sessions")
+    }
+}
+#[cfg(
+    any(
+        feature = "call-records",
+        feature = "communications",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl ::odata_runtime::client::filter::Structured<CallRecordProperty>
+for ::fixture_features_model::call_records::CallRecord {}
 /// The path to one `fx.svc.callRecords.callRecord`.
 #[cfg(
     any(
@@ -254,6 +337,41 @@ impl ::odata_runtime::client::Field for SessionProperty {
         }
     }
 }
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl SessionProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.callRecords.session`: `SessionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "call-records", feature = "communications"))]
+#[derive(Debug, Clone, Copy)]
+pub struct SessionFilter;
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl SessionFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `caller`, as a filter operand.
+    pub fn caller() -> ::odata_runtime::client::filter::Property<
+        SessionProperty,
+        ::fixture_features_model::svc::IdentitySet,
+    > {
+        ::odata_runtime::client::filter::Property::new("caller")
+    }
+}
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl ::odata_runtime::client::filter::Structured<SessionProperty>
+for ::fixture_features_model::call_records::Session {}
 /// The path to one `fx.svc.callRecords.session`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
 #[derive(Clone)]

@@ -25,6 +25,49 @@ impl ::odata_runtime::client::Field for CloudCommunicationsProperty {
         }
     }
 }
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl CloudCommunicationsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "call-records", feature = "communications"))]
+#[derive(Debug, Clone, Copy)]
+pub struct CloudCommunicationsFilter;
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl CloudCommunicationsFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `callRecords` (navigation), as a filter operand.
+    pub fn call_records() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::vec::Vec<::fixture_features_model::call_records::CallRecord>,
+    > {
+        ::odata_runtime::client::filter::Property::new("callRecords")
+    }
+    /// `presences` (navigation), as a filter operand.
+    #[cfg(feature = "communications")]
+    pub fn presences() -> ::odata_runtime::client::filter::Property<
+        CloudCommunicationsProperty,
+        ::std::vec::Vec<::fixture_features_model::svc::Presence>,
+    > {
+        ::odata_runtime::client::filter::Property::new("presences")
+    }
+}
+#[cfg(any(feature = "call-records", feature = "communications"))]
+impl ::odata_runtime::client::filter::Structured<CloudCommunicationsProperty>
+for ::fixture_features_model::svc::CloudCommunications {}
 /// The path to one `fx.svc.cloudCommunications`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
 #[derive(Clone)]
@@ -188,6 +231,48 @@ impl ::odata_runtime::client::Field for DeviceProperty {
         }
     }
 }
+#[cfg(any(feature = "devices", feature = "directory-objects"))]
+impl DeviceProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.device`: `DeviceFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "devices", feature = "directory-objects"))]
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceFilter;
+#[cfg(any(feature = "devices", feature = "directory-objects"))]
+impl DeviceFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        DeviceProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `deletedDateTime`, as a filter operand.
+    pub fn deleted_date_time() -> ::odata_runtime::client::filter::Property<
+        DeviceProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("deletedDateTime")
+    }
+    /// `model`, as a filter operand.
+    pub fn model() -> ::odata_runtime::client::filter::Property<
+        DeviceProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("model")
+    }
+}
+#[cfg(any(feature = "devices", feature = "directory-objects"))]
+impl ::odata_runtime::client::filter::Structured<DeviceProperty>
+for ::fixture_features_model::svc::Device {}
 /// The path to one `fx.svc.device`.
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
 #[derive(Clone)]
@@ -372,6 +457,79 @@ impl ::odata_runtime::client::Field for DirectoryObjectProperty {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl DirectoryObjectProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.directoryObject`: `DirectoryObjectFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+#[derive(Debug, Clone, Copy)]
+pub struct DirectoryObjectFilter;
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl DirectoryObjectFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        DirectoryObjectProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `deletedDateTime`, as a filter operand.
+    pub fn deleted_date_time() -> ::odata_runtime::client::filter::Property<
+        DirectoryObjectProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("deletedDateTime")
+    }
+}
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl ::odata_runtime::client::filter::Structured<DirectoryObjectProperty>
+for ::fixture_features_model::svc::DirectoryObject {}
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "directory-objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
+impl ::odata_runtime::client::filter::Structured<DirectoryObjectProperty>
+for ::fixture_features_model::svc::AnyDirectoryObject {}
 /// The path to one `fx.svc.directoryObject`.
 #[cfg(
     any(
@@ -573,6 +731,48 @@ impl ::odata_runtime::client::Field for MessageProperty {
         }
     }
 }
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl MessageProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.message`: `MessageFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+#[derive(Debug, Clone, Copy)]
+pub struct MessageFilter;
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl MessageFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        MessageProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `from`, as a filter operand.
+    pub fn from() -> ::odata_runtime::client::filter::Property<
+        MessageProperty,
+        ::fixture_features_model::svc::IdentitySet,
+    > {
+        ::odata_runtime::client::filter::Property::new("from")
+    }
+    /// `subject`, as a filter operand.
+    pub fn subject() -> ::odata_runtime::client::filter::Property<
+        MessageProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("subject")
+    }
+}
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl ::odata_runtime::client::filter::Structured<MessageProperty>
+for ::fixture_features_model::svc::Message {}
 /// The path to one `fx.svc.message`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 #[derive(Clone)]
@@ -743,6 +943,42 @@ impl ::odata_runtime::client::Field for PresenceProperty {
         }
     }
 }
+#[cfg(feature = "communications")]
+impl PresenceProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.presence`: `PresenceFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "communications")]
+#[derive(Debug, Clone, Copy)]
+pub struct PresenceFilter;
+#[cfg(feature = "communications")]
+impl PresenceFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        PresenceProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `state`, as a filter operand.
+    pub fn state() -> ::odata_runtime::client::filter::Property<
+        PresenceProperty,
+        ::fixture_features_model::svc::PresenceState,
+    > {
+        ::odata_runtime::client::filter::Property::new("state")
+            .enum_type("fx.svc.presenceState")
+    }
+}
+#[cfg(feature = "communications")]
+impl ::odata_runtime::client::filter::Structured<PresenceProperty>
+for ::fixture_features_model::svc::Presence {}
 /// The path to one `fx.svc.presence`.
 #[cfg(feature = "communications")]
 #[derive(Clone)]
@@ -928,6 +1164,78 @@ impl ::odata_runtime::client::Field for UserProperty {
         }
     }
 }
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl UserProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.svc.user`: `UserFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+#[derive(Debug, Clone, Copy)]
+pub struct UserFilter;
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl UserFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+    /// `deletedDateTime`, as a filter operand.
+    pub fn deleted_date_time() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("deletedDateTime")
+    }
+    /// `displayName`, as a filter operand.
+    pub fn display_name() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("displayName")
+    }
+    /// `presence`, as a filter operand.
+    pub fn presence() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::fixture_features_model::svc::PresenceState,
+    > {
+        ::odata_runtime::client::filter::Property::new("presence")
+            .enum_type("fx.svc.presenceState")
+    }
+    /// `devices` (navigation), as a filter operand.
+    #[cfg(any(feature = "devices", feature = "directory-objects"))]
+    pub fn devices() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::std::vec::Vec<::fixture_features_model::svc::Device>,
+    > {
+        ::odata_runtime::client::filter::Property::new("devices")
+    }
+    /// `manager` (navigation), as a filter operand.
+    pub fn manager() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::fixture_features_model::svc::AnyDirectoryObject,
+    > {
+        ::odata_runtime::client::filter::Property::new("manager")
+    }
+    /// `messages` (navigation), as a filter operand.
+    pub fn messages() -> ::odata_runtime::client::filter::Property<
+        UserProperty,
+        ::std::vec::Vec<::fixture_features_model::svc::Message>,
+    > {
+        ::odata_runtime::client::filter::Property::new("messages")
+    }
+}
+#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+impl ::odata_runtime::client::filter::Structured<UserProperty>
+for ::fixture_features_model::svc::User {}
 /// The path to one `fx.svc.user`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 #[derive(Clone)]
