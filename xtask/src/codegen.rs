@@ -64,6 +64,7 @@ pub fn embedded_options(settings: &Settings, changelog: Option<String>) -> codeg
         crate_options: CrateOptions {
             version: settings.version.clone(),
             changelog,
+            package: settings.package.clone(),
             ..CrateOptions::new(&settings.crate_prefix, "../../runtime", false)
         },
     }

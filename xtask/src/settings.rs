@@ -1,5 +1,7 @@
-//! `metadata/codegen.json`: which namespace the embedded metadata is the closure of, and the
-//! name prefix of the crates generated from it.
+//! `metadata/codegen.json`: which namespace the embedded metadata is the closure of, the
+//! name prefix and version of the crates generated from it, and their registry metadata
+//! (`license`, `repository`, `description`, `publish`; defaults when absent: MIT, none, the
+//! generator's description, not published).
 
 use std::path::Path;
 
@@ -14,6 +16,8 @@ pub struct Settings {
     pub crate_prefix: String,
     /// Version of the generated crates, bumped by `metadata update` as the schema diff says.
     pub version: String,
+    /// Registry metadata of the generated crates.
+    pub package: codegen::emit::Package,
 }
 
 impl Default for Settings {
@@ -22,6 +26,7 @@ impl Default for Settings {
             namespace: "microsoft.graph.callRecords".into(),
             crate_prefix: "callrecords".into(),
             version: "0.1.0".into(),
+            package: codegen::emit::Package::default(),
         }
     }
 }
@@ -45,12 +50,43 @@ impl Settings {
                 .ok_or_else(|| format!("{}: missing string field {k:?}", path.display()))
         };
         let version = field("version").unwrap_or_else(|_| "0.1.0".into());
-        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")?, version })
+        let defaults = codegen::emit::Package::default();
+        let optional = |k: &str| -> Result<Option<String>, String> {
+            match v.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(format!("{}: {k:?} must be a string", path.display())),
+            }
+        };
+        let publish = match v.get("publish") {
+            None | Some(Value::Null) => defaults.publish,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(format!("{}: \"publish\" must be true or false", path.display())),
+        };
+        let package = codegen::emit::Package {
+            license: optional("license")?.unwrap_or(defaults.license),
+            repository: optional("repository")?,
+            description: optional("description")?,
+            publish,
+        };
+        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")?, version, package })
     }
 
-    /// The file text.
+    /// The file text: every field, the optional ones when set.
     pub fn to_json(&self) -> String {
-        let v = json!({ "namespace": self.namespace, "crate_prefix": self.crate_prefix, "version": self.version });
+        let mut v = json!({
+            "namespace": self.namespace,
+            "crate_prefix": self.crate_prefix,
+            "version": self.version,
+            "license": self.package.license,
+            "publish": self.package.publish,
+        });
+        if let (Some(map), Some(r)) = (v.as_object_mut(), &self.package.repository) {
+            map.insert("repository".into(), Value::String(r.clone()));
+        }
+        if let (Some(map), Some(d)) = (v.as_object_mut(), &self.package.description) {
+            map.insert("description".into(), Value::String(d.clone()));
+        }
         serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
     }
 }
