@@ -1,7 +1,7 @@
 //! The schema diff on the real Graph beta history: the callRecords changes of each step, their
 //! classes and bump, and no change at all between a document and a reordered copy of itself.
 
-use codegen::diff::{bump, diff, diff_namespace, Bump, Change};
+use codegen::model::diff::{bump, diff, diff_namespace, Bump, Change};
 use codegen::model::Model;
 
 const NS: &str = "microsoft.graph.callRecords";

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use codegen::mutate::{mutate, Rng};
+use crate::mutate::{mutate, Rng};
 
 /// Runs for `seconds`, starting from `file`.
 pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
@@ -38,7 +38,7 @@ pub fn run(file: &Path, seconds: u64, seed: u64) -> ExitCode {
             if let Some(m) = model {
                 for s in &m.schemas {
                     if let Ok(p) = codegen::model::prune::prune(&m, &s.namespace) {
-                        let _ = codegen::csdl::write::write(&p);
+                        let _ = codegen::model::write::write(&p);
                     }
                 }
             }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use codegen::diff::{self, Bump, Change, Class};
+use codegen::model::diff::{self, Bump, Change, Class};
 
 use crate::settings::Settings;
 use crate::{codegen as gen, fsx, report, schema_diff};
@@ -181,7 +181,7 @@ pub fn prune_to_text(docs: &[codegen::Document<'_>], namespace: &str) -> Result<
         eprintln!("error: {e}");
         1
     })?;
-    Ok(codegen::csdl::write::write(&pruned))
+    Ok(codegen::model::write::write(&pruned))
 }
 
 #[cfg(test)]
