@@ -391,6 +391,15 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             sers.push(quote! { #vcfg #any::#vi(v) => ::odata_runtime::object::serialize_typed(&**v, serializer), });
         }
     }
+    // The default is a default value of the declared type itself when it is concrete (it is
+    // written without `@odata.type` and read back as the same variant), else `Other`.
+    let default = match variants.iter().find(|(_, ty)| *ty == id) {
+        Some((v, _)) => {
+            let vi = ident(v);
+            quote! { #any::#vi(::std::default::Default::default()) }
+        }
+        None => quote! { #any::#other(::std::default::Default::default()) },
+    };
     let other_doc = format!(
         " A type derived from `{}` that this version does not know (its type name is in `extra`), or a value without `@odata.type` where the declared type is abstract.",
         t.qualified()
@@ -409,7 +418,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         #cfg
         impl ::std::default::Default for #any {
             fn default() -> Self {
-                #any::#other(::std::default::Default::default())
+                #default
             }
         }
 

@@ -1359,7 +1359,7 @@ pub enum AnyEndpoint {
 }
 impl ::std::default::Default for AnyEndpoint {
     fn default() -> Self {
-        AnyEndpoint::Other(::std::default::Default::default())
+        AnyEndpoint::Endpoint(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyEndpoint {

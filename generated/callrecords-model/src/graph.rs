@@ -600,7 +600,7 @@ pub enum AnyIdentity {
 }
 impl ::std::default::Default for AnyIdentity {
     fn default() -> Self {
-        AnyIdentity::Other(::std::default::Default::default())
+        AnyIdentity::Identity(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyIdentity {
@@ -899,7 +899,7 @@ pub enum AnyIdentitySet {
 }
 impl ::std::default::Default for AnyIdentitySet {
     fn default() -> Self {
-        AnyIdentitySet::Other(::std::default::Default::default())
+        AnyIdentitySet::IdentitySet(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyIdentitySet {

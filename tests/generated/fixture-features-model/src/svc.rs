@@ -289,7 +289,7 @@ pub enum AnyDirectoryObject {
 )]
 impl ::std::default::Default for AnyDirectoryObject {
     fn default() -> Self {
-        AnyDirectoryObject::Other(::std::default::Default::default())
+        AnyDirectoryObject::DirectoryObject(::std::default::Default::default())
     }
 }
 #[cfg(

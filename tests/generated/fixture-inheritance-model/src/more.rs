@@ -193,7 +193,7 @@ pub enum AnyDrawing {
 }
 impl ::std::default::Default for AnyDrawing {
     fn default() -> Self {
-        AnyDrawing::Other(::std::default::Default::default())
+        AnyDrawing::Drawing(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyDrawing {
@@ -336,7 +336,7 @@ pub enum AnyPolygon {
 }
 impl ::std::default::Default for AnyPolygon {
     fn default() -> Self {
-        AnyPolygon::Other(::std::default::Default::default())
+        AnyPolygon::Polygon(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyPolygon {

@@ -287,7 +287,7 @@ pub enum AnyShape2 {
 }
 impl ::std::default::Default for AnyShape2 {
     fn default() -> Self {
-        AnyShape2::Other(::std::default::Default::default())
+        AnyShape2::Shape(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyShape2 {
