@@ -352,7 +352,7 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
                     /// One entity by key, addressed as a path segment (`.../{id}`); the value is
                     /// percent-encoded, so it cannot change the path or the query.
                     pub fn by_id(&self, id: &str) -> #item {
-                        #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)))
+                        #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)))
                     }
                 },
                 Some(TypeUse { collection: false, target: Target::Primitive(p) }) => {
@@ -361,7 +361,7 @@ fn entity_paths(model: &Model, plan: &Plan, names: &PathNames, model_crate: &Ide
                         /// One entity by key, addressed as a path segment (`.../{id}`).
                         pub fn by_id(&self, id: #ty) -> #item {
                             let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-                            #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&literal)))
+                            #item::new(&self.client, ::std::format!("{}/{}", self.path, ::odata_runtime::__private::encode_segment(&literal)))
                         }
                     }
                 }
@@ -505,7 +505,7 @@ fn operation_methods(
                     let literal = match &rt {
                         RustType::Named { id, .. } => {
                             let q = model.ty(*id).qualified();
-                            quote! { ::odata_runtime::client::literal::enum_member(::std::option::Option::Some(#q), #pn.as_str()) }
+                            quote! { ::odata_runtime::__private::enum_member(::std::option::Option::Some(#q), #pn.as_str()) }
                         }
                         _ => quote! { ::odata_runtime::client::literal::Literal::to_literal(&#pn) },
                     };
@@ -516,7 +516,7 @@ fn operation_methods(
                     args.push(quote! { #pn: #ty });
                     let alias = format!("@{wire}");
                     literals.push(quote! { (#wire, ::std::string::String::from(#alias)) });
-                    aliases.push(quote! { .query_param(#alias, ::odata_runtime::client::json_value(&#pn)?.get()) });
+                    aliases.push(quote! { .query_param(#alias, ::odata_runtime::__private::json_value(&#pn)?.get()) });
                 }
                 (OperationKind::Action, rt) => {
                     let ty = match rt {
@@ -524,7 +524,7 @@ fn operation_methods(
                         None => json_type(),
                     };
                     args.push(quote! { #pn: #ty });
-                    body_fields.push(quote! { (#wire, ::odata_runtime::client::json_value(&#pn)?) });
+                    body_fields.push(quote! { (#wire, ::odata_runtime::__private::json_value(&#pn)?) });
                 }
             }
         }
@@ -567,7 +567,7 @@ fn operation_methods(
                 #doc
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
-                    let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
+                    let call = ::odata_runtime::__private::function_call(#wire_name, &[#(#literals),*]);
                     ::std::result::Result::Ok(
                         ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
                             #(#aliases)*,
@@ -578,7 +578,7 @@ fn operation_methods(
                 #doc
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::odata_runtime::client::Request<#ret> {
-                    let call = ::odata_runtime::client::path::function_call(#wire_name, &[#(#literals),*]);
+                    let call = ::odata_runtime::__private::function_call(#wire_name, &[#(#literals),*]);
                     ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/{}", self.path, call))
                 }
             },
@@ -586,7 +586,7 @@ fn operation_methods(
                 #doc
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
-                    let body = ::odata_runtime::client::json_body(&[#(#body_fields),*])?;
+                    let body = ::odata_runtime::__private::json_body(&[#(#body_fields),*])?;
                     ::std::result::Result::Ok(
                         ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::POST, ::std::format!("{}/{}", self.path, #wire_name))
                             .body(body),

@@ -246,11 +246,11 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         reads.push(quote! {
             #fcfg
             #wire => {
-                ::odata_runtime::object::read_field(map, &mut self.#fname, &mut self.#extra, #wire)?;
+                ::odata_runtime::__private::read_field(map, &mut self.#fname, &mut self.#extra, #wire)?;
                 ::std::result::Result::Ok(true)
             }
         });
-        writes.push(quote! { #fcfg ::odata_runtime::object::write_field(map, #wire, &self.#fname, &self.#extra)?; });
+        writes.push(quote! { #fcfg ::odata_runtime::__private::write_field(map, #wire, &self.#fname, &self.#extra)?; });
     }
     let qualified = t.qualified();
     let allow = if gated {
@@ -338,7 +338,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         }
 
         #cfg
-        ::odata_runtime::impl_structure_serde!(#name);
+        ::odata_runtime::__private::impl_structure_serde!(#name);
 
         #any
     }
@@ -383,12 +383,12 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             picks.push(
                 quote! { ::std::option::Option::None | ::std::option::Option::Some(#q) => #any::#vi(::std::boxed::Box::new(rest.finish()?)), },
             );
-            sers.push(quote! { #any::#vi(v) => ::odata_runtime::object::serialize_structure(&**v, ::std::option::Option::None, serializer), });
+            sers.push(quote! { #any::#vi(v) => ::odata_runtime::__private::serialize_structure(&**v, ::std::option::Option::None, serializer), });
         } else {
             picks.push(
                 quote! { #vcfg ::std::option::Option::Some(#q) => #any::#vi(::std::boxed::Box::new(rest.finish()?)), },
             );
-            sers.push(quote! { #vcfg #any::#vi(v) => ::odata_runtime::object::serialize_typed(&**v, serializer), });
+            sers.push(quote! { #vcfg #any::#vi(v) => ::odata_runtime::__private::serialize_typed(&**v, serializer), });
         }
     }
     // The default is a default value of the declared type itself when it is concrete (it is
@@ -440,7 +440,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             fn serialize<S: ::odata_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     #(#sers)*
-                    #any::#other(v) => ::odata_runtime::object::serialize_structure(&**v, ::std::option::Option::None, serializer),
+                    #any::#other(v) => ::odata_runtime::__private::serialize_structure(&**v, ::std::option::Option::None, serializer),
                 }
             }
         }
@@ -448,7 +448,7 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         #cfg
         impl<'de> ::odata_runtime::serde::Deserialize<'de> for #any {
             fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::odata_runtime::object::deserialize_polymorphic(deserializer)
+                ::odata_runtime::__private::deserialize_polymorphic(deserializer)
             }
         }
 
@@ -568,14 +568,14 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         #cfg
         impl ::odata_runtime::serde::Serialize for #name {
             fn serialize<S: ::odata_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::odata_runtime::enums::serialize_enum(self, serializer)
+                ::odata_runtime::__private::serialize_enum(self, serializer)
             }
         }
 
         #cfg
         impl<'de> ::odata_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::odata_runtime::enums::deserialize_enum(deserializer)
+                ::odata_runtime::__private::deserialize_enum(deserializer)
             }
         }
 

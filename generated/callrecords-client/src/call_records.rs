@@ -129,7 +129,7 @@ impl CallRecordCollectionPath {
         CallRecordPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -143,7 +143,7 @@ impl CallRecordCollectionPath {
             ::callrecords_model::call_records::DirectRoutingLogRow,
         >,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "getDirectRoutingCalls",
             &[
                 (
@@ -172,7 +172,7 @@ impl CallRecordCollectionPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::callrecords_model::call_records::PstnCallLogRow>,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "getPstnCalls",
             &[
                 (
@@ -302,7 +302,7 @@ impl SegmentCollectionPath {
         SegmentPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -425,7 +425,7 @@ impl SessionCollectionPath {
         SessionPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }

@@ -119,7 +119,7 @@ impl CloudCommunicationsCollectionPath {
         CloudCommunicationsPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -226,7 +226,7 @@ impl DeviceCollectionPath {
         DevicePath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -372,7 +372,7 @@ impl DirectoryObjectCollectionPath {
         DirectoryObjectPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -479,7 +479,7 @@ impl MessageCollectionPath {
         MessagePath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -583,7 +583,7 @@ impl PresenceCollectionPath {
         PresencePath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -686,7 +686,7 @@ impl UserPath {
         &self,
         period: ::std::string::String,
     ) -> ::odata_runtime::client::Request<::odata_runtime::client::Stream> {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "activityReport",
             &[("period", ::odata_runtime::client::literal::Literal::to_literal(&period))],
         );
@@ -711,19 +711,25 @@ impl UserPath {
         ::odata_runtime::client::Request<()>,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(
+        let body = ::odata_runtime::__private::json_body(
             &[
-                ("displayName", ::odata_runtime::client::json_value(&display_name)?),
-                ("mailNickname", ::odata_runtime::client::json_value(&mail_nickname)?),
-                ("description", ::odata_runtime::client::json_value(&description)?),
-                ("visibility", ::odata_runtime::client::json_value(&visibility)?),
-                ("partsToClone", ::odata_runtime::client::json_value(&parts_to_clone)?),
+                ("displayName", ::odata_runtime::__private::json_value(&display_name)?),
+                (
+                    "mailNickname",
+                    ::odata_runtime::__private::json_value(&mail_nickname)?,
+                ),
+                ("description", ::odata_runtime::__private::json_value(&description)?),
+                ("visibility", ::odata_runtime::__private::json_value(&visibility)?),
+                (
+                    "partsToClone",
+                    ::odata_runtime::__private::json_value(&parts_to_clone)?,
+                ),
                 (
                     "classification",
-                    ::odata_runtime::client::json_value(&classification)?,
+                    ::odata_runtime::__private::json_value(&classification)?,
                 ),
-                ("owner", ::odata_runtime::client::json_value(&owner)?),
-                ("presence", ::odata_runtime::client::json_value(&presence)?),
+                ("owner", ::odata_runtime::__private::json_value(&owner)?),
+                ("presence", ::odata_runtime::__private::json_value(&presence)?),
             ],
         )?;
         ::std::result::Result::Ok(
@@ -739,7 +745,7 @@ impl UserPath {
     pub fn count_unread(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::client::path::function_call("countUnread", &[]);
+        let call = ::odata_runtime::__private::function_call("countUnread", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -752,7 +758,7 @@ impl UserPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Single<::fixture_features_model::svc::PresenceState>,
     > {
-        let call = ::odata_runtime::client::path::function_call("currentPresence", &[]);
+        let call = ::odata_runtime::__private::function_call("currentPresence", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -770,7 +776,7 @@ impl UserPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "findMatches",
             &[
                 ("who", ::std::string::String::from("@who")),
@@ -783,7 +789,7 @@ impl UserPath {
                     ::odata_runtime::client::http::Method::GET,
                     ::std::format!("{}/{}", self.path, call),
                 )
-                .query_param("@who", ::odata_runtime::client::json_value(&who)?.get()),
+                .query_param("@who", ::odata_runtime::__private::json_value(&who)?.get()),
         )
     }
     /// Bound function `fx.svc.getRecent`.
@@ -793,7 +799,7 @@ impl UserPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::fixture_features_model::call_records::CallRecord>,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "getRecent",
             &[("since", ::odata_runtime::client::literal::Literal::to_literal(&since))],
         );
@@ -846,7 +852,7 @@ impl UserCollectionPath {
         UserPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
