@@ -451,7 +451,8 @@ fn operation_methods(
     ops: &[&Operation],
     reserved: &[String],
 ) -> Vec<TokenStream> {
-    // Overloads share a name; the one with the most parameters gets the plain name.
+    // Overloads share a name; `bound_ops` sorts them by parameter count, so the one with the
+    // fewest parameters gets the plain name and the others `_2`, `_3`, ... in that order.
     let wires: Vec<String> = ops.iter().map(|o| o.name.to_string()).collect();
     let mut methods = Vec::new();
     let mut used: Vec<String> = reserved.to_vec();
