@@ -1,17 +1,16 @@
 //! OData CSDL to Rust. Pure: bytes in, a map of file path to file text out; no disk, no
 //! network. The stages run in one direction: [`csdl::read`] -> [`model::resolve`] ->
-//! [`model::prune`] -> plan -> emit.
+//! [`model::prune`] -> plan -> emit. Beside the pipeline, on the resolved model:
+//! [`model::write`] (the canonical CSDL writer) and [`model::diff`] (the schema diff).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod csdl;
 pub mod diag;
-pub mod diff;
 pub mod documents;
 pub mod emit;
 pub mod model;
-pub mod mutate;
 pub mod plan;
 
 use diag::{Diagnostics, Sources};

@@ -71,6 +71,7 @@ pub trait EnumMember: Sized + Clone {
     fn from_wire(s: &str) -> Self;
 }
 
+#[doc(hidden)]
 /// Serializes an enumeration member as its name (a JSON string).
 pub fn serialize_enum<S: Serializer, E: EnumMember>(e: &E, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(e.as_str())
@@ -90,6 +91,7 @@ impl<E: EnumMember> Visitor<'_> for EnumVisitor<E> {
     }
 }
 
+#[doc(hidden)]
 /// Deserializes an enumeration member from its name (a JSON string, borrowed or owned).
 /// Unknown names give the `Other` variant; a non-string is an error.
 pub fn deserialize_enum<'de, D: Deserializer<'de>, E: EnumMember>(d: D) -> Result<E, D::Error> {
@@ -102,9 +104,28 @@ pub fn deserialize_enum<'de, D: Deserializer<'de>, E: EnumMember>(d: D) -> Resul
 /// around names are tolerated on input, and the empty string is the empty set. Members keep
 /// the order in which they were received or inserted, and are written in that order; a
 /// repeated member is kept once. Unknown members are kept through [`EnumMember::from_wire`].
-/// Membership ([`Flags::contains`]) compares member names; `==` compares the members in order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Flags<E>(pub Vec<E>);
+/// It is a set: no member appears twice (the field is private, so only [`Flags::insert`] and
+/// the constructors add members), and membership ([`Flags::contains`]), `==` and `Hash`
+/// compare member names regardless of order.
+#[derive(Debug, Clone)]
+pub struct Flags<E>(Vec<E>);
+
+impl<E: EnumMember> PartialEq for Flags<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().all(|m| other.contains(m))
+    }
+}
+
+impl<E: EnumMember> Eq for Flags<E> {}
+
+impl<E: EnumMember> std::hash::Hash for Flags<E> {
+    /// Hashes the member names in sorted order, so equal sets hash alike.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut names: Vec<&str> = self.0.iter().map(EnumMember::as_str).collect();
+        names.sort_unstable();
+        names.hash(state);
+    }
+}
 
 impl<E> Default for Flags<E> {
     fn default() -> Self {
@@ -142,6 +163,11 @@ impl<E: EnumMember> Flags<E> {
         let before = self.0.len();
         self.0.retain(|m| m.as_str() != member.as_str());
         self.0.len() != before
+    }
+
+    /// The members, in the order they were received or inserted.
+    pub fn as_slice(&self) -> &[E] {
+        &self.0
     }
 
     /// The members, in order.

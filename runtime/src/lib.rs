@@ -40,4 +40,23 @@ pub use serde;
 pub use serde_json;
 
 pub use collection::{Collection, Single};
+
+/// What generated code calls and hand-written code should not: the bodies of the generated
+/// `Structure`, `Polymorphic` and enum impls, URL path building and action bodies. Not part of
+/// the documented API: anything here may change in any release, together with the generator.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "client")]
+    pub use crate::client::{
+        json_body, json_value,
+        literal::enum_member,
+        path::{encode_segment, function_call, key_predicate},
+    };
+    pub use crate::enums::{deserialize_enum, serialize_enum};
+    pub use crate::impl_structure_serde;
+    pub use crate::object::{
+        deserialize_polymorphic, deserialize_structure, fill_into, fill_structure, fill_structure_after_type,
+        read_field, serialize_structure, serialize_typed, write_field,
+    };
+}
 pub use wire::{Edm, In, Out};

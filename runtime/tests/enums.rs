@@ -71,7 +71,7 @@ fn enum_rejects_non_strings() {
 #[test]
 fn flags_parse_and_write() {
     let f: Flags<Weekday> = serde_json::from_str("\"tuesday, monday ,sunday\"").unwrap();
-    assert_eq!(f.0, [Weekday::Tuesday, Weekday::Monday, Weekday::Other("sunday".into())]);
+    assert_eq!(f.as_slice(), [Weekday::Tuesday, Weekday::Monday, Weekday::Other("sunday".into())]);
     assert_eq!(serde_json::to_string(&f).unwrap(), "\"tuesday,monday,sunday\"");
     assert_eq!(f.to_string(), "tuesday,monday,sunday");
 
@@ -80,7 +80,7 @@ fn flags_parse_and_write() {
     assert_eq!(serde_json::to_string(&empty).unwrap(), "\"\"");
 
     let f: Flags<Weekday> = serde_json::from_str("\"monday,,monday, \"").unwrap();
-    assert_eq!(f.0, [Weekday::Monday]);
+    assert_eq!(f.as_slice(), [Weekday::Monday]);
     assert_eq!(serde_json::to_string(&f).unwrap(), "\"monday\"");
 
     let f: In<Option<Flags<Weekday>>> = serde_json::from_str("null").unwrap();
@@ -106,11 +106,25 @@ fn flags_set_operations() {
     assert_eq!(f.iter().map(EnumMember::as_str).collect::<Vec<_>>(), ["tuesday", "sunday"]);
     assert!(f.remove(&Weekday::Tuesday));
     assert!(!f.remove(&Weekday::Tuesday));
-    assert_eq!(f, Flags(vec![Weekday::Other("sunday".into())]));
+    assert_eq!(f, [Weekday::Other("sunday".into())].into_iter().collect());
 
     let collected: Flags<Weekday> = [Weekday::Monday, Weekday::Tuesday, Weekday::Monday].into_iter().collect();
-    assert_eq!(collected.0, [Weekday::Monday, Weekday::Tuesday]);
+    assert_eq!(collected.as_slice(), [Weekday::Monday, Weekday::Tuesday]);
     assert_eq!((&collected).into_iter().count(), 2);
     assert_eq!(collected.into_iter().collect::<Vec<_>>(), [Weekday::Monday, Weekday::Tuesday]);
     assert_eq!(Flags::<Weekday>::default(), Flags::new());
+}
+
+#[test]
+fn flags_are_a_set_compared_without_order() {
+    use std::collections::HashSet;
+    let a: Flags<Weekday> = serde_json::from_str("\"monday,tuesday\"").unwrap();
+    let b: Flags<Weekday> = serde_json::from_str("\"tuesday,monday,tuesday\"").unwrap();
+    assert_eq!(b.len(), 2);
+    assert_eq!(a, b);
+    let set: HashSet<Flags<Weekday>> = [a.clone(), b].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    let c: Flags<Weekday> = serde_json::from_str("\"monday\"").unwrap();
+    assert_ne!(a, c);
+    assert_ne!(c, a);
 }

@@ -172,7 +172,7 @@ fn byte_order_marks_and_crlf_read_like_plain_utf8() {
     let (a, da) = codegen::load("a.xml", &bytes);
     let (b, db) = codegen::load("a.xml", plain.as_bytes());
     assert!(!da.has_errors() && !db.has_errors());
-    assert_eq!(codegen::csdl::write::write(&a.unwrap()), codegen::csdl::write::write(&b.unwrap()));
+    assert_eq!(codegen::model::write::write(&a.unwrap()), codegen::model::write::write(&b.unwrap()));
     // A diagnostic's column does not count the byte order mark.
     let bad = b"\xEF\xBB\xBF<edmx:Metadata/>";
     let (_, d) = codegen::load("b.xml", bad);

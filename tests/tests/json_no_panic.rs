@@ -1,8 +1,8 @@
 //! Arbitrary and mutated JSON never makes a generated deserializer panic: it is read or it is
 //! an error. Inputs come from a seeded generator, so a failure is reproducible.
 
-use codegen::mutate::{mutate, Rng};
 use odata_runtime::serde_json::{self, Map, Value};
+use xtask::mutate::{mutate, Rng};
 
 const KEYS: &[&str] = &[
     "@odata.type",

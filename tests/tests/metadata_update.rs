@@ -73,6 +73,9 @@ fn update_walks_the_real_history_over_http() {
     assert!(log.starts_with("# Changelog\n\n## 0.2.0\n"), "{log}");
     assert!(log.contains("## 0.1.1"), "the older entry stays below");
     assert!(log.contains("`microsoft.graph.callRecords.pstnCallLogRow/callDurationSource`"), "{log}");
+    // A breaking change says what a user must change.
+    assert!(log.contains("`microsoft.graph.identitySet`: first derived type"), "{log}");
+    assert!(log.contains("To do: fields typed with the type now hold its `Any*` enum"), "{log}");
     // The result is what the committed metadata/ holds (same source document).
     let committed = read(&tests::workspace_root().join("metadata/metadata.xml"));
     assert_eq!(read(&ws.join("metadata/metadata.xml")), committed);

@@ -279,3 +279,15 @@ fn a_real_segment_reads_durations_and_seven_digit_instants() {
     assert!(r.start_date_time.unwrap().nanosecond().is_multiple_of(100), "7 fractional digits: 100 ns steps");
     assert!(r.modalities.as_ref().unwrap().contains(&Modality::Audio));
 }
+
+#[test]
+fn an_any_default_is_the_concrete_base_and_survives_a_round_trip() {
+    use callrecords_model::call_records::{AnyEndpoint, AnyUserAgent};
+    let value = AnyEndpoint::default();
+    assert!(matches!(value, AnyEndpoint::Endpoint(_)), "{value:?}");
+    let json = serde_json::to_string(&value).unwrap();
+    assert_eq!(json, "{}");
+    assert_eq!(serde_json::from_str::<AnyEndpoint>(&json).unwrap(), value);
+    // An abstract base has no variant of its own: its default is `Other`.
+    assert!(matches!(AnyUserAgent::default(), AnyUserAgent::Other(_)));
+}

@@ -1,6 +1,6 @@
 //! Mutated real metadata never makes the reader, resolver, pruner or writer panic.
 
-use codegen::mutate::{mutate, Rng};
+use xtask::mutate::{mutate, Rng};
 
 /// Runs every stage that takes metadata on one input, generating split into cargo features or not.
 fn all_stages(bytes: &[u8], features: bool) {
@@ -12,7 +12,7 @@ fn all_stages(bytes: &[u8], features: bool) {
         let namespaces: Vec<String> = model.schemas.iter().map(|s| s.namespace.to_string()).collect();
         for ns in namespaces {
             if let Ok(p) = codegen::model::prune::prune(&model, &ns) {
-                let _ = codegen::csdl::write::write(&p);
+                let _ = codegen::model::write::write(&p);
             }
         }
     }

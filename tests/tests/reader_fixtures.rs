@@ -188,10 +188,10 @@ fn the_construct_fixture_reads_every_element_and_facet() {
 fn canonical_writing_is_a_fixpoint_and_ignores_order() {
     let (file, bytes) = fixture("constructs.xml");
     let (m, _) = codegen::load(&file, &bytes);
-    let once = codegen::csdl::write::write(&m.unwrap());
+    let once = codegen::model::write::write(&m.unwrap());
     let (m2, diags) = codegen::load("once.xml", once.as_bytes());
     assert!(diags.0.is_empty(), "{:#?}", diags.0);
-    let twice = codegen::csdl::write::write(&m2.unwrap());
+    let twice = codegen::model::write::write(&m2.unwrap());
     assert_eq!(once, twice);
 
     // The same document with every list reversed is written the same.
@@ -217,7 +217,7 @@ fn canonical_writing_is_a_fixpoint_and_ignores_order() {
         }
     }
     let (m3, _) = codegen::model::resolve(vec![doc], &sources, &[]);
-    assert_eq!(codegen::csdl::write::write(&m3), once);
+    assert_eq!(codegen::model::write::write(&m3), once);
 }
 
 #[test]

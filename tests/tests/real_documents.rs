@@ -130,7 +130,7 @@ fn the_call_records_closure_holds_the_namespace_and_the_path_to_it() {
     assert_eq!(comms.navigation.iter().map(|n| &*n.name).collect::<Vec<_>>(), ["callRecords"]);
     assert_eq!(pruned.operations.len(), 2);
     // Every reference inside the closure resolves inside it.
-    let text = codegen::csdl::write::write(&pruned);
+    let text = codegen::model::write::write(&pruned);
     let (again, diags) = codegen::load("pruned", text.as_bytes());
     assert!(diags.0.is_empty(), "{:?}", diags.0);
     assert_eq!(again.unwrap().types.len(), pruned.types.len());

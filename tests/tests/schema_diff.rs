@@ -1,7 +1,7 @@
 //! The schema diff on the real Graph beta history: the callRecords changes of each step, their
 //! classes and bump, and no change at all between a document and a reordered copy of itself.
 
-use codegen::diff::{bump, diff, diff_namespace, Bump, Change};
+use codegen::model::diff::{bump, diff, diff_namespace, Bump, Change};
 use codegen::model::Model;
 
 const NS: &str = "microsoft.graph.callRecords";
@@ -140,4 +140,109 @@ fn json_report_has_the_documented_shape() {
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{first_line}");
     assert_eq!(items[0]["kind"], changes[0].kind.as_str());
     assert!(xtask::schema_diff::text(&changes).ends_with("Version bump for 0.x crates: patch"));
+}
+
+/// The properties declared on `ty` in `model` (empty when it is not a structured type).
+fn declared(model: &Model, ty: &str) -> Vec<String> {
+    model
+        .types
+        .iter()
+        .find(|t| t.qualified() == ty)
+        .map(|t| match &t.kind {
+            codegen::model::TypeKind::Structured(s) => s.properties.iter().map(|p| p.name.to_string()).collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
+}
+
+/// The properties `ty` inherits in `model`: those declared on its ancestors.
+fn inherited(model: &Model, ty: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = model.types.iter().find(|t| t.qualified() == ty);
+    for _ in 0..model.types.len() {
+        let Some(codegen::model::TypeKind::Structured(s)) = cur.map(|t| &t.kind) else { break };
+        let Some(base) = s.base else { break };
+        let b = model.ty(base);
+        out.extend(declared(model, &b.qualified()));
+        cur = Some(b);
+    }
+    out
+}
+
+#[test]
+fn properties_moved_into_a_new_base_type_are_not_removals() {
+    let docs = tests::graph_documents();
+    let [feb, _, jul] = &docs[..] else { return };
+    let (old, new) = (load(feb), load(jul));
+    let changes = diff(&old, &new);
+    // Types that moved under a new base type keeping every ancestor they had.
+    let rebased: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.kind.as_str() == "base_type_changed" && c.class.as_str() == "additive")
+        .map(|c| c.path.as_str())
+        .collect();
+    assert!(rebased.contains(&"microsoft.graph.detectedSensitiveContent"), "{rebased:?}");
+    let mut moved = Vec::new();
+    for ty in &rebased {
+        let now = declared(&new, ty);
+        let inherited = inherited(&new, ty);
+        for p in declared(&old, ty).into_iter().filter(|p| !now.contains(p) && inherited.contains(p)) {
+            moved.push(format!("{ty}/{p}"));
+        }
+    }
+    // detectedSensitiveContent's properties went up into detectedSensitiveContentBase: the XML
+    // no longer declares them on the type, the generated struct still has every one.
+    assert!(moved.iter().any(|m| m.starts_with("microsoft.graph.detectedSensitiveContent/")), "{moved:?}");
+    for m in &moved {
+        assert!(
+            !changes.iter().any(|c| &c.path == m && c.kind.as_str() == "property_removed"),
+            "{m} reported as removed although the flattened struct keeps it"
+        );
+    }
+    // The callRecords closure over the same two years: nothing of the namespace is removed.
+    let own_changes = diff_namespace(&old, &new, NS);
+    assert!(!own(&own_changes).iter().any(|(kind, _, _)| kind.ends_with("_removed")), "{:?}", own(&own_changes));
+}
+
+/// The changes between the fixture pair `tests/fixtures/diff/{name}.old.xml` and `.new.xml`.
+fn fixture_pair(name: &str) -> Vec<Change> {
+    let dir = tests::workspace_root().join("tests/fixtures/diff");
+    diff(&load(&dir.join(format!("{name}.old.xml"))), &load(&dir.join(format!("{name}.new.xml"))))
+}
+
+fn summary(changes: &[Change]) -> Vec<(&'static str, &str, &'static str)> {
+    changes.iter().map(|c| (c.kind.as_str(), c.path.as_str(), c.class.as_str())).collect()
+}
+
+#[test]
+fn fixture_properties_moved_into_a_new_base_type() {
+    let changes = fixture_pair("moved-into-new-base");
+    assert_eq!(
+        summary(&changes),
+        [
+            ("base_type_changed", "diff.directRow", "additive"),
+            ("base_type_changed", "diff.pstnRow", "additive"),
+            ("type_added", "diff.row", "additive"),
+        ]
+    );
+    assert_eq!(bump(&changes, 0), Bump::Patch);
+}
+
+#[test]
+fn fixture_property_moved_from_a_base_into_every_derived_type() {
+    let changes = fixture_pair("moved-into-derived");
+    assert_eq!(summary(&changes), [("property_removed", "diff.endpoint/userAgent", "breaking")]);
+    assert!(changes[0].detail.contains("moved to the derived types diff.participantEndpoint, diff.serviceEndpoint"));
+    assert_eq!(bump(&changes, 0), Bump::Minor);
+}
+
+#[test]
+fn fixture_first_derived_type_stays_breaking() {
+    let changes = fixture_pair("first-derived");
+    assert_eq!(
+        summary(&changes),
+        [("derived_type_added", "diff.identity", "breaking"), ("type_added", "diff.userIdentity", "additive")]
+    );
+    assert!(changes[0].advice().is_some_and(|a| a.contains("Any*")));
+    assert_eq!(bump(&changes, 0), Bump::Minor);
 }

@@ -68,6 +68,7 @@ pub fn embedded_options(settings: &Settings, changelog: Option<String>) -> codeg
             version: settings.version.clone(),
             changelog,
             key_as_segment: settings.key_as_segment,
+            package: settings.package.clone(),
             ..CrateOptions::new(&settings.crate_prefix, "../../runtime", false)
         },
     }

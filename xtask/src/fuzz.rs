@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use codegen::mutate::{mutate, Rng};
+use crate::mutate::{mutate, Rng};
 
 /// Runs for `seconds`, starting from `file` and the documents it references (each input
 /// mutates one document of the set, so references, aliases and types across documents are
@@ -50,7 +50,7 @@ pub fn run(file: &Path, seconds: u64, seed: u64, refs: &crate::load::References)
             if let Some(m) = model {
                 for s in &m.schemas {
                     if let Ok(p) = codegen::model::prune::prune(&m, &s.namespace) {
-                        let _ = codegen::csdl::write::write(&p);
+                        let _ = codegen::model::write::write(&p);
                     }
                 }
             }

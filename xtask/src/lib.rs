@@ -7,6 +7,7 @@ pub mod fsx;
 pub mod fuzz;
 pub mod inspect;
 pub mod load;
+pub mod mutate;
 pub mod report;
 pub mod schema_diff;
 pub mod settings;

@@ -1,10 +1,10 @@
 //! `schema-diff OLD NEW`: the changelog between two CSDL documents, classified for users of
-//! the generated crates, with the version bump it needs (the comparison is `codegen::diff`).
+//! the generated crates, with the version bump it needs (the comparison is `codegen::model::diff`).
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use codegen::diff::{bump, Change, Class};
+use codegen::model::diff::{bump, Change, Class};
 use codegen::model::Model;
 
 use crate::Format;
@@ -35,9 +35,9 @@ pub fn run(
             if !present(&old_model) && !present(&new_model) {
                 eprintln!("warning: no namespace {ns} in either document");
             }
-            codegen::diff::diff_namespace(&old_model, &new_model, ns)
+            codegen::model::diff::diff_namespace(&old_model, &new_model, ns)
         }
-        None => codegen::diff::diff(&old_model, &new_model),
+        None => codegen::model::diff::diff(&old_model, &new_model),
     };
     let text = match format {
         Format::Text => text(&changes),

@@ -1,5 +1,7 @@
-//! `metadata/codegen.json`: which namespace the embedded metadata is the closure of, and the
-//! name prefix of the crates generated from it.
+//! `metadata/codegen.json`: which namespace the embedded metadata is the closure of, the
+//! name prefix and version of the crates generated from it, and their registry metadata
+//! (`license`, `repository`, `description`, `publish`; defaults when absent: MIT, none, the
+//! generator's description, not published).
 
 use std::path::Path;
 
@@ -17,6 +19,8 @@ pub struct Settings {
     /// Keys as path segments (`callRecords/{id}`, the Microsoft Graph convention) instead of
     /// key predicates (`callRecords('{id}')`); `"key_as_segment": true` in the file.
     pub key_as_segment: bool,
+    /// Registry metadata of the generated crates.
+    pub package: codegen::emit::Package,
 }
 
 impl Default for Settings {
@@ -26,6 +30,7 @@ impl Default for Settings {
             crate_prefix: "callrecords".into(),
             version: "0.1.0".into(),
             key_as_segment: true,
+            package: codegen::emit::Package::default(),
         }
     }
 }
@@ -49,18 +54,51 @@ impl Settings {
                 .ok_or_else(|| format!("{}: missing string field {k:?}", path.display()))
         };
         let version = field("version").unwrap_or_else(|_| "0.1.0".into());
+        let defaults = codegen::emit::Package::default();
+        let optional = |k: &str| -> Result<Option<String>, String> {
+            match v.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(format!("{}: {k:?} must be a string", path.display())),
+            }
+        };
+        let publish = match v.get("publish") {
+            None | Some(Value::Null) => defaults.publish,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(format!("{}: \"publish\" must be true or false", path.display())),
+        };
+        let package = codegen::emit::Package {
+            license: optional("license")?.unwrap_or(defaults.license),
+            repository: optional("repository")?,
+            description: optional("description")?,
+            publish,
+        };
         let key_as_segment = v.get("key_as_segment").and_then(Value::as_bool).unwrap_or(false);
-        Ok(Settings { namespace: field("namespace")?, crate_prefix: field("crate_prefix")?, version, key_as_segment })
+        Ok(Settings {
+            namespace: field("namespace")?,
+            crate_prefix: field("crate_prefix")?,
+            version,
+            key_as_segment,
+            package,
+        })
     }
 
-    /// The file text.
+    /// The file text: every field, the optional ones when set.
     pub fn to_json(&self) -> String {
-        let v = json!({
+        let mut v = json!({
             "namespace": self.namespace,
             "crate_prefix": self.crate_prefix,
             "version": self.version,
             "key_as_segment": self.key_as_segment,
+            "license": self.package.license,
+            "publish": self.package.publish,
         });
+        if let (Some(map), Some(r)) = (v.as_object_mut(), &self.package.repository) {
+            map.insert("repository".into(), Value::String(r.clone()));
+        }
+        if let (Some(map), Some(d)) = (v.as_object_mut(), &self.package.description) {
+            map.insert("description".into(), Value::String(d.clone()));
+        }
         serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use codegen::diff::{self, Bump, Change, Class};
+use codegen::model::diff::{self, Bump, Change, Class};
 
 use crate::settings::Settings;
 use crate::{codegen as gen, fsx, report, schema_diff};
@@ -76,7 +76,7 @@ fn update(root: &Path, from: &str, namespace: Option<String>, refs: &crate::load
         let bump = diff::bump(&changes, major);
         let version = bumped(&settings.version, bump);
         println!("version {} -> {version} ({} bump)", settings.version, bump.as_str());
-        (version.clone(), Some(prepend_entry(old_log.as_deref(), &version, from, &changes)))
+        (version.clone(), Some(prepend_entry(old_log.as_deref(), &version, &source_label(from), &changes)))
     };
     settings.version = version;
 
@@ -136,7 +136,16 @@ pub fn bumped(version: &str, bump: Bump) -> String {
     format!("{}.{}.{}", parts[0], parts[1], parts[2])
 }
 
-/// A changelog with a new entry on top.
+/// How the changelog names the input: a URL as given, a file by its name only (the committed
+/// changelog must not hold a path of the machine it was made on).
+pub fn source_label(from: &str) -> String {
+    if from.starts_with("http://") || from.starts_with("https://") {
+        return from.to_string();
+    }
+    Path::new(from).file_name().map_or_else(|| from.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A changelog with a new entry on top; breaking changes say what a user must change.
 fn prepend_entry(old: Option<&str>, version: &str, source: &str, changes: &[Change]) -> String {
     let mut entry = format!("## {version}\n\nRegenerated from `{source}`.\n");
     for (class, title) in [(Class::Breaking, "Breaking"), (Class::Additive, "Added"), (Class::None, "No API change")] {
@@ -146,7 +155,10 @@ fn prepend_entry(old: Option<&str>, version: &str, source: &str, changes: &[Chan
         }
         entry.push_str(&format!("\n### {title}\n\n"));
         for c in items {
-            entry.push_str(&format!("- `{}`: {}\n", c.path, c.detail));
+            match c.advice() {
+                Some(advice) => entry.push_str(&format!("- `{}`: {}. To do: {advice}.\n", c.path, c.detail)),
+                None => entry.push_str(&format!("- `{}`: {}\n", c.path, c.detail)),
+            }
         }
     }
     if changes.is_empty() {
@@ -169,7 +181,7 @@ pub fn prune_to_text(docs: &[codegen::Document<'_>], namespace: &str) -> Result<
         eprintln!("error: {e}");
         1
     })?;
-    Ok(codegen::csdl::write::write(&pruned))
+    Ok(codegen::model::write::write(&pruned))
 }
 
 #[cfg(test)]
@@ -182,5 +194,15 @@ mod tests {
         assert_eq!(bumped("0.1.3", Bump::Patch), "0.1.4");
         assert_eq!(bumped("1.4.2", Bump::Major), "2.0.0");
         assert_eq!(bumped("0.1.0", Bump::None), "0.1.0");
+    }
+
+    #[test]
+    fn the_changelog_names_a_file_by_its_name_and_a_url_as_given() {
+        assert_eq!(source_label("/home/someone/data/graph-beta.xml"), "graph-beta.xml");
+        assert_eq!(source_label("../shared/metadata/graph-beta.xml"), "graph-beta.xml");
+        assert_eq!(
+            source_label("https://graph.microsoft.com/beta/$metadata"),
+            "https://graph.microsoft.com/beta/$metadata"
+        );
     }
 }

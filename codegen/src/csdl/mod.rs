@@ -1,7 +1,7 @@
-//! CSDL XML: the syntax tree, the reader, and the canonical writer.
+//! CSDL XML: the syntax tree and the reader. (The canonical writer writes a resolved model, so
+//! it lives in [`crate::model::write`].)
 
 pub mod ast;
 mod read;
-pub mod write;
 
 pub use read::{is_simple_identifier, read};

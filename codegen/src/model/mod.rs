@@ -1,13 +1,16 @@
 //! The semantic model: qualified names resolved to ids in one arena, base-type chains,
 //! derived-type index, navigation graph, bound operations by binding type, annotations
-//! attached to their targets. Built by [`resolve`], narrowed by [`prune`].
+//! attached to their targets. Built by [`resolve`], narrowed by [`prune`], written back as
+//! canonical CSDL by [`write`], compared by [`diff`].
 //!
 //! The model borrows its strings from the document it was read from (`Model<'s>` lives as long
 //! as the bytes given to [`crate::load`]); a string is owned only where the reader unescaped it
 //! or the resolver built it (an alias expanded to its namespace).
 
+pub mod diff;
 pub mod prune;
 mod resolve;
+pub mod write;
 
 use std::collections::BTreeMap;
 

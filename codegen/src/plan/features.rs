@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use heck::ToKebabCase;
 
+use super::names;
 use crate::model::{Model, Target, TypeId};
 
 /// A type needed by more units than this is always compiled: it is part of the common base
@@ -165,13 +166,8 @@ impl Features {
         let mut taken = BTreeSet::from(["default".to_string(), "full".to_string()]);
         let mut final_names = vec![String::new(); units.len()];
         for &u in &order {
-            let base = wanted[u].0.clone();
-            let mut name = base.clone();
-            let mut k = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}-{k}");
-                k += 1;
-            }
+            let name = names::free_with(&wanted[u].0, "-", |n| taken.contains(n));
+            taken.insert(name.clone());
             final_names[u] = name;
         }
         let mut sorted: Vec<usize> = (0..units.len()).collect();

@@ -148,12 +148,7 @@ impl Plan {
                     }
                     let wires: Vec<&str> = list.iter().map(|f| f.0.as_str()).collect();
                     let rust = names::unique(&wires, &[], names::snake, true);
-                    let mut extra = "extra".to_string();
-                    let mut n = 2;
-                    while rust.values().any(|r| names::bare(r) == extra) {
-                        extra = format!("extra_{n}");
-                        n += 1;
-                    }
+                    let extra = names::free("extra", true, |n| rust.values().any(|r| names::bare(r) == n));
                     extra_field.insert(id, extra);
                     let mut seen = BTreeSet::new();
                     let planned = list
@@ -193,24 +188,14 @@ impl Plan {
                             taken.push(v.clone());
                             vs.push((v, c));
                         }
-                        let mut other = "Other".to_string();
-                        let mut n = 2;
-                        while taken.contains(&other) {
-                            other = format!("Other{n}");
-                            n += 1;
-                        }
+                        let other = names::free("Other", false, |n| taken.iter().any(|t| t == n));
                         any_variants.insert(id, (vs, other));
                     }
                 }
                 TypeKind::Enum(e) => {
                     let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_ref()).collect();
                     let rust = names::unique(&wires, &[], |w| names::pascal(w, "Value"), false);
-                    let mut other = "Other".to_string();
-                    let mut n = 2;
-                    while rust.values().any(|r| r == &other) {
-                        other = format!("Other{n}");
-                        n += 1;
-                    }
+                    let other = names::free("Other", false, |n| rust.values().any(|r| r == n));
                     let list = e.members.iter().map(|m| (m.name.to_string(), rust[&*m.name].clone())).collect();
                     variants.insert(id, (list, other));
                 }

@@ -97,14 +97,16 @@ pub const CRATE_ROOT_ITEMS: &[&str] = &[
 /// hold: the one way every naming decision finds a free name. A trailing `_` of an escaped
 /// name is not doubled (`self_` -> `self_2`), so the result stays lint-clean.
 pub fn free(base: &str, snake_case: bool, taken: impl Fn(&str) -> bool) -> String {
+    free_with(base, if snake_case { "_" } else { "" }, taken)
+}
+
+/// [`free`] with the number joined by `separator` (`-` for cargo feature names).
+pub fn free_with(base: &str, separator: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(bare(base)) {
         return base.to_string();
     }
     let stem = bare(base).trim_end_matches('_');
-    (2..)
-        .map(|n| if snake_case { format!("{stem}_{n}") } else { format!("{stem}{n}") })
-        .find(|name| !taken(name))
-        .expect("an unbounded sequence has a free name")
+    (2..).map(|n| format!("{stem}{separator}{n}")).find(|name| !taken(name)).unwrap_or_else(|| stem.to_string())
 }
 
 /// The identifier without a raw prefix, for building derived names.

@@ -266,7 +266,7 @@ impl CallRecordCollectionPath {
         CallRecordPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -305,7 +305,7 @@ impl CallRecordCollectionPath {
             ::callrecords_model::call_records::DirectRoutingLogRow,
         >,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "getDirectRoutingCalls",
             &[
                 (
@@ -334,7 +334,7 @@ impl CallRecordCollectionPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::callrecords_model::call_records::PstnCallLogRow>,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "getPstnCalls",
             &[
                 (
@@ -571,7 +571,7 @@ impl SegmentCollectionPath {
         SegmentPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -834,7 +834,7 @@ impl SessionCollectionPath {
         SessionPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }

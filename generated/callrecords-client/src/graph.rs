@@ -165,7 +165,7 @@ impl CloudCommunicationsCollectionPath {
         CloudCommunicationsPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }

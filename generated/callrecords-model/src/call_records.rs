@@ -47,7 +47,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -56,7 +56,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.end_date_time,
                     &mut self.extra,
@@ -65,7 +65,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "joinWebUrl" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.join_web_url,
                     &mut self.extra,
@@ -74,7 +74,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "lastModifiedDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.last_modified_date_time,
                     &mut self.extra,
@@ -83,7 +83,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "modalities" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modalities,
                     &mut self.extra,
@@ -92,7 +92,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "organizer" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.organizer,
                     &mut self.extra,
@@ -101,7 +101,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "participants" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.participants,
                     &mut self.extra,
@@ -110,7 +110,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.start_date_time,
                     &mut self.extra,
@@ -119,7 +119,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "type" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.r#type,
                     &mut self.extra,
@@ -128,7 +128,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "version" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.version,
                     &mut self.extra,
@@ -137,7 +137,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "sessions" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sessions,
                     &mut self.extra,
@@ -152,57 +152,57 @@ impl ::odata_runtime::object::Structure for CallRecord {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "endDateTime",
             &self.end_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "joinWebUrl",
             &self.join_web_url,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "modalities",
             &self.modalities,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "organizer",
             &self.organizer,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "participants",
             &self.participants,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "startDateTime",
             &self.start_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "type", &self.r#type, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "type", &self.r#type, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "version",
             &self.version,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "sessions",
             &self.sessions,
@@ -217,7 +217,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(CallRecord);
+::odata_runtime::__private::impl_structure_serde!(CallRecord);
 
 /// OData enum type `microsoft.graph.callRecords.callType`.
 ///
@@ -291,14 +291,14 @@ impl ::odata_runtime::serde::Serialize for CallType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for CallType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(CallType);
@@ -410,14 +410,14 @@ impl ::odata_runtime::serde::Serialize for ClientPlatform {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for ClientPlatform {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(ClientPlatform);
@@ -446,7 +446,7 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "applicationVersion" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application_version,
                     &mut self.extra,
@@ -455,7 +455,7 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                 ::std::result::Result::Ok(true)
             }
             "headerValue" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.header_value,
                     &mut self.extra,
@@ -464,7 +464,7 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                 ::std::result::Result::Ok(true)
             }
             "platform" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.platform,
                     &mut self.extra,
@@ -473,7 +473,7 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
                 ::std::result::Result::Ok(true)
             }
             "productFamily" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.product_family,
                     &mut self.extra,
@@ -488,25 +488,25 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "applicationVersion",
             &self.application_version,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "headerValue",
             &self.header_value,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "platform",
             &self.platform,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "productFamily",
             &self.product_family,
@@ -521,7 +521,7 @@ impl ::odata_runtime::object::Structure for ClientUserAgent {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ClientUserAgent);
+::odata_runtime::__private::impl_structure_serde!(ClientUserAgent);
 
 /// OData complex type `microsoft.graph.callRecords.deviceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -581,7 +581,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "captureDeviceDriver" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.capture_device_driver,
                     &mut self.extra,
@@ -590,7 +590,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "captureDeviceName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.capture_device_name,
                     &mut self.extra,
@@ -599,7 +599,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "captureNotFunctioningEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.capture_not_functioning_event_ratio,
                     &mut self.extra,
@@ -608,7 +608,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "cpuInsufficentEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.cpu_insufficent_event_ratio,
                     &mut self.extra,
@@ -617,7 +617,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "deviceClippingEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.device_clipping_event_ratio,
                     &mut self.extra,
@@ -626,7 +626,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "deviceGlitchEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.device_glitch_event_ratio,
                     &mut self.extra,
@@ -635,7 +635,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "howlingEventCount" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.howling_event_count,
                     &mut self.extra,
@@ -644,7 +644,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "initialSignalLevelRootMeanSquare" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.initial_signal_level_root_mean_square,
                     &mut self.extra,
@@ -653,7 +653,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "lowSpeechLevelEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.low_speech_level_event_ratio,
                     &mut self.extra,
@@ -662,7 +662,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "lowSpeechToNoiseEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.low_speech_to_noise_event_ratio,
                     &mut self.extra,
@@ -671,7 +671,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "micGlitchRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.mic_glitch_rate,
                     &mut self.extra,
@@ -680,7 +680,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "receivedNoiseLevel" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.received_noise_level,
                     &mut self.extra,
@@ -689,7 +689,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "receivedSignalLevel" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.received_signal_level,
                     &mut self.extra,
@@ -698,7 +698,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "renderDeviceDriver" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.render_device_driver,
                     &mut self.extra,
@@ -707,7 +707,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "renderDeviceName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.render_device_name,
                     &mut self.extra,
@@ -716,7 +716,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "renderMuteEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.render_mute_event_ratio,
                     &mut self.extra,
@@ -725,7 +725,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "renderNotFunctioningEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.render_not_functioning_event_ratio,
                     &mut self.extra,
@@ -734,7 +734,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "renderZeroVolumeEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.render_zero_volume_event_ratio,
                     &mut self.extra,
@@ -743,7 +743,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "sentNoiseLevel" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sent_noise_level,
                     &mut self.extra,
@@ -752,7 +752,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "sentSignalLevel" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sent_signal_level,
                     &mut self.extra,
@@ -761,7 +761,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
                 ::std::result::Result::Ok(true)
             }
             "speakerGlitchRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.speaker_glitch_rate,
                     &mut self.extra,
@@ -776,127 +776,127 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "captureDeviceDriver",
             &self.capture_device_driver,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "captureDeviceName",
             &self.capture_device_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "captureNotFunctioningEventRatio",
             &self.capture_not_functioning_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "cpuInsufficentEventRatio",
             &self.cpu_insufficent_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "deviceClippingEventRatio",
             &self.device_clipping_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "deviceGlitchEventRatio",
             &self.device_glitch_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "howlingEventCount",
             &self.howling_event_count,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "initialSignalLevelRootMeanSquare",
             &self.initial_signal_level_root_mean_square,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "lowSpeechLevelEventRatio",
             &self.low_speech_level_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "lowSpeechToNoiseEventRatio",
             &self.low_speech_to_noise_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "micGlitchRate",
             &self.mic_glitch_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "receivedNoiseLevel",
             &self.received_noise_level,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "receivedSignalLevel",
             &self.received_signal_level,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "renderDeviceDriver",
             &self.render_device_driver,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "renderDeviceName",
             &self.render_device_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "renderMuteEventRatio",
             &self.render_mute_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "renderNotFunctioningEventRatio",
             &self.render_not_functioning_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "renderZeroVolumeEventRatio",
             &self.render_zero_volume_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "sentNoiseLevel",
             &self.sent_noise_level,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "sentSignalLevel",
             &self.sent_signal_level,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "speakerGlitchRate",
             &self.speaker_glitch_rate,
@@ -911,7 +911,7 @@ impl ::odata_runtime::object::Structure for DeviceInfo {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(DeviceInfo);
+::odata_runtime::__private::impl_structure_serde!(DeviceInfo);
 
 /// OData complex type `microsoft.graph.callRecords.directRoutingLogRow`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -971,7 +971,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "callEndSubReason" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_end_sub_reason,
                     &mut self.extra,
@@ -980,7 +980,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "callType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_type,
                     &mut self.extra,
@@ -989,7 +989,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "calleeNumber" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.callee_number,
                     &mut self.extra,
@@ -998,7 +998,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "callerNumber" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller_number,
                     &mut self.extra,
@@ -1007,7 +1007,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "correlationId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.correlation_id,
                     &mut self.extra,
@@ -1016,7 +1016,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "duration" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.duration,
                     &mut self.extra,
@@ -1025,7 +1025,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.end_date_time,
                     &mut self.extra,
@@ -1034,7 +1034,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "failureDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.failure_date_time,
                     &mut self.extra,
@@ -1043,7 +1043,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "finalSipCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.final_sip_code,
                     &mut self.extra,
@@ -1052,7 +1052,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "finalSipCodePhrase" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.final_sip_code_phrase,
                     &mut self.extra,
@@ -1061,7 +1061,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1070,7 +1070,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "inviteDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.invite_date_time,
                     &mut self.extra,
@@ -1079,7 +1079,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "mediaBypassEnabled" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.media_bypass_enabled,
                     &mut self.extra,
@@ -1088,7 +1088,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "mediaPathLocation" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.media_path_location,
                     &mut self.extra,
@@ -1097,7 +1097,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "signalingLocation" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.signaling_location,
                     &mut self.extra,
@@ -1106,7 +1106,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.start_date_time,
                     &mut self.extra,
@@ -1115,7 +1115,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "successfulCall" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.successful_call,
                     &mut self.extra,
@@ -1124,7 +1124,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "trunkFullyQualifiedDomainName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.trunk_fully_qualified_domain_name,
                     &mut self.extra,
@@ -1133,7 +1133,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "userDisplayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_display_name,
                     &mut self.extra,
@@ -1142,7 +1142,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "userId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_id,
                     &mut self.extra,
@@ -1151,7 +1151,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
                 ::std::result::Result::Ok(true)
             }
             "userPrincipalName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_principal_name,
                     &mut self.extra,
@@ -1166,117 +1166,122 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callEndSubReason",
             &self.call_end_sub_reason,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callType",
             &self.call_type,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "calleeNumber",
             &self.callee_number,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callerNumber",
             &self.caller_number,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "correlationId",
             &self.correlation_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "duration",
             &self.duration,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "endDateTime",
             &self.end_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "failureDateTime",
             &self.failure_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "finalSipCode",
             &self.final_sip_code,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "finalSipCodePhrase",
             &self.final_sip_code_phrase,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "inviteDateTime",
             &self.invite_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "mediaBypassEnabled",
             &self.media_bypass_enabled,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "mediaPathLocation",
             &self.media_path_location,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "signalingLocation",
             &self.signaling_location,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "startDateTime",
             &self.start_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "successfulCall",
             &self.successful_call,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "trunkFullyQualifiedDomainName",
             &self.trunk_fully_qualified_domain_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "userDisplayName",
             &self.user_display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "userId", &self.user_id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "userId",
+            &self.user_id,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "userPrincipalName",
             &self.user_principal_name,
@@ -1291,7 +1296,7 @@ impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(DirectRoutingLogRow);
+::odata_runtime::__private::impl_structure_serde!(DirectRoutingLogRow);
 
 /// OData complex type `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1311,7 +1316,7 @@ impl ::odata_runtime::object::Structure for Endpoint {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "userAgent" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_agent,
                     &mut self.extra,
@@ -1326,7 +1331,7 @@ impl ::odata_runtime::object::Structure for Endpoint {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "userAgent",
             &self.user_agent,
@@ -1341,7 +1346,7 @@ impl ::odata_runtime::object::Structure for Endpoint {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Endpoint);
+::odata_runtime::__private::impl_structure_serde!(Endpoint);
 /// `microsoft.graph.callRecords.endpoint` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.callRecords.endpoint` and its type name kept in `extra`; it is written back unchanged.
@@ -1359,7 +1364,7 @@ pub enum AnyEndpoint {
 }
 impl ::std::default::Default for AnyEndpoint {
     fn default() -> Self {
-        AnyEndpoint::Other(::std::default::Default::default())
+        AnyEndpoint::Endpoint(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyEndpoint {
@@ -1395,20 +1400,20 @@ impl ::odata_runtime::serde::Serialize for AnyEndpoint {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyEndpoint::Endpoint(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyEndpoint::ParticipantEndpoint(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEndpoint::ServiceEndpoint(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEndpoint::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -1421,7 +1426,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEndpoint {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEndpoint);
@@ -1461,7 +1466,7 @@ impl ::odata_runtime::object::Structure for FailureInfo {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "reason" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.reason,
                     &mut self.extra,
@@ -1470,7 +1475,7 @@ impl ::odata_runtime::object::Structure for FailureInfo {
                 ::std::result::Result::Ok(true)
             }
             "stage" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.stage,
                     &mut self.extra,
@@ -1485,8 +1490,13 @@ impl ::odata_runtime::object::Structure for FailureInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "reason", &self.reason, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "stage", &self.stage, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "reason",
+            &self.reason,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "stage", &self.stage, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1496,7 +1506,7 @@ impl ::odata_runtime::object::Structure for FailureInfo {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(FailureInfo);
+::odata_runtime::__private::impl_structure_serde!(FailureInfo);
 
 /// OData enum type `microsoft.graph.callRecords.failureStage`.
 ///
@@ -1570,14 +1580,14 @@ impl ::odata_runtime::serde::Serialize for FailureStage {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for FailureStage {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(FailureStage);
@@ -1611,7 +1621,7 @@ impl ::odata_runtime::object::Structure for FeedbackTokenSet {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(FeedbackTokenSet);
+::odata_runtime::__private::impl_structure_serde!(FeedbackTokenSet);
 
 /// OData complex type `microsoft.graph.callRecords.media`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1643,7 +1653,7 @@ impl ::odata_runtime::object::Structure for Media {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "calleeDevice" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.callee_device,
                     &mut self.extra,
@@ -1652,7 +1662,7 @@ impl ::odata_runtime::object::Structure for Media {
                 ::std::result::Result::Ok(true)
             }
             "calleeNetwork" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.callee_network,
                     &mut self.extra,
@@ -1661,7 +1671,7 @@ impl ::odata_runtime::object::Structure for Media {
                 ::std::result::Result::Ok(true)
             }
             "callerDevice" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller_device,
                     &mut self.extra,
@@ -1670,7 +1680,7 @@ impl ::odata_runtime::object::Structure for Media {
                 ::std::result::Result::Ok(true)
             }
             "callerNetwork" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller_network,
                     &mut self.extra,
@@ -1679,7 +1689,7 @@ impl ::odata_runtime::object::Structure for Media {
                 ::std::result::Result::Ok(true)
             }
             "label" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.label,
                     &mut self.extra,
@@ -1688,7 +1698,7 @@ impl ::odata_runtime::object::Structure for Media {
                 ::std::result::Result::Ok(true)
             }
             "streams" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.streams,
                     &mut self.extra,
@@ -1703,32 +1713,32 @@ impl ::odata_runtime::object::Structure for Media {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "calleeDevice",
             &self.callee_device,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "calleeNetwork",
             &self.callee_network,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callerDevice",
             &self.caller_device,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callerNetwork",
             &self.caller_network,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "streams",
             &self.streams,
@@ -1743,7 +1753,7 @@ impl ::odata_runtime::object::Structure for Media {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Media);
+::odata_runtime::__private::impl_structure_serde!(Media);
 
 /// OData complex type `microsoft.graph.callRecords.mediaStream`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1815,7 +1825,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "averageAudioDegradation" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_audio_degradation,
                     &mut self.extra,
@@ -1824,7 +1834,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageAudioNetworkJitter" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_audio_network_jitter,
                     &mut self.extra,
@@ -1833,7 +1843,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageBandwidthEstimate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_bandwidth_estimate,
                     &mut self.extra,
@@ -1842,7 +1852,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageJitter" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_jitter,
                     &mut self.extra,
@@ -1851,7 +1861,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averagePacketLossRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_packet_loss_rate,
                     &mut self.extra,
@@ -1860,7 +1870,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageRatioOfConcealedSamples" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_ratio_of_concealed_samples,
                     &mut self.extra,
@@ -1869,7 +1879,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageReceivedFrameRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_received_frame_rate,
                     &mut self.extra,
@@ -1878,7 +1888,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageRoundTripTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_round_trip_time,
                     &mut self.extra,
@@ -1887,7 +1897,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageVideoFrameLossPercentage" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_video_frame_loss_percentage,
                     &mut self.extra,
@@ -1896,7 +1906,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageVideoFrameRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_video_frame_rate,
                     &mut self.extra,
@@ -1905,7 +1915,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "averageVideoPacketLossRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.average_video_packet_loss_rate,
                     &mut self.extra,
@@ -1914,7 +1924,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.end_date_time,
                     &mut self.extra,
@@ -1923,7 +1933,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "lowFrameRateRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.low_frame_rate_ratio,
                     &mut self.extra,
@@ -1932,7 +1942,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "lowVideoProcessingCapabilityRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.low_video_processing_capability_ratio,
                     &mut self.extra,
@@ -1941,7 +1951,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "maxAudioNetworkJitter" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.max_audio_network_jitter,
                     &mut self.extra,
@@ -1950,7 +1960,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "maxJitter" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.max_jitter,
                     &mut self.extra,
@@ -1959,7 +1969,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "maxPacketLossRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.max_packet_loss_rate,
                     &mut self.extra,
@@ -1968,7 +1978,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "maxRatioOfConcealedSamples" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.max_ratio_of_concealed_samples,
                     &mut self.extra,
@@ -1977,7 +1987,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "maxRoundTripTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.max_round_trip_time,
                     &mut self.extra,
@@ -1986,7 +1996,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "packetUtilization" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.packet_utilization,
                     &mut self.extra,
@@ -1995,7 +2005,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "postForwardErrorCorrectionPacketLossRate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.post_forward_error_correction_packet_loss_rate,
                     &mut self.extra,
@@ -2004,7 +2014,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.start_date_time,
                     &mut self.extra,
@@ -2013,7 +2023,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "streamDirection" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.stream_direction,
                     &mut self.extra,
@@ -2022,7 +2032,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "streamId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.stream_id,
                     &mut self.extra,
@@ -2031,7 +2041,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
                 ::std::result::Result::Ok(true)
             }
             "wasMediaBypassed" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.was_media_bypassed,
                     &mut self.extra,
@@ -2046,151 +2056,151 @@ impl ::odata_runtime::object::Structure for MediaStream {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageAudioDegradation",
             &self.average_audio_degradation,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageAudioNetworkJitter",
             &self.average_audio_network_jitter,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageBandwidthEstimate",
             &self.average_bandwidth_estimate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageJitter",
             &self.average_jitter,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averagePacketLossRate",
             &self.average_packet_loss_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageRatioOfConcealedSamples",
             &self.average_ratio_of_concealed_samples,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageReceivedFrameRate",
             &self.average_received_frame_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageRoundTripTime",
             &self.average_round_trip_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageVideoFrameLossPercentage",
             &self.average_video_frame_loss_percentage,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageVideoFrameRate",
             &self.average_video_frame_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "averageVideoPacketLossRate",
             &self.average_video_packet_loss_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "endDateTime",
             &self.end_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "lowFrameRateRatio",
             &self.low_frame_rate_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "lowVideoProcessingCapabilityRatio",
             &self.low_video_processing_capability_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "maxAudioNetworkJitter",
             &self.max_audio_network_jitter,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "maxJitter",
             &self.max_jitter,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "maxPacketLossRate",
             &self.max_packet_loss_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "maxRatioOfConcealedSamples",
             &self.max_ratio_of_concealed_samples,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "maxRoundTripTime",
             &self.max_round_trip_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "packetUtilization",
             &self.packet_utilization,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "postForwardErrorCorrectionPacketLossRate",
             &self.post_forward_error_correction_packet_loss_rate,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "startDateTime",
             &self.start_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "streamDirection",
             &self.stream_direction,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "streamId",
             &self.stream_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wasMediaBypassed",
             &self.was_media_bypassed,
@@ -2205,7 +2215,7 @@ impl ::odata_runtime::object::Structure for MediaStream {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(MediaStream);
+::odata_runtime::__private::impl_structure_serde!(MediaStream);
 
 /// OData enum type `microsoft.graph.callRecords.mediaStreamDirection`.
 ///
@@ -2267,14 +2277,14 @@ impl ::odata_runtime::serde::Serialize for MediaStreamDirection {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for MediaStreamDirection {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(MediaStreamDirection);
@@ -2361,14 +2371,14 @@ impl ::odata_runtime::serde::Serialize for Modality {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for Modality {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(Modality);
@@ -2455,14 +2465,14 @@ impl ::odata_runtime::serde::Serialize for NetworkConnectionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for NetworkConnectionType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(NetworkConnectionType);
@@ -2533,7 +2543,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "bandwidthLowEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.bandwidth_low_event_ratio,
                     &mut self.extra,
@@ -2542,7 +2552,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "basicServiceSetIdentifier" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.basic_service_set_identifier,
                     &mut self.extra,
@@ -2551,7 +2561,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "connectionType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.connection_type,
                     &mut self.extra,
@@ -2560,7 +2570,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "delayEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.delay_event_ratio,
                     &mut self.extra,
@@ -2569,7 +2579,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "dnsSuffix" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.dns_suffix,
                     &mut self.extra,
@@ -2578,7 +2588,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "ipAddress" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ip_address,
                     &mut self.extra,
@@ -2587,7 +2597,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "linkSpeed" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.link_speed,
                     &mut self.extra,
@@ -2596,7 +2606,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "macAddress" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.mac_address,
                     &mut self.extra,
@@ -2605,7 +2615,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "port" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.port,
                     &mut self.extra,
@@ -2614,7 +2624,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "receivedQualityEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.received_quality_event_ratio,
                     &mut self.extra,
@@ -2623,7 +2633,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "reflexiveIPAddress" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.reflexive_ip_address,
                     &mut self.extra,
@@ -2632,7 +2642,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "relayIPAddress" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.relay_ip_address,
                     &mut self.extra,
@@ -2641,7 +2651,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "relayPort" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.relay_port,
                     &mut self.extra,
@@ -2650,7 +2660,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "sentQualityEventRatio" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sent_quality_event_ratio,
                     &mut self.extra,
@@ -2659,7 +2669,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "subnet" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.subnet,
                     &mut self.extra,
@@ -2668,7 +2678,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiBand" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_band,
                     &mut self.extra,
@@ -2677,7 +2687,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiBatteryCharge" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_battery_charge,
                     &mut self.extra,
@@ -2686,7 +2696,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiChannel" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_channel,
                     &mut self.extra,
@@ -2695,7 +2705,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiMicrosoftDriver" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_microsoft_driver,
                     &mut self.extra,
@@ -2704,7 +2714,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiMicrosoftDriverVersion" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_microsoft_driver_version,
                     &mut self.extra,
@@ -2713,7 +2723,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiRadioType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_radio_type,
                     &mut self.extra,
@@ -2722,7 +2732,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiSignalStrength" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_signal_strength,
                     &mut self.extra,
@@ -2731,7 +2741,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiVendorDriver" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_vendor_driver,
                     &mut self.extra,
@@ -2740,7 +2750,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
                 ::std::result::Result::Ok(true)
             }
             "wifiVendorDriverVersion" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi_vendor_driver_version,
                     &mut self.extra,
@@ -2755,135 +2765,140 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "bandwidthLowEventRatio",
             &self.bandwidth_low_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "basicServiceSetIdentifier",
             &self.basic_service_set_identifier,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "connectionType",
             &self.connection_type,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "delayEventRatio",
             &self.delay_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "dnsSuffix",
             &self.dns_suffix,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "ipAddress",
             &self.ip_address,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "linkSpeed",
             &self.link_speed,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "macAddress",
             &self.mac_address,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "port", &self.port, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "port", &self.port, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "receivedQualityEventRatio",
             &self.received_quality_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "reflexiveIPAddress",
             &self.reflexive_ip_address,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "relayIPAddress",
             &self.relay_ip_address,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "relayPort",
             &self.relay_port,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "sentQualityEventRatio",
             &self.sent_quality_event_ratio,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "subnet", &self.subnet, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "subnet",
+            &self.subnet,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "wifiBand",
             &self.wifi_band,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiBatteryCharge",
             &self.wifi_battery_charge,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiChannel",
             &self.wifi_channel,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiMicrosoftDriver",
             &self.wifi_microsoft_driver,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiMicrosoftDriverVersion",
             &self.wifi_microsoft_driver_version,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiRadioType",
             &self.wifi_radio_type,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiSignalStrength",
             &self.wifi_signal_strength,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiVendorDriver",
             &self.wifi_vendor_driver,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "wifiVendorDriverVersion",
             &self.wifi_vendor_driver_version,
@@ -2898,7 +2913,7 @@ impl ::odata_runtime::object::Structure for NetworkInfo {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(NetworkInfo);
+::odata_runtime::__private::impl_structure_serde!(NetworkInfo);
 
 /// OData complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2922,7 +2937,7 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "userAgent" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_agent,
                     &mut self.extra,
@@ -2931,7 +2946,7 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
                 ::std::result::Result::Ok(true)
             }
             "feedback" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.feedback,
                     &mut self.extra,
@@ -2940,7 +2955,7 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
                 ::std::result::Result::Ok(true)
             }
             "identity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.identity,
                     &mut self.extra,
@@ -2955,19 +2970,19 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "userAgent",
             &self.user_agent,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "feedback",
             &self.feedback,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "identity",
             &self.identity,
@@ -2982,7 +2997,7 @@ impl ::odata_runtime::object::Structure for ParticipantEndpoint {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ParticipantEndpoint);
+::odata_runtime::__private::impl_structure_serde!(ParticipantEndpoint);
 
 /// OData enum type `microsoft.graph.callRecords.productFamily`.
 ///
@@ -3061,14 +3076,14 @@ impl ::odata_runtime::serde::Serialize for ProductFamily {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for ProductFamily {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(ProductFamily);
@@ -3133,14 +3148,14 @@ impl ::odata_runtime::serde::Serialize for PstnCallDurationSource {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for PstnCallDurationSource {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(PstnCallDurationSource);
@@ -3209,7 +3224,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "callDurationSource" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_duration_source,
                     &mut self.extra,
@@ -3218,7 +3233,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "callId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_id,
                     &mut self.extra,
@@ -3227,7 +3242,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "callType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_type,
                     &mut self.extra,
@@ -3236,7 +3251,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "calleeNumber" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.callee_number,
                     &mut self.extra,
@@ -3245,7 +3260,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "callerNumber" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller_number,
                     &mut self.extra,
@@ -3254,7 +3269,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "charge" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.charge,
                     &mut self.extra,
@@ -3263,7 +3278,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "conferenceId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.conference_id,
                     &mut self.extra,
@@ -3272,7 +3287,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "connectionCharge" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.connection_charge,
                     &mut self.extra,
@@ -3281,7 +3296,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "currency" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.currency,
                     &mut self.extra,
@@ -3290,7 +3305,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "destinationContext" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.destination_context,
                     &mut self.extra,
@@ -3299,7 +3314,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "destinationName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.destination_name,
                     &mut self.extra,
@@ -3308,7 +3323,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "duration" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.duration,
                     &mut self.extra,
@@ -3317,7 +3332,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.end_date_time,
                     &mut self.extra,
@@ -3326,7 +3341,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -3335,7 +3350,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "inventoryType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.inventory_type,
                     &mut self.extra,
@@ -3344,7 +3359,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "licenseCapability" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.license_capability,
                     &mut self.extra,
@@ -3353,7 +3368,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "operator" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.operator,
                     &mut self.extra,
@@ -3362,7 +3377,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.start_date_time,
                     &mut self.extra,
@@ -3371,7 +3386,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "tenantCountryCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.tenant_country_code,
                     &mut self.extra,
@@ -3380,7 +3395,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "usageCountryCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.usage_country_code,
                     &mut self.extra,
@@ -3389,7 +3404,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "userDisplayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_display_name,
                     &mut self.extra,
@@ -3398,7 +3413,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "userId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_id,
                     &mut self.extra,
@@ -3407,7 +3422,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
                 ::std::result::Result::Ok(true)
             }
             "userPrincipalName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_principal_name,
                     &mut self.extra,
@@ -3422,119 +3437,134 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callDurationSource",
             &self.call_duration_source,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "callId", &self.call_id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "callId",
+            &self.call_id,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "callType",
             &self.call_type,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "calleeNumber",
             &self.callee_number,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "callerNumber",
             &self.caller_number,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "charge", &self.charge, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "charge",
+            &self.charge,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "conferenceId",
             &self.conference_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "connectionCharge",
             &self.connection_charge,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "currency",
             &self.currency,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "destinationContext",
             &self.destination_context,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "destinationName",
             &self.destination_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "duration",
             &self.duration,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "endDateTime",
             &self.end_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "inventoryType",
             &self.inventory_type,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "licenseCapability",
             &self.license_capability,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "operator",
             &self.operator,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "startDateTime",
             &self.start_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "tenantCountryCode",
             &self.tenant_country_code,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "usageCountryCode",
             &self.usage_country_code,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "userDisplayName",
             &self.user_display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "userId", &self.user_id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "userId",
+            &self.user_id,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "userPrincipalName",
             &self.user_principal_name,
@@ -3549,7 +3579,7 @@ impl ::odata_runtime::object::Structure for PstnCallLogRow {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(PstnCallLogRow);
+::odata_runtime::__private::impl_structure_serde!(PstnCallLogRow);
 
 /// OData entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3581,7 +3611,7 @@ impl ::odata_runtime::object::Structure for Segment {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -3590,7 +3620,7 @@ impl ::odata_runtime::object::Structure for Segment {
                 ::std::result::Result::Ok(true)
             }
             "callee" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.callee,
                     &mut self.extra,
@@ -3599,7 +3629,7 @@ impl ::odata_runtime::object::Structure for Segment {
                 ::std::result::Result::Ok(true)
             }
             "caller" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller,
                     &mut self.extra,
@@ -3608,7 +3638,7 @@ impl ::odata_runtime::object::Structure for Segment {
                 ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.end_date_time,
                     &mut self.extra,
@@ -3617,7 +3647,7 @@ impl ::odata_runtime::object::Structure for Segment {
                 ::std::result::Result::Ok(true)
             }
             "failureInfo" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.failure_info,
                     &mut self.extra,
@@ -3626,7 +3656,7 @@ impl ::odata_runtime::object::Structure for Segment {
                 ::std::result::Result::Ok(true)
             }
             "media" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.media,
                     &mut self.extra,
@@ -3635,7 +3665,7 @@ impl ::odata_runtime::object::Structure for Segment {
                 ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.start_date_time,
                     &mut self.extra,
@@ -3650,23 +3680,33 @@ impl ::odata_runtime::object::Structure for Segment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "callee", &self.callee, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "caller", &self.caller, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "callee",
+            &self.callee,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "caller",
+            &self.caller,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "endDateTime",
             &self.end_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "failureInfo",
             &self.failure_info,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "media", &self.media, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "media", &self.media, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "startDateTime",
             &self.start_date_time,
@@ -3681,7 +3721,7 @@ impl ::odata_runtime::object::Structure for Segment {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Segment);
+::odata_runtime::__private::impl_structure_serde!(Segment);
 
 /// OData complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3701,7 +3741,7 @@ impl ::odata_runtime::object::Structure for ServiceEndpoint {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "userAgent" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_agent,
                     &mut self.extra,
@@ -3716,7 +3756,7 @@ impl ::odata_runtime::object::Structure for ServiceEndpoint {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "userAgent",
             &self.user_agent,
@@ -3731,7 +3771,7 @@ impl ::odata_runtime::object::Structure for ServiceEndpoint {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ServiceEndpoint);
+::odata_runtime::__private::impl_structure_serde!(ServiceEndpoint);
 
 /// OData enum type `microsoft.graph.callRecords.serviceRole`.
 ///
@@ -3927,14 +3967,14 @@ impl ::odata_runtime::serde::Serialize for ServiceRole {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for ServiceRole {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(ServiceRole);
@@ -3961,7 +4001,7 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "applicationVersion" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application_version,
                     &mut self.extra,
@@ -3970,7 +4010,7 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
                 ::std::result::Result::Ok(true)
             }
             "headerValue" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.header_value,
                     &mut self.extra,
@@ -3979,7 +4019,7 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
                 ::std::result::Result::Ok(true)
             }
             "role" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.role,
                     &mut self.extra,
@@ -3994,19 +4034,19 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "applicationVersion",
             &self.application_version,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "headerValue",
             &self.header_value,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "role", &self.role, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "role", &self.role, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -4016,7 +4056,7 @@ impl ::odata_runtime::object::Structure for ServiceUserAgent {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ServiceUserAgent);
+::odata_runtime::__private::impl_structure_serde!(ServiceUserAgent);
 
 /// OData entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4052,7 +4092,7 @@ impl ::odata_runtime::object::Structure for Session {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -4061,7 +4101,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "callee" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.callee,
                     &mut self.extra,
@@ -4070,7 +4110,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "caller" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller,
                     &mut self.extra,
@@ -4079,7 +4119,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "endDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.end_date_time,
                     &mut self.extra,
@@ -4088,7 +4128,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "failureInfo" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.failure_info,
                     &mut self.extra,
@@ -4097,7 +4137,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "modalities" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modalities,
                     &mut self.extra,
@@ -4106,7 +4146,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "startDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.start_date_time,
                     &mut self.extra,
@@ -4115,7 +4155,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "segments" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.segments,
                     &mut self.extra,
@@ -4130,34 +4170,44 @@ impl ::odata_runtime::object::Structure for Session {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "callee", &self.callee, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "caller", &self.caller, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "callee",
+            &self.callee,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "caller",
+            &self.caller,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "endDateTime",
             &self.end_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "failureInfo",
             &self.failure_info,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "modalities",
             &self.modalities,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "startDateTime",
             &self.start_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "segments",
             &self.segments,
@@ -4172,7 +4222,7 @@ impl ::odata_runtime::object::Structure for Session {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Session);
+::odata_runtime::__private::impl_structure_serde!(Session);
 
 /// OData complex type `microsoft.graph.callRecords.userAgent`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4194,7 +4244,7 @@ impl ::odata_runtime::object::Structure for UserAgent {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "applicationVersion" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application_version,
                     &mut self.extra,
@@ -4203,7 +4253,7 @@ impl ::odata_runtime::object::Structure for UserAgent {
                 ::std::result::Result::Ok(true)
             }
             "headerValue" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.header_value,
                     &mut self.extra,
@@ -4218,13 +4268,13 @@ impl ::odata_runtime::object::Structure for UserAgent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "applicationVersion",
             &self.application_version,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "headerValue",
             &self.header_value,
@@ -4239,7 +4289,7 @@ impl ::odata_runtime::object::Structure for UserAgent {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(UserAgent);
+::odata_runtime::__private::impl_structure_serde!(UserAgent);
 /// `microsoft.graph.callRecords.userAgent` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.callRecords.userAgent` and its type name kept in `extra`; it is written back unchanged.
@@ -4289,13 +4339,13 @@ impl ::odata_runtime::serde::Serialize for AnyUserAgent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyUserAgent::ClientUserAgent(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyUserAgent::ServiceUserAgent(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyUserAgent::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -4308,7 +4358,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyUserAgent {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyUserAgent);
@@ -4345,7 +4395,7 @@ impl ::odata_runtime::object::Structure for UserFeedback {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "rating" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.rating,
                     &mut self.extra,
@@ -4354,7 +4404,7 @@ impl ::odata_runtime::object::Structure for UserFeedback {
                 ::std::result::Result::Ok(true)
             }
             "text" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.text,
                     &mut self.extra,
@@ -4363,7 +4413,7 @@ impl ::odata_runtime::object::Structure for UserFeedback {
                 ::std::result::Result::Ok(true)
             }
             "tokens" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.tokens,
                     &mut self.extra,
@@ -4378,9 +4428,19 @@ impl ::odata_runtime::object::Structure for UserFeedback {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "rating", &self.rating, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "text", &self.text, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "tokens", &self.tokens, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "rating",
+            &self.rating,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "text", &self.text, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "tokens",
+            &self.tokens,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -4390,7 +4450,7 @@ impl ::odata_runtime::object::Structure for UserFeedback {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(UserFeedback);
+::odata_runtime::__private::impl_structure_serde!(UserFeedback);
 
 /// OData enum type `microsoft.graph.callRecords.userFeedbackRating`.
 ///
@@ -4479,14 +4539,14 @@ impl ::odata_runtime::serde::Serialize for UserFeedbackRating {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for UserFeedbackRating {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(UserFeedbackRating);
@@ -4568,14 +4628,14 @@ impl ::odata_runtime::serde::Serialize for WifiBand {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiBand {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(WifiBand);
@@ -4672,14 +4732,14 @@ impl ::odata_runtime::serde::Serialize for WifiRadioType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiRadioType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(WifiRadioType);

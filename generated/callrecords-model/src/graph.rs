@@ -25,7 +25,7 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "application" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application,
                     &mut self.extra,
@@ -34,7 +34,7 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "device" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.device,
                     &mut self.extra,
@@ -43,7 +43,7 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "user" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user,
                     &mut self.extra,
@@ -58,14 +58,19 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "application",
             &self.application,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "device", &self.device, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "user", &self.user, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "device",
+            &self.device,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -75,7 +80,7 @@ impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ChatMessageFromIdentitySet);
+::odata_runtime::__private::impl_structure_serde!(ChatMessageFromIdentitySet);
 
 /// OData complex type `microsoft.graph.chatMessageMentionedIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -103,7 +108,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "application" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application,
                     &mut self.extra,
@@ -112,7 +117,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "device" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.device,
                     &mut self.extra,
@@ -121,7 +126,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "user" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user,
                     &mut self.extra,
@@ -130,7 +135,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "conversation" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.conversation,
                     &mut self.extra,
@@ -139,7 +144,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "tag" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.tag,
                     &mut self.extra,
@@ -154,21 +159,26 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "application",
             &self.application,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "device", &self.device, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "user", &self.user, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "device",
+            &self.device,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "conversation",
             &self.conversation,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "tag", &self.tag, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "tag", &self.tag, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -178,7 +188,7 @@ impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ChatMessageMentionedIdentitySet);
+::odata_runtime::__private::impl_structure_serde!(ChatMessageMentionedIdentitySet);
 
 /// OData complex type `microsoft.graph.chatMessageReactionIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -202,7 +212,7 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "application" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application,
                     &mut self.extra,
@@ -211,7 +221,7 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "device" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.device,
                     &mut self.extra,
@@ -220,7 +230,7 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "user" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user,
                     &mut self.extra,
@@ -235,14 +245,19 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "application",
             &self.application,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "device", &self.device, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "user", &self.user, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "device",
+            &self.device,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -252,7 +267,7 @@ impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ChatMessageReactionIdentitySet);
+::odata_runtime::__private::impl_structure_serde!(ChatMessageReactionIdentitySet);
 
 /// OData entity type `microsoft.graph.cloudCommunications`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -276,7 +291,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -285,7 +300,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
                 ::std::result::Result::Ok(true)
             }
             "callRecords" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_records,
                     &mut self.extra,
@@ -300,8 +315,8 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "callRecords",
             &self.call_records,
@@ -316,7 +331,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(CloudCommunications);
+::odata_runtime::__private::impl_structure_serde!(CloudCommunications);
 
 /// OData complex type `microsoft.graph.detailsInfo`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -347,7 +362,7 @@ impl ::odata_runtime::object::Structure for DetailsInfo {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(DetailsInfo);
+::odata_runtime::__private::impl_structure_serde!(DetailsInfo);
 
 /// OData entity type `microsoft.graph.entity`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -367,7 +382,7 @@ impl ::odata_runtime::object::Structure for Entity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -382,7 +397,7 @@ impl ::odata_runtime::object::Structure for Entity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -392,7 +407,7 @@ impl ::odata_runtime::object::Structure for Entity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Entity);
+::odata_runtime::__private::impl_structure_serde!(Entity);
 /// `microsoft.graph.entity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.entity` and its type name kept in `extra`; it is written back unchanged.
@@ -448,19 +463,19 @@ impl ::odata_runtime::serde::Serialize for AnyEntity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyEntity::CallRecord(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::Segment(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::Session(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::CloudCommunications(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -473,7 +488,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEntity {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEntity);
@@ -518,7 +533,7 @@ impl ::odata_runtime::object::Structure for Identity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -527,7 +542,7 @@ impl ::odata_runtime::object::Structure for Identity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -542,13 +557,13 @@ impl ::odata_runtime::object::Structure for Identity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -558,7 +573,7 @@ impl ::odata_runtime::object::Structure for Identity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Identity);
+::odata_runtime::__private::impl_structure_serde!(Identity);
 /// `microsoft.graph.identity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.identity` and its type name kept in `extra`; it is written back unchanged.
@@ -600,7 +615,7 @@ pub enum AnyIdentity {
 }
 impl ::std::default::Default for AnyIdentity {
     fn default() -> Self {
-        AnyIdentity::Other(::std::default::Default::default())
+        AnyIdentity::Identity(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyIdentity {
@@ -683,47 +698,47 @@ impl ::odata_runtime::serde::Serialize for AnyIdentity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyIdentity::Identity(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyIdentity::Initiator(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProgramResource(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProvisionedIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProvisioningServicePrincipal(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ProvisioningSystem(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::ServicePrincipalIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkApplicationIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkConversationIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkTagIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::TeamworkUserIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::UserIdentity(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentity::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -736,7 +751,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyIdentity {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyIdentity);
@@ -823,7 +838,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "application" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application,
                     &mut self.extra,
@@ -832,7 +847,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "device" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.device,
                     &mut self.extra,
@@ -841,7 +856,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
                 ::std::result::Result::Ok(true)
             }
             "user" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user,
                     &mut self.extra,
@@ -856,14 +871,19 @@ impl ::odata_runtime::object::Structure for IdentitySet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "application",
             &self.application,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "device", &self.device, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "user", &self.user, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "device",
+            &self.device,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -873,7 +893,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(IdentitySet);
+::odata_runtime::__private::impl_structure_serde!(IdentitySet);
 /// `microsoft.graph.identitySet` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.identitySet` and its type name kept in `extra`; it is written back unchanged.
@@ -899,7 +919,7 @@ pub enum AnyIdentitySet {
 }
 impl ::std::default::Default for AnyIdentitySet {
     fn default() -> Self {
-        AnyIdentitySet::Other(::std::default::Default::default())
+        AnyIdentitySet::IdentitySet(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyIdentitySet {
@@ -946,23 +966,23 @@ impl ::odata_runtime::serde::Serialize for AnyIdentitySet {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyIdentitySet::IdentitySet(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyIdentitySet::ChatMessageFromIdentitySet(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentitySet::ChatMessageMentionedIdentitySet(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentitySet::ChatMessageReactionIdentitySet(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyIdentitySet::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -975,7 +995,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyIdentitySet {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyIdentitySet);
@@ -1024,7 +1044,7 @@ impl ::odata_runtime::object::Structure for Initiator {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1033,7 +1053,7 @@ impl ::odata_runtime::object::Structure for Initiator {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1042,7 +1062,7 @@ impl ::odata_runtime::object::Structure for Initiator {
                 ::std::result::Result::Ok(true)
             }
             "initiatorType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.initiator_type,
                     &mut self.extra,
@@ -1057,14 +1077,14 @@ impl ::odata_runtime::object::Structure for Initiator {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "initiatorType",
             &self.initiator_type,
@@ -1079,7 +1099,7 @@ impl ::odata_runtime::object::Structure for Initiator {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Initiator);
+::odata_runtime::__private::impl_structure_serde!(Initiator);
 
 /// OData enum type `microsoft.graph.initiatorType`.
 ///
@@ -1153,14 +1173,14 @@ impl ::odata_runtime::serde::Serialize for InitiatorType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for InitiatorType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(InitiatorType);
@@ -1187,7 +1207,7 @@ impl ::odata_runtime::object::Structure for ProgramResource {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1196,7 +1216,7 @@ impl ::odata_runtime::object::Structure for ProgramResource {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1205,7 +1225,7 @@ impl ::odata_runtime::object::Structure for ProgramResource {
                 ::std::result::Result::Ok(true)
             }
             "type" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.r#type,
                     &mut self.extra,
@@ -1220,14 +1240,14 @@ impl ::odata_runtime::object::Structure for ProgramResource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "type", &self.r#type, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "type", &self.r#type, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1237,7 +1257,7 @@ impl ::odata_runtime::object::Structure for ProgramResource {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ProgramResource);
+::odata_runtime::__private::impl_structure_serde!(ProgramResource);
 
 /// OData complex type `microsoft.graph.provisionedIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1263,7 +1283,7 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1272,7 +1292,7 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1281,7 +1301,7 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                 ::std::result::Result::Ok(true)
             }
             "details" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.details,
                     &mut self.extra,
@@ -1290,7 +1310,7 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
                 ::std::result::Result::Ok(true)
             }
             "identityType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.identity_type,
                     &mut self.extra,
@@ -1305,20 +1325,20 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "details",
             &self.details,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "identityType",
             &self.identity_type,
@@ -1333,7 +1353,7 @@ impl ::odata_runtime::object::Structure for ProvisionedIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ProvisionedIdentity);
+::odata_runtime::__private::impl_structure_serde!(ProvisionedIdentity);
 
 /// OData complex type `microsoft.graph.provisioningServicePrincipal`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1355,7 +1375,7 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1364,7 +1384,7 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1379,13 +1399,13 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1395,7 +1415,7 @@ impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ProvisioningServicePrincipal);
+::odata_runtime::__private::impl_structure_serde!(ProvisioningServicePrincipal);
 
 /// OData complex type `microsoft.graph.provisioningSystem`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1419,7 +1439,7 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1428,7 +1448,7 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1437,7 +1457,7 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
                 ::std::result::Result::Ok(true)
             }
             "details" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.details,
                     &mut self.extra,
@@ -1452,14 +1472,14 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "details",
             &self.details,
@@ -1474,7 +1494,7 @@ impl ::odata_runtime::object::Structure for ProvisioningSystem {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ProvisioningSystem);
+::odata_runtime::__private::impl_structure_serde!(ProvisioningSystem);
 
 /// OData complex type `microsoft.graph.servicePrincipalIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1498,7 +1518,7 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1507,7 +1527,7 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1516,7 +1536,7 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
                 ::std::result::Result::Ok(true)
             }
             "appId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.app_id,
                     &mut self.extra,
@@ -1531,14 +1551,19 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "appId", &self.app_id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "appId",
+            &self.app_id,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1548,7 +1573,7 @@ impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ServicePrincipalIdentity);
+::odata_runtime::__private::impl_structure_serde!(ServicePrincipalIdentity);
 
 /// OData complex type `microsoft.graph.teamworkApplicationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1574,7 +1599,7 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1583,7 +1608,7 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1592,7 +1617,7 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
                 ::std::result::Result::Ok(true)
             }
             "applicationIdentityType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.application_identity_type,
                     &mut self.extra,
@@ -1607,14 +1632,14 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "applicationIdentityType",
             &self.application_identity_type,
@@ -1629,7 +1654,7 @@ impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(TeamworkApplicationIdentity);
+::odata_runtime::__private::impl_structure_serde!(TeamworkApplicationIdentity);
 
 /// OData enum type `microsoft.graph.teamworkApplicationIdentityType`.
 ///
@@ -1717,14 +1742,14 @@ impl ::odata_runtime::serde::Serialize for TeamworkApplicationIdentityType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkApplicationIdentityType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(TeamworkApplicationIdentityType);
@@ -1753,7 +1778,7 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1762,7 +1787,7 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1771,7 +1796,7 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
                 ::std::result::Result::Ok(true)
             }
             "conversationIdentityType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.conversation_identity_type,
                     &mut self.extra,
@@ -1786,14 +1811,14 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "conversationIdentityType",
             &self.conversation_identity_type,
@@ -1808,7 +1833,7 @@ impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(TeamworkConversationIdentity);
+::odata_runtime::__private::impl_structure_serde!(TeamworkConversationIdentity);
 
 /// OData enum type `microsoft.graph.teamworkConversationIdentityType`.
 ///
@@ -1886,14 +1911,14 @@ impl ::odata_runtime::serde::Serialize for TeamworkConversationIdentityType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkConversationIdentityType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(TeamworkConversationIdentityType);
@@ -1918,7 +1943,7 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1927,7 +1952,7 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1942,13 +1967,13 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1958,7 +1983,7 @@ impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(TeamworkTagIdentity);
+::odata_runtime::__private::impl_structure_serde!(TeamworkTagIdentity);
 
 /// OData complex type `microsoft.graph.teamworkUserIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1984,7 +2009,7 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1993,7 +2018,7 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -2002,7 +2027,7 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
                 ::std::result::Result::Ok(true)
             }
             "userIdentityType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_identity_type,
                     &mut self.extra,
@@ -2017,14 +2042,14 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "userIdentityType",
             &self.user_identity_type,
@@ -2039,7 +2064,7 @@ impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(TeamworkUserIdentity);
+::odata_runtime::__private::impl_structure_serde!(TeamworkUserIdentity);
 
 /// OData enum type `microsoft.graph.teamworkUserIdentityType`.
 ///
@@ -2137,14 +2162,14 @@ impl ::odata_runtime::serde::Serialize for TeamworkUserIdentityType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkUserIdentityType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(TeamworkUserIdentityType);
@@ -2173,7 +2198,7 @@ impl ::odata_runtime::object::Structure for UserIdentity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -2182,7 +2207,7 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                 ::std::result::Result::Ok(true)
             }
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -2191,7 +2216,7 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                 ::std::result::Result::Ok(true)
             }
             "ipAddress" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ip_address,
                     &mut self.extra,
@@ -2200,7 +2225,7 @@ impl ::odata_runtime::object::Structure for UserIdentity {
                 ::std::result::Result::Ok(true)
             }
             "userPrincipalName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user_principal_name,
                     &mut self.extra,
@@ -2215,20 +2240,20 @@ impl ::odata_runtime::object::Structure for UserIdentity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "ipAddress",
             &self.ip_address,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "userPrincipalName",
             &self.user_principal_name,
@@ -2243,4 +2268,4 @@ impl ::odata_runtime::object::Structure for UserIdentity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(UserIdentity);
+::odata_runtime::__private::impl_structure_serde!(UserIdentity);

@@ -185,6 +185,7 @@ enum Proof {
 
 /// Configures [`ClientCredentials`]; see [`ClientCredentials::builder`].
 #[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientCredentialsBuilder {
     tenant: String,
     client_id: String,

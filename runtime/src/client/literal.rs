@@ -56,6 +56,7 @@ pub fn string(s: &str) -> String {
     out
 }
 
+#[doc(hidden)]
 /// An enumeration member literal: `'member'`, or `Namespace.Type'member'` when the qualified
 /// type name is given (OData 4.0 services require the qualified form; 4.01 accept both).
 ///

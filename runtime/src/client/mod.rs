@@ -58,6 +58,7 @@ pub mod filter;
 pub mod literal;
 mod nested;
 mod paging;
+#[doc(hidden)]
 pub mod path;
 pub mod query;
 mod request;
@@ -69,6 +70,7 @@ pub mod write;
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{Error, ServiceError, TokenEndpointError, TransportError};
 pub use literal::Literal;
+#[doc(hidden)]
 pub use path::{encode_segment, function_call, key_predicate};
 pub use query::Query;
 pub use request::{Request, Stream};
@@ -84,6 +86,7 @@ pub use write::{etag_of, Media, ReturnPreference};
 #[doc(no_inline)]
 pub use http;
 
+#[doc(hidden)]
 /// A value as JSON text through its [`Edm`](crate::Edm) wire form (Int64, Decimal, NaN, ... as
 /// OData writes them, Decimal digits exact), e.g. one parameter of an action body.
 pub fn json_value<T: crate::Edm>(value: &T) -> Result<Box<RawValue>, Error> {
@@ -92,6 +95,7 @@ pub fn json_value<T: crate::Edm>(value: &T) -> Result<Box<RawValue>, Error> {
         .map_err(|e| Error::Request(format!("cannot serialize a value: {e}")))
 }
 
+#[doc(hidden)]
 /// A JSON object body from (name, value) pairs, written in the order given: the body of an
 /// action call (`{"param1": ..., "param2": ...}`); give it to [`Request::body`].
 pub fn json_body(fields: &[(&str, Box<RawValue>)]) -> Result<Vec<u8>, Error> {
@@ -434,6 +438,7 @@ impl Client {
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
     transport: Option<Arc<dyn Transport>>,

@@ -27,6 +27,7 @@ const PATH_FIXUP_DELIMS: &AsciiSet = &PATH_FIXUP.add(b'?').add(b'#');
 ///
 /// Setting an option twice: list options (`$select`, `$expand`, `$orderby`) accumulate, the
 /// others (`$filter`, `$top`, ...) keep the last value.
+#[must_use = "a request does nothing until it is sent (`send`) or built (`build`)"]
 pub struct Request<T, F = NoField> {
     client: Client,
     method: Method,

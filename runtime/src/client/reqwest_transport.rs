@@ -47,6 +47,7 @@ impl ReqwestTransport {
 
 /// Settings of a [`ReqwestTransport`]; see [`ReqwestTransport::builder`].
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ReqwestTransportBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,

@@ -143,6 +143,7 @@ impl RetryPolicy {
     }
 
     /// At most `n` attempts in all (the first one included); `0` counts as `1`, i.e. no retry.
+    #[must_use]
     pub fn with_max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.max(1);
         self
@@ -151,6 +152,7 @@ impl RetryPolicy {
     /// The backoff before the first retry when the service gave no `Retry-After`; it doubles
     /// for each further retry (capped by [`with_max_delay`](Self::with_max_delay)), and the
     /// actual wait is drawn uniformly between zero and it (full jitter).
+    #[must_use]
     pub fn with_base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
@@ -158,6 +160,7 @@ impl RetryPolicy {
 
     /// The longest backoff of one wait (a `Retry-After` is not capped by it, only by
     /// [`with_max_total_delay`](Self::with_max_total_delay)).
+    #[must_use]
     pub fn with_max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
@@ -166,12 +169,14 @@ impl RetryPolicy {
     /// The most time spent waiting between the attempts of one request, all waits added. A
     /// `Retry-After` longer than what is left ends the retries with
     /// [`Error::RetriesExhausted`]; a backoff is shortened to what is left.
+    #[must_use]
     pub fn with_max_total_delay(mut self, delay: Duration) -> Self {
         self.max_total_delay = delay;
         self
     }
 
     /// The response statuses that are retried (default 429, 503, 504), replacing the set.
+    #[must_use]
     pub fn with_statuses(mut self, statuses: impl IntoIterator<Item = StatusCode>) -> Self {
         self.statuses = statuses.into_iter().collect();
         self

@@ -4,10 +4,14 @@
 //! A generated struct has one `Option` field per declared property plus `extra: Extra`, and
 //! implements [`Structure`] with two `match`/list bodies; [`impl_structure_serde!`](crate::impl_structure_serde) then
 //! gives it serde and [`Edm`] impls. A type hierarchy becomes an enum implementing
-//! [`Polymorphic`]. The complete shape of generated code:
+//! [`Polymorphic`]. The helpers the generated bodies call (`read_field`, `write_field`,
+//! `serialize_structure`, ...) are reached through the hidden module
+//! [`odata_runtime::__private`](crate::__private): they are not API for hand-written code and
+//! may change in any release. The complete shape of generated code:
 //!
 //! ```
-//! use odata_runtime::object::{self, Extra, Polymorphic, Rest, Structure};
+//! use odata_runtime::__private as object;
+//! use odata_runtime::object::{Extra, Polymorphic, Rest, Structure};
 //! use odata_runtime::serde::de::MapAccess;
 //! use odata_runtime::serde::ser::SerializeMap;
 //! use odata_runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -109,6 +113,30 @@
 //! assert_eq!(serde_json::to_string(&any).unwrap(), json);
 //! ```
 
+//! # Why a trait of its own instead of `#[derive(Serialize, Deserialize)]`
+//!
+//! Serde's derive cannot give the promises the model crates make, or not without cost:
+//!
+//! - **Streaming `@odata.type` dispatch.** A polymorphic property is read by looking at
+//!   `@odata.type` and handing the rest of the same map to the chosen type
+//!   ([`Polymorphic::decode`] with a [`Rest`]). `#[serde(tag = "@odata.type")]` buffers the
+//!   whole object into serde's private `Content` first, fails when the tag is missing (OData
+//!   omits it for the declared type) and cannot fall back to the base type for unknown names.
+//! - **Null tracking.** A property that arrived as `null` is written back as `null` and an
+//!   absent one is not written; `Option` alone cannot tell them apart, so
+//!   [`Structure::set_field`] records nulls in [`Extra`] as it reads.
+//! - **Ordered extra.** Unknown properties and instance annotations are kept in arrival order
+//!   and written in OData's order (context, type, annotations, declared properties, unknown
+//!   properties); `#[serde(flatten)]` buffers every entry of the object, declared or not, into
+//!   `Content` and then re-parses it, which is slower and loses the order.
+//! - **Exact decimals and OData number forms.** Every value goes through [`Edm`]: `Edm.Decimal`
+//!   from the raw JSON text (no `f64` on the way), Int64 and Decimal also as strings,
+//!   `"NaN"`/`"INF"` for doubles. Through `flatten`, serde_json hands numbers over as `f64`
+//!   already, so the exact digits would be gone.
+//!
+//! The trait is two generated `match`/list bodies per type, so the generated code stays small
+//! and the wire logic lives here, tested once.
+
 mod extra;
 mod polymorphic;
 
@@ -148,6 +176,7 @@ pub trait Structure: Default {
     fn extra_mut(&mut self) -> &mut Extra;
 }
 
+#[doc(hidden)]
 /// Reads one declared property into `slot`; a JSON `null` sets `None` and records `name` as
 /// null in `extra`, any other value clears that record.
 pub fn read_field<'de, A: MapAccess<'de>, T: Edm>(
@@ -166,6 +195,7 @@ pub fn read_field<'de, A: MapAccess<'de>, T: Edm>(
     Ok(())
 }
 
+#[doc(hidden)]
 /// Writes one declared property: `Some(v)` as `v`, `None` as `null` when `extra` records that
 /// it arrived as `null`, and otherwise nothing.
 pub fn write_field<M: SerializeMap, T: Edm>(
@@ -181,6 +211,7 @@ pub fn write_field<M: SerializeMap, T: Edm>(
     }
 }
 
+#[doc(hidden)]
 /// Reads the remaining entries of `map` into `value`: declared properties through
 /// [`Structure::set_field`], everything else into its [`Extra`] as [`serde_json::Value`].
 /// For repeated keys the last one wins. Unknown data never causes an error.
@@ -194,6 +225,7 @@ pub fn fill_into<'de, A: MapAccess<'de>, T: Structure>(value: &mut T, mut map: A
     Ok(())
 }
 
+#[doc(hidden)]
 /// Reads a new `T` from the remaining entries of `map` (see [`fill_into`]).
 pub fn fill_structure<'de, A: MapAccess<'de>, T: Structure>(map: A) -> Result<T, A::Error> {
     let mut value = T::default();
@@ -201,6 +233,7 @@ pub fn fill_structure<'de, A: MapAccess<'de>, T: Structure>(map: A) -> Result<T,
     Ok(value)
 }
 
+#[doc(hidden)]
 /// Reads a new `T` from a map whose `@odata.type` entry was already consumed: stores
 /// `type_value` (as received, e.g. `"#microsoft.graph.user"`) under `@odata.type` in `extra`,
 /// then reads the remaining entries.
@@ -228,6 +261,7 @@ impl<'de, T: Structure> Visitor<'de> for StructureVisitor<T> {
     }
 }
 
+#[doc(hidden)]
 /// Deserializes a structure from a JSON object (generated `Deserialize` impls call this).
 /// Unknown keys go to [`Extra`]; repeated keys: the last wins; unknown data never fails.
 pub fn deserialize_structure<'de, D: Deserializer<'de>, T: Structure>(d: D) -> Result<T, D::Error> {
@@ -247,6 +281,7 @@ impl Serialize for HashName<'_> {
     }
 }
 
+#[doc(hidden)]
 /// Serializes a structure as a JSON object.
 ///
 /// Order: `@odata.context`, then `@odata.type` (from `extra`, or else `odata_type` when
@@ -292,6 +327,7 @@ pub fn serialize_structure<S: Serializer, T: Structure>(
     map.end()
 }
 
+#[doc(hidden)]
 /// Serializes a structure with `@odata.type` set to `#T::TYPE_NAME` unless `extra` has one:
 /// `serialize_structure(value, Some(T::TYPE_NAME), s)`. Generated polymorphic enums use it for
 /// the variants of derived types.
@@ -299,6 +335,7 @@ pub fn serialize_typed<S: Serializer, T: Structure>(value: &T, s: S) -> Result<S
     serialize_structure(value, Some(T::TYPE_NAME), s)
 }
 
+#[doc(hidden)]
 /// Implements `serde::Serialize`, `serde::Deserialize` and [`Edm`](crate::wire::Edm) for
 /// types implementing [`Structure`](crate::object::Structure), through
 /// [`serialize_structure`](crate::object::serialize_structure) (without a default

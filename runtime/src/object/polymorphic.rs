@@ -65,6 +65,7 @@ impl<A> fmt::Debug for Rest<'_, A> {
     }
 }
 
+#[doc(hidden)]
 /// Reads an object whose concrete type is chosen by its `@odata.type`.
 ///
 /// Fast path: when the first key is `@odata.type` (as OData services write it), its value is

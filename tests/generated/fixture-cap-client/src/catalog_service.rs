@@ -26,6 +26,51 @@ impl ::odata_runtime::client::Field for AttachmentsProperty {
         }
     }
 }
+impl AttachmentsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Attachments`: `AttachmentsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachmentsFilter;
+impl AttachmentsFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        AttachmentsProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `content`, as a filter operand.
+    pub fn content() -> ::odata_runtime::client::filter::Property<
+        AttachmentsProperty,
+        ::odata_runtime::serde_json::Value,
+    > {
+        ::odata_runtime::client::filter::Property::new("content")
+    }
+    /// `fileName`, as a filter operand.
+    pub fn file_name() -> ::odata_runtime::client::filter::Property<
+        AttachmentsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("fileName")
+    }
+    /// `mediaType`, as a filter operand.
+    pub fn media_type() -> ::odata_runtime::client::filter::Property<
+        AttachmentsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("mediaType")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<AttachmentsProperty>
+for ::fixture_cap_model::catalog_service::Attachments {}
 /// The path to one `CatalogService.Attachments`.
 #[derive(Clone)]
 pub struct AttachmentsPath {
@@ -145,7 +190,7 @@ impl AttachmentsCollectionPath {
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> AttachmentsPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("ID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         AttachmentsPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -212,6 +257,76 @@ impl ::odata_runtime::client::Field for AuthorsProperty {
         }
     }
 }
+impl AuthorsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Authors`: `AuthorsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthorsFilter;
+impl AuthorsFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<AuthorsProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `address_city`, as a filter operand.
+    pub fn address_city() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("address_city")
+    }
+    /// `address_country`, as a filter operand.
+    pub fn address_country() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("address_country")
+    }
+    /// `address_postalCode`, as a filter operand.
+    pub fn address_postal_code() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("address_postalCode")
+    }
+    /// `address_street`, as a filter operand.
+    pub fn address_street() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("address_street")
+    }
+    /// `dateOfBirth`, as a filter operand.
+    pub fn date_of_birth() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::odata_runtime::edm::Date,
+    > {
+        ::odata_runtime::client::filter::Property::new("dateOfBirth")
+    }
+    /// `name`, as a filter operand.
+    pub fn name() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("name")
+    }
+    /// `books` (navigation), as a filter operand.
+    pub fn books() -> ::odata_runtime::client::filter::Property<
+        AuthorsProperty,
+        ::std::vec::Vec<::fixture_cap_model::catalog_service::Books>,
+    > {
+        ::odata_runtime::client::filter::Property::new("books")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<AuthorsProperty>
+for ::fixture_cap_model::catalog_service::Authors {}
 /// The path to one `CatalogService.Authors`.
 #[derive(Clone)]
 pub struct AuthorsPath {
@@ -331,7 +446,7 @@ impl AuthorsCollectionPath {
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i32) -> AuthorsPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("ID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         AuthorsPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -443,6 +558,177 @@ impl ::odata_runtime::client::Field for BooksProperty {
         }
     }
 }
+impl BooksProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Books`: `BooksFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct BooksFilter;
+impl BooksFilter {
+    /// `DraftMessages`, as a filter operand.
+    pub fn draft_messages() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::vec::Vec<
+            ::fixture_cap_model::catalog_service::DraftDraftAdministrativeDataDraftMessage,
+        >,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftMessages")
+    }
+    /// `HasActiveEntity`, as a filter operand.
+    pub fn has_active_entity() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("HasActiveEntity")
+    }
+    /// `HasDraftEntity`, as a filter operand.
+    pub fn has_draft_entity() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("HasDraftEntity")
+    }
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `IsActiveEntity`, as a filter operand.
+    pub fn is_active_entity() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("IsActiveEntity")
+    }
+    /// `author_ID`, as a filter operand.
+    pub fn author_id() -> ::odata_runtime::client::filter::Property<BooksProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("author_ID")
+    }
+    /// `createdAt`, as a filter operand.
+    pub fn created_at() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("createdAt")
+    }
+    /// `createdBy`, as a filter operand.
+    pub fn created_by() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("createdBy")
+    }
+    /// `currency`, as a filter operand.
+    pub fn currency() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("currency")
+    }
+    /// `genre`, as a filter operand.
+    pub fn genre() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("genre")
+    }
+    /// `modifiedAt`, as a filter operand.
+    pub fn modified_at() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("modifiedAt")
+    }
+    /// `modifiedBy`, as a filter operand.
+    pub fn modified_by() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("modifiedBy")
+    }
+    /// `price`, as a filter operand.
+    pub fn price() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("price")
+    }
+    /// `published`, as a filter operand.
+    pub fn published() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::odata_runtime::edm::Date,
+    > {
+        ::odata_runtime::client::filter::Property::new("published")
+    }
+    /// `rating`, as a filter operand.
+    pub fn rating() -> ::odata_runtime::client::filter::Property<BooksProperty, f64> {
+        ::odata_runtime::client::filter::Property::new("rating")
+    }
+    /// `stock`, as a filter operand.
+    pub fn stock() -> ::odata_runtime::client::filter::Property<BooksProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("stock")
+    }
+    /// `title`, as a filter operand.
+    pub fn title() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("title")
+    }
+    /// `DraftAdministrativeData` (navigation), as a filter operand.
+    pub fn draft_administrative_data() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::fixture_cap_model::catalog_service::DraftAdministrativeData,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftAdministrativeData")
+    }
+    /// `SiblingEntity` (navigation), as a filter operand.
+    pub fn sibling_entity() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::fixture_cap_model::catalog_service::Books,
+    > {
+        ::odata_runtime::client::filter::Property::new("SiblingEntity")
+    }
+    /// `author` (navigation), as a filter operand.
+    pub fn author() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::fixture_cap_model::catalog_service::Authors,
+    > {
+        ::odata_runtime::client::filter::Property::new("author")
+    }
+    /// `chapters` (navigation), as a filter operand.
+    pub fn chapters() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::vec::Vec<::fixture_cap_model::catalog_service::Chapters>,
+    > {
+        ::odata_runtime::client::filter::Property::new("chapters")
+    }
+    /// `localized` (navigation), as a filter operand.
+    pub fn localized() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::fixture_cap_model::catalog_service::BooksTexts,
+    > {
+        ::odata_runtime::client::filter::Property::new("localized")
+    }
+    /// `texts` (navigation), as a filter operand.
+    pub fn texts() -> ::odata_runtime::client::filter::Property<
+        BooksProperty,
+        ::std::vec::Vec<::fixture_cap_model::catalog_service::BooksTexts>,
+    > {
+        ::odata_runtime::client::filter::Property::new("texts")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<BooksProperty>
+for ::fixture_cap_model::catalog_service::Books {}
 /// The path to one `CatalogService.Books`.
 #[derive(Clone)]
 pub struct BooksPath {
@@ -568,7 +854,7 @@ impl BooksPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::std::string::String>,
     > {
-        let call = ::odata_runtime::client::path::function_call("chapterTitles", &[]);
+        let call = ::odata_runtime::__private::function_call("chapterTitles", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -584,7 +870,7 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(&[])?;
+        let body = ::odata_runtime::__private::json_body(&[])?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -608,9 +894,9 @@ impl BooksPath {
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
         if let ::std::option::Option::Some(v) = &preserve_changes {
-            fields.push(("PreserveChanges", ::odata_runtime::client::json_value(v)?));
+            fields.push(("PreserveChanges", ::odata_runtime::__private::json_value(v)?));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -635,9 +921,12 @@ impl BooksPath {
         > = ::std::vec![];
         if let ::std::option::Option::Some(v) = &side_effects_qualifier {
             fields
-                .push(("SideEffectsQualifier", ::odata_runtime::client::json_value(v)?));
+                .push((
+                    "SideEffectsQualifier",
+                    ::odata_runtime::__private::json_value(v)?,
+                ));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -657,8 +946,8 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(
-            &[("amount", ::odata_runtime::client::json_value(&amount)?)],
+        let body = ::odata_runtime::__private::json_body(
+            &[("amount", ::odata_runtime::__private::json_value(&amount)?)],
         )?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
@@ -679,8 +968,8 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(
-            &[("genre", ::odata_runtime::client::json_value(&genre)?)],
+        let body = ::odata_runtime::__private::json_body(
+            &[("genre", ::odata_runtime::__private::json_value(&genre)?)],
         )?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
@@ -706,7 +995,7 @@ impl BooksPath {
                     ::odata_runtime::client::literal::Literal::to_literal(&v),
                 ));
         }
-        let call = ::odata_runtime::client::path::function_call("stockValue", &params);
+        let call = ::odata_runtime::__private::function_call("stockValue", &params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -754,7 +1043,7 @@ impl BooksCollectionPath {
         id: ::odata_runtime::edm::Guid,
         is_active_entity: bool,
     ) -> BooksPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 ("ID", ::odata_runtime::client::literal::Literal::to_literal(&id)),
                 (
@@ -805,7 +1094,7 @@ impl BooksCollectionPath {
                     ::odata_runtime::client::literal::Literal::to_literal(&v),
                 ));
         }
-        let call = ::odata_runtime::client::path::function_call("countByGenre", &params);
+        let call = ::odata_runtime::__private::function_call("countByGenre", &params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -834,6 +1123,44 @@ impl ::odata_runtime::client::Field for BooksTextsProperty {
         }
     }
 }
+impl BooksTextsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Books_texts`: `BooksTextsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct BooksTextsFilter;
+impl BooksTextsFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        BooksTextsProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `locale`, as a filter operand.
+    pub fn locale() -> ::odata_runtime::client::filter::Property<
+        BooksTextsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("locale")
+    }
+    /// `title`, as a filter operand.
+    pub fn title() -> ::odata_runtime::client::filter::Property<
+        BooksTextsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("title")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<BooksTextsProperty>
+for ::fixture_cap_model::catalog_service::BooksTexts {}
 /// The path to one `CatalogService.Books_texts`.
 #[derive(Clone)]
 pub struct BooksTextsPath {
@@ -950,7 +1277,7 @@ impl BooksTextsCollectionPath {
         locale: &str,
         id: ::odata_runtime::edm::Guid,
     ) -> BooksTextsPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 (
                     "locale",
@@ -1032,6 +1359,96 @@ impl ::odata_runtime::client::Field for ChaptersProperty {
         }
     }
 }
+impl ChaptersProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Chapters`: `ChaptersFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct ChaptersFilter;
+impl ChaptersFilter {
+    /// `DraftMessages`, as a filter operand.
+    pub fn draft_messages() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        ::std::vec::Vec<
+            ::fixture_cap_model::catalog_service::DraftDraftAdministrativeDataDraftMessage,
+        >,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftMessages")
+    }
+    /// `HasActiveEntity`, as a filter operand.
+    pub fn has_active_entity() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("HasActiveEntity")
+    }
+    /// `HasDraftEntity`, as a filter operand.
+    pub fn has_draft_entity() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("HasDraftEntity")
+    }
+    /// `IsActiveEntity`, as a filter operand.
+    pub fn is_active_entity() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("IsActiveEntity")
+    }
+    /// `book_ID`, as a filter operand.
+    pub fn book_id() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("book_ID")
+    }
+    /// `number`, as a filter operand.
+    pub fn number() -> ::odata_runtime::client::filter::Property<ChaptersProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("number")
+    }
+    /// `pages`, as a filter operand.
+    pub fn pages() -> ::odata_runtime::client::filter::Property<ChaptersProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("pages")
+    }
+    /// `title`, as a filter operand.
+    pub fn title() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("title")
+    }
+    /// `DraftAdministrativeData` (navigation), as a filter operand.
+    pub fn draft_administrative_data() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        ::fixture_cap_model::catalog_service::DraftAdministrativeData,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftAdministrativeData")
+    }
+    /// `SiblingEntity` (navigation), as a filter operand.
+    pub fn sibling_entity() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        ::fixture_cap_model::catalog_service::Chapters,
+    > {
+        ::odata_runtime::client::filter::Property::new("SiblingEntity")
+    }
+    /// `book` (navigation), as a filter operand.
+    pub fn book() -> ::odata_runtime::client::filter::Property<
+        ChaptersProperty,
+        ::fixture_cap_model::catalog_service::Books,
+    > {
+        ::odata_runtime::client::filter::Property::new("book")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<ChaptersProperty>
+for ::fixture_cap_model::catalog_service::Chapters {}
 /// The path to one `CatalogService.Chapters`.
 #[derive(Clone)]
 pub struct ChaptersPath {
@@ -1145,9 +1562,12 @@ impl ChaptersPath {
         > = ::std::vec![];
         if let ::std::option::Option::Some(v) = &side_effects_qualifier {
             fields
-                .push(("SideEffectsQualifier", ::odata_runtime::client::json_value(v)?));
+                .push((
+                    "SideEffectsQualifier",
+                    ::odata_runtime::__private::json_value(v)?,
+                ));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -1199,7 +1619,7 @@ impl ChaptersCollectionPath {
         number: i32,
         is_active_entity: bool,
     ) -> ChaptersPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 (
                     "book_ID",
@@ -1263,6 +1683,37 @@ impl ::odata_runtime::client::Field for CountriesProperty {
         }
     }
 }
+impl CountriesProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Countries`: `CountriesFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct CountriesFilter;
+impl CountriesFilter {
+    /// `code`, as a filter operand.
+    pub fn code() -> ::odata_runtime::client::filter::Property<
+        CountriesProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("code")
+    }
+    /// `name`, as a filter operand.
+    pub fn name() -> ::odata_runtime::client::filter::Property<
+        CountriesProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("name")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<CountriesProperty>
+for ::fixture_cap_model::catalog_service::Countries {}
 /// The path to one `CatalogService.Countries`.
 #[derive(Clone)]
 pub struct CountriesPath {
@@ -1334,7 +1785,7 @@ impl CountriesCollectionPath {
     }
     /// One entity by its key `code`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: &str) -> CountriesPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("code", ::odata_runtime::client::literal::Literal::to_literal(id))],
         );
         CountriesPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1387,6 +1838,79 @@ impl ::odata_runtime::client::Field for DraftAdministrativeDataProperty {
         }
     }
 }
+impl DraftAdministrativeDataProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.DraftAdministrativeData`: `DraftAdministrativeDataFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftAdministrativeDataFilter;
+impl DraftAdministrativeDataFilter {
+    /// `CreatedByUser`, as a filter operand.
+    pub fn created_by_user() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("CreatedByUser")
+    }
+    /// `CreationDateTime`, as a filter operand.
+    pub fn creation_date_time() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("CreationDateTime")
+    }
+    /// `DraftIsCreatedByMe`, as a filter operand.
+    pub fn draft_is_created_by_me() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftIsCreatedByMe")
+    }
+    /// `DraftIsProcessedByMe`, as a filter operand.
+    pub fn draft_is_processed_by_me() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftIsProcessedByMe")
+    }
+    /// `DraftUUID`, as a filter operand.
+    pub fn draft_uuid() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("DraftUUID")
+    }
+    /// `InProcessByUser`, as a filter operand.
+    pub fn in_process_by_user() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("InProcessByUser")
+    }
+    /// `LastChangeDateTime`, as a filter operand.
+    pub fn last_change_date_time() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("LastChangeDateTime")
+    }
+    /// `LastChangedByUser`, as a filter operand.
+    pub fn last_changed_by_user() -> ::odata_runtime::client::filter::Property<
+        DraftAdministrativeDataProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("LastChangedByUser")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<DraftAdministrativeDataProperty>
+for ::fixture_cap_model::catalog_service::DraftAdministrativeData {}
 /// The path to one `CatalogService.DraftAdministrativeData`.
 #[derive(Clone)]
 pub struct DraftAdministrativeDataPath {
@@ -1505,7 +2029,7 @@ impl DraftAdministrativeDataCollectionPath {
     }
     /// One entity by its key `DraftUUID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> DraftAdministrativeDataPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("DraftUUID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         DraftAdministrativeDataPath::new(
@@ -1562,6 +2086,44 @@ impl ::odata_runtime::client::Field for ExchangeRatesProperty {
         }
     }
 }
+impl ExchangeRatesProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.ExchangeRates`: `ExchangeRatesFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct ExchangeRatesFilter;
+impl ExchangeRatesFilter {
+    /// `currency`, as a filter operand.
+    pub fn currency() -> ::odata_runtime::client::filter::Property<
+        ExchangeRatesProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("currency")
+    }
+    /// `rate`, as a filter operand.
+    pub fn rate() -> ::odata_runtime::client::filter::Property<
+        ExchangeRatesProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("rate")
+    }
+    /// `year`, as a filter operand.
+    pub fn year() -> ::odata_runtime::client::filter::Property<
+        ExchangeRatesProperty,
+        i32,
+    > {
+        ::odata_runtime::client::filter::Property::new("year")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<ExchangeRatesProperty>
+for ::fixture_cap_model::catalog_service::ExchangeRates {}
 /// The path to one `CatalogService.ExchangeRates`.
 #[derive(Clone)]
 pub struct ExchangeRatesPath {
@@ -1665,7 +2227,7 @@ impl ExchangeRatesCollectionPath {
     }
     /// One entity by its key `year`, `currency`: `...(name=value,...)`, each value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_key(&self, year: i32, currency: &str) -> ExchangeRatesPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 ("year", ::odata_runtime::client::literal::Literal::to_literal(&year)),
                 (
@@ -1726,6 +2288,48 @@ impl ::odata_runtime::client::Field for FeedbackProperty {
         }
     }
 }
+impl FeedbackProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Feedback`: `FeedbackFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedbackFilter;
+impl FeedbackFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        FeedbackProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `createdAt`, as a filter operand.
+    pub fn created_at() -> ::odata_runtime::client::filter::Property<
+        FeedbackProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("createdAt")
+    }
+    /// `message`, as a filter operand.
+    pub fn message() -> ::odata_runtime::client::filter::Property<
+        FeedbackProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("message")
+    }
+    /// `stars`, as a filter operand.
+    pub fn stars() -> ::odata_runtime::client::filter::Property<FeedbackProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("stars")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<FeedbackProperty>
+for ::fixture_cap_model::catalog_service::Feedback {}
 /// The path to one `CatalogService.Feedback`.
 #[derive(Clone)]
 pub struct FeedbackPath {
@@ -1797,7 +2401,7 @@ impl FeedbackCollectionPath {
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> FeedbackPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("ID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         FeedbackPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1861,6 +2465,72 @@ impl ::odata_runtime::client::Field for OrderItemsProperty {
         }
     }
 }
+impl OrderItemsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.OrderItems`: `OrderItemsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderItemsFilter;
+impl OrderItemsFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `book_ID`, as a filter operand.
+    pub fn book_id() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("book_ID")
+    }
+    /// `parent_ID`, as a filter operand.
+    pub fn parent_id() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("parent_ID")
+    }
+    /// `price`, as a filter operand.
+    pub fn price() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("price")
+    }
+    /// `quantity`, as a filter operand.
+    pub fn quantity() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        i32,
+    > {
+        ::odata_runtime::client::filter::Property::new("quantity")
+    }
+    /// `book` (navigation), as a filter operand.
+    pub fn book() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        ::fixture_cap_model::catalog_service::Books,
+    > {
+        ::odata_runtime::client::filter::Property::new("book")
+    }
+    /// `parent` (navigation), as a filter operand.
+    pub fn parent() -> ::odata_runtime::client::filter::Property<
+        OrderItemsProperty,
+        ::fixture_cap_model::catalog_service::Orders,
+    > {
+        ::odata_runtime::client::filter::Property::new("parent")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<OrderItemsProperty>
+for ::fixture_cap_model::catalog_service::OrderItems {}
 /// The path to one `CatalogService.OrderItems`.
 #[derive(Clone)]
 pub struct OrderItemsPath {
@@ -1987,7 +2657,7 @@ impl OrderItemsCollectionPath {
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> OrderItemsPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("ID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         OrderItemsPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2093,6 +2763,158 @@ impl ::odata_runtime::client::Field for OrdersProperty {
         }
     }
 }
+impl OrdersProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Orders`: `OrdersFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct OrdersFilter;
+impl OrdersFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `confirmedAt`, as a filter operand.
+    pub fn confirmed_at() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("confirmedAt")
+    }
+    /// `createdAt`, as a filter operand.
+    pub fn created_at() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("createdAt")
+    }
+    /// `createdBy`, as a filter operand.
+    pub fn created_by() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("createdBy")
+    }
+    /// `deliveryTime`, as a filter operand.
+    pub fn delivery_time() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::TimeOfDay,
+    > {
+        ::odata_runtime::client::filter::Property::new("deliveryTime")
+    }
+    /// `modifiedAt`, as a filter operand.
+    pub fn modified_at() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("modifiedAt")
+    }
+    /// `modifiedBy`, as a filter operand.
+    pub fn modified_by() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("modifiedBy")
+    }
+    /// `note`, as a filter operand.
+    pub fn note() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("note")
+    }
+    /// `orderDate`, as a filter operand.
+    pub fn order_date() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::Date,
+    > {
+        ::odata_runtime::client::filter::Property::new("orderDate")
+    }
+    /// `orderNo`, as a filter operand.
+    pub fn order_no() -> ::odata_runtime::client::filter::Property<OrdersProperty, i64> {
+        ::odata_runtime::client::filter::Property::new("orderNo")
+    }
+    /// `priority`, as a filter operand.
+    pub fn priority() -> ::odata_runtime::client::filter::Property<OrdersProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("priority")
+    }
+    /// `shipTo_city`, as a filter operand.
+    pub fn ship_to_city() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("shipTo_city")
+    }
+    /// `shipTo_country`, as a filter operand.
+    pub fn ship_to_country() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("shipTo_country")
+    }
+    /// `shipTo_postalCode`, as a filter operand.
+    pub fn ship_to_postal_code() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("shipTo_postalCode")
+    }
+    /// `shipTo_street`, as a filter operand.
+    pub fn ship_to_street() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("shipTo_street")
+    }
+    /// `shippedAt`, as a filter operand.
+    pub fn shipped_at() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("shippedAt")
+    }
+    /// `total`, as a filter operand.
+    pub fn total() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("total")
+    }
+    /// `trackingId`, as a filter operand.
+    pub fn tracking_id() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("trackingId")
+    }
+    /// `urgent`, as a filter operand.
+    pub fn urgent() -> ::odata_runtime::client::filter::Property<OrdersProperty, bool> {
+        ::odata_runtime::client::filter::Property::new("urgent")
+    }
+    /// `weight`, as a filter operand.
+    pub fn weight() -> ::odata_runtime::client::filter::Property<OrdersProperty, f64> {
+        ::odata_runtime::client::filter::Property::new("weight")
+    }
+    /// `items` (navigation), as a filter operand.
+    pub fn items() -> ::odata_runtime::client::filter::Property<
+        OrdersProperty,
+        ::std::vec::Vec<::fixture_cap_model::catalog_service::OrderItems>,
+    > {
+        ::odata_runtime::client::filter::Property::new("items")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<OrdersProperty>
+for ::fixture_cap_model::catalog_service::Orders {}
 /// The path to one `CatalogService.Orders`.
 #[derive(Clone)]
 pub struct OrdersPath {
@@ -2179,7 +3001,7 @@ impl OrdersPath {
     pub fn item_count(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::client::path::function_call("itemCount", &[]);
+        let call = ::odata_runtime::__private::function_call("itemCount", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -2201,17 +3023,19 @@ impl OrdersPath {
     > {
         let mut fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
-        > = ::std::vec![("address", ::odata_runtime::client::json_value(& address) ?)];
+        > = ::std::vec![
+            ("address", ::odata_runtime::__private::json_value(& address) ?)
+        ];
         if let ::std::option::Option::Some(v) = &urgent {
-            fields.push(("urgent", ::odata_runtime::client::json_value(v)?));
+            fields.push(("urgent", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &tags {
-            fields.push(("tags", ::odata_runtime::client::json_value(v)?));
+            fields.push(("tags", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &note {
-            fields.push(("note", ::odata_runtime::client::json_value(v)?));
+            fields.push(("note", ::odata_runtime::__private::json_value(v)?));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -2258,7 +3082,7 @@ impl OrdersCollectionPath {
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> OrdersPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("ID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         OrdersPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2295,7 +3119,7 @@ impl OrdersCollectionPath {
         ::odata_runtime::client::Request<::odata_runtime::Single<i32>>,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(&[])?;
+        let body = ::odata_runtime::__private::json_body(&[])?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -2330,6 +3154,48 @@ impl ::odata_runtime::client::Field for SettingsProperty {
         }
     }
 }
+impl SettingsProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `CatalogService.Settings`: `SettingsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingsFilter;
+impl SettingsFilter {
+    /// `ID`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<SettingsProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("ID")
+    }
+    /// `maintenance`, as a filter operand.
+    pub fn maintenance() -> ::odata_runtime::client::filter::Property<
+        SettingsProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("maintenance")
+    }
+    /// `maxOrderSize`, as a filter operand.
+    pub fn max_order_size() -> ::odata_runtime::client::filter::Property<
+        SettingsProperty,
+        i32,
+    > {
+        ::odata_runtime::client::filter::Property::new("maxOrderSize")
+    }
+    /// `shopName`, as a filter operand.
+    pub fn shop_name() -> ::odata_runtime::client::filter::Property<
+        SettingsProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("shopName")
+    }
+}
+impl ::odata_runtime::client::filter::Structured<SettingsProperty>
+for ::fixture_cap_model::catalog_service::Settings {}
 /// The path to one `CatalogService.Settings`.
 #[derive(Clone)]
 pub struct SettingsPath {
@@ -2433,7 +3299,7 @@ impl SettingsCollectionPath {
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i32) -> SettingsPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("ID", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         SettingsPath::new(&self.client, ::std::format!("{}{}", self.path, key))

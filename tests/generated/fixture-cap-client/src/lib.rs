@@ -12,6 +12,7 @@
 #![allow(clippy::too_many_lines)]
 #![allow(clippy::too_many_arguments)]
 pub use ::fixture_cap_model as model;
+pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
     Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
     TokenProvider, Transport,
@@ -117,7 +118,7 @@ impl EntityContainer {
     ) -> ::odata_runtime::client::Request<
         ::std::option::Option<::fixture_cap_model::catalog_service::Books>,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "bookByTitle",
             &[("title", ::odata_runtime::client::literal::Literal::to_literal(&title))],
         );
@@ -238,7 +239,7 @@ impl EntityContainer {
                     ::odata_runtime::client::literal::Literal::to_literal(&v),
                 ));
         }
-        let call = ::odata_runtime::client::path::function_call("echo", &params);
+        let call = ::odata_runtime::__private::function_call("echo", &params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -274,54 +275,54 @@ impl EntityContainer {
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
         if let ::std::option::Option::Some(v) = &text {
-            fields.push(("text", ::odata_runtime::client::json_value(v)?));
+            fields.push(("text", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &int32 {
-            fields.push(("int32", ::odata_runtime::client::json_value(v)?));
+            fields.push(("int32", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &int64 {
-            fields.push(("int64", ::odata_runtime::client::json_value(v)?));
+            fields.push(("int64", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &decimal {
-            fields.push(("decimal", ::odata_runtime::client::json_value(v)?));
+            fields.push(("decimal", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &double {
-            fields.push(("double", ::odata_runtime::client::json_value(v)?));
+            fields.push(("double", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &flag {
-            fields.push(("flag", ::odata_runtime::client::json_value(v)?));
+            fields.push(("flag", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &day {
-            fields.push(("day", ::odata_runtime::client::json_value(v)?));
+            fields.push(("day", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &time {
-            fields.push(("time", ::odata_runtime::client::json_value(v)?));
+            fields.push(("time", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &date_time {
-            fields.push(("dateTime", ::odata_runtime::client::json_value(v)?));
+            fields.push(("dateTime", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &timestamp {
-            fields.push(("timestamp", ::odata_runtime::client::json_value(v)?));
+            fields.push(("timestamp", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &uuid {
-            fields.push(("uuid", ::odata_runtime::client::json_value(v)?));
+            fields.push(("uuid", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &genre {
-            fields.push(("genre", ::odata_runtime::client::json_value(v)?));
+            fields.push(("genre", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &priority {
-            fields.push(("priority", ::odata_runtime::client::json_value(v)?));
+            fields.push(("priority", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &numbers {
-            fields.push(("numbers", ::odata_runtime::client::json_value(v)?));
+            fields.push(("numbers", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &tags {
-            fields.push(("tags", ::odata_runtime::client::json_value(v)?));
+            fields.push(("tags", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &address {
-            fields.push(("address", ::odata_runtime::client::json_value(v)?));
+            fields.push(("address", ::odata_runtime::__private::json_value(v)?));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -337,7 +338,7 @@ impl EntityContainer {
     ) -> ::odata_runtime::client::Request<
         ::std::option::Option<::fixture_cap_model::catalog_service::Summary>,
     > {
-        let call = ::odata_runtime::client::path::function_call("inventory", &[]);
+        let call = ::odata_runtime::__private::function_call("inventory", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -351,7 +352,7 @@ impl EntityContainer {
         ::odata_runtime::client::Request<()>,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::client::json_body(&[])?;
+        let body = ::odata_runtime::__private::json_body(&[])?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -376,13 +377,13 @@ impl EntityContainer {
         let mut fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![
-            ("shipTo", ::odata_runtime::client::json_value(& ship_to) ?), ("lines",
-            ::odata_runtime::client::json_value(& lines) ?)
+            ("shipTo", ::odata_runtime::__private::json_value(& ship_to) ?), ("lines",
+            ::odata_runtime::__private::json_value(& lines) ?)
         ];
         if let ::std::option::Option::Some(v) = &priority {
-            fields.push(("priority", ::odata_runtime::client::json_value(v)?));
+            fields.push(("priority", ::odata_runtime::__private::json_value(v)?));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -407,7 +408,7 @@ impl EntityContainer {
                     ::odata_runtime::client::literal::Literal::to_literal(&v),
                 ));
         }
-        let call = ::odata_runtime::client::path::function_call("topBooks", &params);
+        let call = ::odata_runtime::__private::function_call("topBooks", &params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -418,7 +419,7 @@ impl EntityContainer {
     pub fn total_stock(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::client::path::function_call("totalStock", &[]);
+        let call = ::odata_runtime::__private::function_call("totalStock", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,

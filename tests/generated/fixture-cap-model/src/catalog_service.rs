@@ -27,7 +27,7 @@ impl ::odata_runtime::object::Structure for Address {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "city" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.city,
                     &mut self.extra,
@@ -36,7 +36,7 @@ impl ::odata_runtime::object::Structure for Address {
                 ::std::result::Result::Ok(true)
             }
             "country" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.country,
                     &mut self.extra,
@@ -45,7 +45,7 @@ impl ::odata_runtime::object::Structure for Address {
                 ::std::result::Result::Ok(true)
             }
             "postalCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.postal_code,
                     &mut self.extra,
@@ -54,7 +54,7 @@ impl ::odata_runtime::object::Structure for Address {
                 ::std::result::Result::Ok(true)
             }
             "street" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.street,
                     &mut self.extra,
@@ -69,20 +69,25 @@ impl ::odata_runtime::object::Structure for Address {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "city", &self.city, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "city", &self.city, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "country",
             &self.country,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "postalCode",
             &self.postal_code,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "street", &self.street, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "street",
+            &self.street,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -92,7 +97,7 @@ impl ::odata_runtime::object::Structure for Address {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Address);
+::odata_runtime::__private::impl_structure_serde!(Address);
 
 /// OData entity type `CatalogService.Attachments`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -118,7 +123,7 @@ impl ::odata_runtime::object::Structure for Attachments {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -127,7 +132,7 @@ impl ::odata_runtime::object::Structure for Attachments {
                 ::std::result::Result::Ok(true)
             }
             "content" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.content,
                     &mut self.extra,
@@ -136,7 +141,7 @@ impl ::odata_runtime::object::Structure for Attachments {
                 ::std::result::Result::Ok(true)
             }
             "fileName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.file_name,
                     &mut self.extra,
@@ -145,7 +150,7 @@ impl ::odata_runtime::object::Structure for Attachments {
                 ::std::result::Result::Ok(true)
             }
             "mediaType" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.media_type,
                     &mut self.extra,
@@ -160,20 +165,20 @@ impl ::odata_runtime::object::Structure for Attachments {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "content",
             &self.content,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "fileName",
             &self.file_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "mediaType",
             &self.media_type,
@@ -188,7 +193,7 @@ impl ::odata_runtime::object::Structure for Attachments {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Attachments);
+::odata_runtime::__private::impl_structure_serde!(Attachments);
 
 /// OData entity type `CatalogService.Authors`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -222,7 +227,7 @@ impl ::odata_runtime::object::Structure for Authors {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -231,7 +236,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "address_city" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.address_city,
                     &mut self.extra,
@@ -240,7 +245,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "address_country" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.address_country,
                     &mut self.extra,
@@ -249,7 +254,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "address_postalCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.address_postal_code,
                     &mut self.extra,
@@ -258,7 +263,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "address_street" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.address_street,
                     &mut self.extra,
@@ -267,7 +272,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "dateOfBirth" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.date_of_birth,
                     &mut self.extra,
@@ -276,7 +281,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "name" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.name,
                     &mut self.extra,
@@ -285,7 +290,7 @@ impl ::odata_runtime::object::Structure for Authors {
                 ::std::result::Result::Ok(true)
             }
             "books" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.books,
                     &mut self.extra,
@@ -300,39 +305,39 @@ impl ::odata_runtime::object::Structure for Authors {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "address_city",
             &self.address_city,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "address_country",
             &self.address_country,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "address_postalCode",
             &self.address_postal_code,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "address_street",
             &self.address_street,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "dateOfBirth",
             &self.date_of_birth,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "name", &self.name, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "books", &self.books, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "name", &self.name, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "books", &self.books, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -342,7 +347,7 @@ impl ::odata_runtime::object::Structure for Authors {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Authors);
+::odata_runtime::__private::impl_structure_serde!(Authors);
 
 /// OData entity type `CatalogService.Books`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -420,7 +425,7 @@ impl ::odata_runtime::object::Structure for Books {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "DraftMessages" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_messages,
                     &mut self.extra,
@@ -429,7 +434,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "HasActiveEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.has_active_entity,
                     &mut self.extra,
@@ -438,7 +443,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "HasDraftEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.has_draft_entity,
                     &mut self.extra,
@@ -447,7 +452,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -456,7 +461,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "IsActiveEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.is_active_entity,
                     &mut self.extra,
@@ -465,7 +470,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "author_ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.author_id,
                     &mut self.extra,
@@ -474,7 +479,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "createdAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.created_at,
                     &mut self.extra,
@@ -483,7 +488,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "createdBy" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.created_by,
                     &mut self.extra,
@@ -492,7 +497,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "currency" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.currency,
                     &mut self.extra,
@@ -501,7 +506,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "genre" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.genre,
                     &mut self.extra,
@@ -510,7 +515,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "modifiedAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modified_at,
                     &mut self.extra,
@@ -519,7 +524,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "modifiedBy" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modified_by,
                     &mut self.extra,
@@ -528,7 +533,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "price" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.price,
                     &mut self.extra,
@@ -537,7 +542,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "published" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.published,
                     &mut self.extra,
@@ -546,7 +551,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "rating" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.rating,
                     &mut self.extra,
@@ -555,7 +560,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "stock" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.stock,
                     &mut self.extra,
@@ -564,7 +569,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "title" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.title,
                     &mut self.extra,
@@ -573,7 +578,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "DraftAdministrativeData" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_administrative_data,
                     &mut self.extra,
@@ -582,7 +587,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "SiblingEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sibling_entity,
                     &mut self.extra,
@@ -591,7 +596,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "author" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.author,
                     &mut self.extra,
@@ -600,7 +605,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "chapters" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.chapters,
                     &mut self.extra,
@@ -609,7 +614,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "localized" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.localized,
                     &mut self.extra,
@@ -618,7 +623,7 @@ impl ::odata_runtime::object::Structure for Books {
                 ::std::result::Result::Ok(true)
             }
             "texts" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.texts,
                     &mut self.extra,
@@ -633,104 +638,114 @@ impl ::odata_runtime::object::Structure for Books {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "DraftMessages",
             &self.draft_messages,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "HasActiveEntity",
             &self.has_active_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "HasDraftEntity",
             &self.has_draft_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "IsActiveEntity",
             &self.is_active_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "author_ID",
             &self.author_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "createdAt",
             &self.created_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "createdBy",
             &self.created_by,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "currency",
             &self.currency,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "genre", &self.genre, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "genre", &self.genre, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "modifiedAt",
             &self.modified_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "modifiedBy",
             &self.modified_by,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "price", &self.price, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "price", &self.price, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "published",
             &self.published,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "rating", &self.rating, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "stock", &self.stock, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "title", &self.title, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "rating",
+            &self.rating,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "stock", &self.stock, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "title", &self.title, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "DraftAdministrativeData",
             &self.draft_administrative_data,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "SiblingEntity",
             &self.sibling_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "author", &self.author, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "author",
+            &self.author,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "chapters",
             &self.chapters,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "localized",
             &self.localized,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "texts", &self.texts, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "texts", &self.texts, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -740,7 +755,7 @@ impl ::odata_runtime::object::Structure for Books {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Books);
+::odata_runtime::__private::impl_structure_serde!(Books);
 
 /// OData entity type `CatalogService.Books_texts`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -764,7 +779,7 @@ impl ::odata_runtime::object::Structure for BooksTexts {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -773,7 +788,7 @@ impl ::odata_runtime::object::Structure for BooksTexts {
                 ::std::result::Result::Ok(true)
             }
             "locale" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.locale,
                     &mut self.extra,
@@ -782,7 +797,7 @@ impl ::odata_runtime::object::Structure for BooksTexts {
                 ::std::result::Result::Ok(true)
             }
             "title" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.title,
                     &mut self.extra,
@@ -797,9 +812,14 @@ impl ::odata_runtime::object::Structure for BooksTexts {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "locale", &self.locale, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "title", &self.title, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "locale",
+            &self.locale,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "title", &self.title, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -809,7 +829,7 @@ impl ::odata_runtime::object::Structure for BooksTexts {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(BooksTexts);
+::odata_runtime::__private::impl_structure_serde!(BooksTexts);
 
 /// OData entity type `CatalogService.Chapters`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -855,7 +875,7 @@ impl ::odata_runtime::object::Structure for Chapters {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "DraftMessages" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_messages,
                     &mut self.extra,
@@ -864,7 +884,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "HasActiveEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.has_active_entity,
                     &mut self.extra,
@@ -873,7 +893,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "HasDraftEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.has_draft_entity,
                     &mut self.extra,
@@ -882,7 +902,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "IsActiveEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.is_active_entity,
                     &mut self.extra,
@@ -891,7 +911,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "book_ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.book_id,
                     &mut self.extra,
@@ -900,7 +920,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "number" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.number,
                     &mut self.extra,
@@ -909,7 +929,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "pages" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.pages,
                     &mut self.extra,
@@ -918,7 +938,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "title" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.title,
                     &mut self.extra,
@@ -927,7 +947,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "DraftAdministrativeData" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_administrative_data,
                     &mut self.extra,
@@ -936,7 +956,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "SiblingEntity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sibling_entity,
                     &mut self.extra,
@@ -945,7 +965,7 @@ impl ::odata_runtime::object::Structure for Chapters {
                 ::std::result::Result::Ok(true)
             }
             "book" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.book,
                     &mut self.extra,
@@ -960,52 +980,57 @@ impl ::odata_runtime::object::Structure for Chapters {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "DraftMessages",
             &self.draft_messages,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "HasActiveEntity",
             &self.has_active_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "HasDraftEntity",
             &self.has_draft_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "IsActiveEntity",
             &self.is_active_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "book_ID",
             &self.book_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "number", &self.number, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "pages", &self.pages, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "title", &self.title, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "number",
+            &self.number,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "pages", &self.pages, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "title", &self.title, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "DraftAdministrativeData",
             &self.draft_administrative_data,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "SiblingEntity",
             &self.sibling_entity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "book", &self.book, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "book", &self.book, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1015,7 +1040,7 @@ impl ::odata_runtime::object::Structure for Chapters {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Chapters);
+::odata_runtime::__private::impl_structure_serde!(Chapters);
 
 /// OData entity type `CatalogService.Countries`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1037,7 +1062,7 @@ impl ::odata_runtime::object::Structure for Countries {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "code" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.code,
                     &mut self.extra,
@@ -1046,7 +1071,7 @@ impl ::odata_runtime::object::Structure for Countries {
                 ::std::result::Result::Ok(true)
             }
             "name" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.name,
                     &mut self.extra,
@@ -1061,8 +1086,8 @@ impl ::odata_runtime::object::Structure for Countries {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "code", &self.code, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "name", &self.name, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "code", &self.code, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "name", &self.name, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1072,7 +1097,7 @@ impl ::odata_runtime::object::Structure for Countries {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Countries);
+::odata_runtime::__private::impl_structure_serde!(Countries);
 
 /// OData entity type `CatalogService.DraftAdministrativeData`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1108,7 +1133,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "CreatedByUser" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.created_by_user,
                     &mut self.extra,
@@ -1117,7 +1142,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "CreationDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.creation_date_time,
                     &mut self.extra,
@@ -1126,7 +1151,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "DraftIsCreatedByMe" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_is_created_by_me,
                     &mut self.extra,
@@ -1135,7 +1160,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "DraftIsProcessedByMe" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_is_processed_by_me,
                     &mut self.extra,
@@ -1144,7 +1169,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "DraftUUID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.draft_uuid,
                     &mut self.extra,
@@ -1153,7 +1178,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "InProcessByUser" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.in_process_by_user,
                     &mut self.extra,
@@ -1162,7 +1187,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "LastChangeDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.last_change_date_time,
                     &mut self.extra,
@@ -1171,7 +1196,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
                 ::std::result::Result::Ok(true)
             }
             "LastChangedByUser" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.last_changed_by_user,
                     &mut self.extra,
@@ -1186,49 +1211,49 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "CreatedByUser",
             &self.created_by_user,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "CreationDateTime",
             &self.creation_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "DraftIsCreatedByMe",
             &self.draft_is_created_by_me,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "DraftIsProcessedByMe",
             &self.draft_is_processed_by_me,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "DraftUUID",
             &self.draft_uuid,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "InProcessByUser",
             &self.in_process_by_user,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "LastChangeDateTime",
             &self.last_change_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "LastChangedByUser",
             &self.last_changed_by_user,
@@ -1243,7 +1268,7 @@ impl ::odata_runtime::object::Structure for DraftAdministrativeData {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(DraftAdministrativeData);
+::odata_runtime::__private::impl_structure_serde!(DraftAdministrativeData);
 
 /// OData complex type `CatalogService.DRAFT_DraftAdministrativeData_DraftMessage`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1277,7 +1302,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "additionalTargets" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.additional_targets,
                     &mut self.extra,
@@ -1286,7 +1311,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
                 ::std::result::Result::Ok(true)
             }
             "code" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.code,
                     &mut self.extra,
@@ -1295,7 +1320,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
                 ::std::result::Result::Ok(true)
             }
             "longtextUrl" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.longtext_url,
                     &mut self.extra,
@@ -1304,7 +1329,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
                 ::std::result::Result::Ok(true)
             }
             "message" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.message,
                     &mut self.extra,
@@ -1313,7 +1338,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
                 ::std::result::Result::Ok(true)
             }
             "numericSeverity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.numeric_severity,
                     &mut self.extra,
@@ -1322,7 +1347,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
                 ::std::result::Result::Ok(true)
             }
             "target" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.target,
                     &mut self.extra,
@@ -1331,7 +1356,7 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
                 ::std::result::Result::Ok(true)
             }
             "transition" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.transition,
                     &mut self.extra,
@@ -1346,33 +1371,38 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "additionalTargets",
             &self.additional_targets,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "code", &self.code, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "code", &self.code, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "longtextUrl",
             &self.longtext_url,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "message",
             &self.message,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "numericSeverity",
             &self.numeric_severity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "target", &self.target, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "target",
+            &self.target,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "transition",
             &self.transition,
@@ -1387,7 +1417,9 @@ impl ::odata_runtime::object::Structure for DraftDraftAdministrativeDataDraftMes
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(DraftDraftAdministrativeDataDraftMessage);
+::odata_runtime::__private::impl_structure_serde!(
+    DraftDraftAdministrativeDataDraftMessage
+);
 
 /// OData complex type `CatalogService.Echo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1437,7 +1469,7 @@ impl ::odata_runtime::object::Structure for Echo {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "address" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.address,
                     &mut self.extra,
@@ -1446,7 +1478,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "dateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.date_time,
                     &mut self.extra,
@@ -1455,7 +1487,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "day" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.day,
                     &mut self.extra,
@@ -1464,7 +1496,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "decimal" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.decimal,
                     &mut self.extra,
@@ -1473,7 +1505,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "double" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.double,
                     &mut self.extra,
@@ -1482,7 +1514,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "flag" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.flag,
                     &mut self.extra,
@@ -1491,7 +1523,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "genre" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.genre,
                     &mut self.extra,
@@ -1500,7 +1532,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "int32" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.int32,
                     &mut self.extra,
@@ -1509,7 +1541,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "int64" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.int64,
                     &mut self.extra,
@@ -1518,7 +1550,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "numbers" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.numbers,
                     &mut self.extra,
@@ -1527,7 +1559,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "priority" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.priority,
                     &mut self.extra,
@@ -1536,7 +1568,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "tags" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.tags,
                     &mut self.extra,
@@ -1545,7 +1577,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "text" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.text,
                     &mut self.extra,
@@ -1554,7 +1586,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "time" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.time,
                     &mut self.extra,
@@ -1563,7 +1595,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "timestamp" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.timestamp,
                     &mut self.extra,
@@ -1572,7 +1604,7 @@ impl ::odata_runtime::object::Structure for Echo {
                 ::std::result::Result::Ok(true)
             }
             "uuid" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.uuid,
                     &mut self.extra,
@@ -1587,52 +1619,57 @@ impl ::odata_runtime::object::Structure for Echo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "address",
             &self.address,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "dateTime",
             &self.date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "day", &self.day, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "day", &self.day, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "decimal",
             &self.decimal,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "double", &self.double, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "flag", &self.flag, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "genre", &self.genre, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "int32", &self.int32, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "int64", &self.int64, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "double",
+            &self.double,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "flag", &self.flag, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "genre", &self.genre, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "int32", &self.int32, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "int64", &self.int64, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "numbers",
             &self.numbers,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "priority",
             &self.priority,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "tags", &self.tags, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "text", &self.text, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "time", &self.time, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "tags", &self.tags, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "text", &self.text, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "time", &self.time, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "timestamp",
             &self.timestamp,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "uuid", &self.uuid, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "uuid", &self.uuid, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1642,7 +1679,7 @@ impl ::odata_runtime::object::Structure for Echo {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Echo);
+::odata_runtime::__private::impl_structure_serde!(Echo);
 
 /// OData entity type `CatalogService.ExchangeRates`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1666,7 +1703,7 @@ impl ::odata_runtime::object::Structure for ExchangeRates {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "currency" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.currency,
                     &mut self.extra,
@@ -1675,7 +1712,7 @@ impl ::odata_runtime::object::Structure for ExchangeRates {
                 ::std::result::Result::Ok(true)
             }
             "rate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.rate,
                     &mut self.extra,
@@ -1684,7 +1721,7 @@ impl ::odata_runtime::object::Structure for ExchangeRates {
                 ::std::result::Result::Ok(true)
             }
             "year" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.year,
                     &mut self.extra,
@@ -1699,14 +1736,14 @@ impl ::odata_runtime::object::Structure for ExchangeRates {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "currency",
             &self.currency,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "rate", &self.rate, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "year", &self.year, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "rate", &self.rate, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "year", &self.year, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1716,7 +1753,7 @@ impl ::odata_runtime::object::Structure for ExchangeRates {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(ExchangeRates);
+::odata_runtime::__private::impl_structure_serde!(ExchangeRates);
 
 /// OData entity type `CatalogService.Feedback`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1742,7 +1779,7 @@ impl ::odata_runtime::object::Structure for Feedback {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1751,7 +1788,7 @@ impl ::odata_runtime::object::Structure for Feedback {
                 ::std::result::Result::Ok(true)
             }
             "createdAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.created_at,
                     &mut self.extra,
@@ -1760,7 +1797,7 @@ impl ::odata_runtime::object::Structure for Feedback {
                 ::std::result::Result::Ok(true)
             }
             "message" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.message,
                     &mut self.extra,
@@ -1769,7 +1806,7 @@ impl ::odata_runtime::object::Structure for Feedback {
                 ::std::result::Result::Ok(true)
             }
             "stars" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.stars,
                     &mut self.extra,
@@ -1784,20 +1821,20 @@ impl ::odata_runtime::object::Structure for Feedback {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "createdAt",
             &self.created_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "message",
             &self.message,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "stars", &self.stars, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "stars", &self.stars, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1807,7 +1844,7 @@ impl ::odata_runtime::object::Structure for Feedback {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Feedback);
+::odata_runtime::__private::impl_structure_serde!(Feedback);
 
 /// OData type definition `CatalogService.Genre` over `Edm.String`.
 pub type Genre = ::std::string::String;
@@ -1832,7 +1869,7 @@ impl ::odata_runtime::object::Structure for Money {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "amount" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.amount,
                     &mut self.extra,
@@ -1841,7 +1878,7 @@ impl ::odata_runtime::object::Structure for Money {
                 ::std::result::Result::Ok(true)
             }
             "currency" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.currency,
                     &mut self.extra,
@@ -1856,8 +1893,13 @@ impl ::odata_runtime::object::Structure for Money {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "amount", &self.amount, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "amount",
+            &self.amount,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "currency",
             &self.currency,
@@ -1872,7 +1914,7 @@ impl ::odata_runtime::object::Structure for Money {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Money);
+::odata_runtime::__private::impl_structure_serde!(Money);
 
 /// OData entity type `CatalogService.OrderItems`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1904,7 +1946,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1913,7 +1955,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
                 ::std::result::Result::Ok(true)
             }
             "book_ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.book_id,
                     &mut self.extra,
@@ -1922,7 +1964,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
                 ::std::result::Result::Ok(true)
             }
             "parent_ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.parent_id,
                     &mut self.extra,
@@ -1931,7 +1973,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
                 ::std::result::Result::Ok(true)
             }
             "price" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.price,
                     &mut self.extra,
@@ -1940,7 +1982,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
                 ::std::result::Result::Ok(true)
             }
             "quantity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.quantity,
                     &mut self.extra,
@@ -1949,7 +1991,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
                 ::std::result::Result::Ok(true)
             }
             "book" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.book,
                     &mut self.extra,
@@ -1958,7 +2000,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
                 ::std::result::Result::Ok(true)
             }
             "parent" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.parent,
                     &mut self.extra,
@@ -1973,28 +2015,33 @@ impl ::odata_runtime::object::Structure for OrderItems {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "book_ID",
             &self.book_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "parent_ID",
             &self.parent_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "price", &self.price, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "price", &self.price, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "quantity",
             &self.quantity,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "book", &self.book, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "parent", &self.parent, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "book", &self.book, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "parent",
+            &self.parent,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -2004,7 +2051,7 @@ impl ::odata_runtime::object::Structure for OrderItems {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(OrderItems);
+::odata_runtime::__private::impl_structure_serde!(OrderItems);
 
 /// OData complex type `CatalogService.OrderLine`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2026,7 +2073,7 @@ impl ::odata_runtime::object::Structure for OrderLine {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "book" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.book,
                     &mut self.extra,
@@ -2035,7 +2082,7 @@ impl ::odata_runtime::object::Structure for OrderLine {
                 ::std::result::Result::Ok(true)
             }
             "quantity" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.quantity,
                     &mut self.extra,
@@ -2050,8 +2097,8 @@ impl ::odata_runtime::object::Structure for OrderLine {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "book", &self.book, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "book", &self.book, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "quantity",
             &self.quantity,
@@ -2066,7 +2113,7 @@ impl ::odata_runtime::object::Structure for OrderLine {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(OrderLine);
+::odata_runtime::__private::impl_structure_serde!(OrderLine);
 
 /// OData entity type `CatalogService.Orders`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2132,7 +2179,7 @@ impl ::odata_runtime::object::Structure for Orders {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -2141,7 +2188,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "confirmedAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.confirmed_at,
                     &mut self.extra,
@@ -2150,7 +2197,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "createdAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.created_at,
                     &mut self.extra,
@@ -2159,7 +2206,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "createdBy" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.created_by,
                     &mut self.extra,
@@ -2168,7 +2215,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "deliveryTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.delivery_time,
                     &mut self.extra,
@@ -2177,7 +2224,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "modifiedAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modified_at,
                     &mut self.extra,
@@ -2186,7 +2233,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "modifiedBy" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modified_by,
                     &mut self.extra,
@@ -2195,7 +2242,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "note" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.note,
                     &mut self.extra,
@@ -2204,7 +2251,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "orderDate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.order_date,
                     &mut self.extra,
@@ -2213,7 +2260,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "orderNo" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.order_no,
                     &mut self.extra,
@@ -2222,7 +2269,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "priority" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.priority,
                     &mut self.extra,
@@ -2231,7 +2278,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "shipTo_city" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ship_to_city,
                     &mut self.extra,
@@ -2240,7 +2287,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "shipTo_country" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ship_to_country,
                     &mut self.extra,
@@ -2249,7 +2296,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "shipTo_postalCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ship_to_postal_code,
                     &mut self.extra,
@@ -2258,7 +2305,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "shipTo_street" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ship_to_street,
                     &mut self.extra,
@@ -2267,7 +2314,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "shippedAt" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.shipped_at,
                     &mut self.extra,
@@ -2276,7 +2323,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "total" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.total,
                     &mut self.extra,
@@ -2285,7 +2332,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "trackingId" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.tracking_id,
                     &mut self.extra,
@@ -2294,7 +2341,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "urgent" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.urgent,
                     &mut self.extra,
@@ -2303,7 +2350,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "weight" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.weight,
                     &mut self.extra,
@@ -2312,7 +2359,7 @@ impl ::odata_runtime::object::Structure for Orders {
                 ::std::result::Result::Ok(true)
             }
             "items" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.items,
                     &mut self.extra,
@@ -2327,102 +2374,112 @@ impl ::odata_runtime::object::Structure for Orders {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "confirmedAt",
             &self.confirmed_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "createdAt",
             &self.created_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "createdBy",
             &self.created_by,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "deliveryTime",
             &self.delivery_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "modifiedAt",
             &self.modified_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "modifiedBy",
             &self.modified_by,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "note", &self.note, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "note", &self.note, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "orderDate",
             &self.order_date,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "orderNo",
             &self.order_no,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "priority",
             &self.priority,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "shipTo_city",
             &self.ship_to_city,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "shipTo_country",
             &self.ship_to_country,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "shipTo_postalCode",
             &self.ship_to_postal_code,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "shipTo_street",
             &self.ship_to_street,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "shippedAt",
             &self.shipped_at,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "total", &self.total, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "total", &self.total, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "trackingId",
             &self.tracking_id,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "urgent", &self.urgent, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "weight", &self.weight, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "items", &self.items, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "urgent",
+            &self.urgent,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "weight",
+            &self.weight,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "items", &self.items, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -2432,7 +2489,7 @@ impl ::odata_runtime::object::Structure for Orders {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Orders);
+::odata_runtime::__private::impl_structure_serde!(Orders);
 
 /// OData type definition `CatalogService.Priority` over `Edm.Int32`.
 pub type Priority = i32;
@@ -2461,7 +2518,7 @@ impl ::odata_runtime::object::Structure for Settings {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "ID" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -2470,7 +2527,7 @@ impl ::odata_runtime::object::Structure for Settings {
                 ::std::result::Result::Ok(true)
             }
             "maintenance" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.maintenance,
                     &mut self.extra,
@@ -2479,7 +2536,7 @@ impl ::odata_runtime::object::Structure for Settings {
                 ::std::result::Result::Ok(true)
             }
             "maxOrderSize" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.max_order_size,
                     &mut self.extra,
@@ -2488,7 +2545,7 @@ impl ::odata_runtime::object::Structure for Settings {
                 ::std::result::Result::Ok(true)
             }
             "shopName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.shop_name,
                     &mut self.extra,
@@ -2503,20 +2560,20 @@ impl ::odata_runtime::object::Structure for Settings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "ID", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "ID", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "maintenance",
             &self.maintenance,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "maxOrderSize",
             &self.max_order_size,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "shopName",
             &self.shop_name,
@@ -2531,7 +2588,7 @@ impl ::odata_runtime::object::Structure for Settings {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Settings);
+::odata_runtime::__private::impl_structure_serde!(Settings);
 
 /// OData complex type `CatalogService.Summary`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2559,7 +2616,7 @@ impl ::odata_runtime::object::Structure for Summary {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "authors" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.authors,
                     &mut self.extra,
@@ -2568,7 +2625,7 @@ impl ::odata_runtime::object::Structure for Summary {
                 ::std::result::Result::Ok(true)
             }
             "books" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.books,
                     &mut self.extra,
@@ -2577,7 +2634,7 @@ impl ::odata_runtime::object::Structure for Summary {
                 ::std::result::Result::Ok(true)
             }
             "genres" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.genres,
                     &mut self.extra,
@@ -2586,7 +2643,7 @@ impl ::odata_runtime::object::Structure for Summary {
                 ::std::result::Result::Ok(true)
             }
             "totalStock" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.total_stock,
                     &mut self.extra,
@@ -2595,7 +2652,7 @@ impl ::odata_runtime::object::Structure for Summary {
                 ::std::result::Result::Ok(true)
             }
             "value" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.value,
                     &mut self.extra,
@@ -2610,21 +2667,26 @@ impl ::odata_runtime::object::Structure for Summary {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "authors",
             &self.authors,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "books", &self.books, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "genres", &self.genres, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "books", &self.books, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "genres",
+            &self.genres,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "totalStock",
             &self.total_stock,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "value", &self.value, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -2634,4 +2696,4 @@ impl ::odata_runtime::object::Structure for Summary {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Summary);
+::odata_runtime::__private::impl_structure_serde!(Summary);

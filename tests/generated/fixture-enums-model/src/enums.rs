@@ -75,14 +75,14 @@ impl ::odata_runtime::serde::Serialize for Access {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for Access {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(Access);
@@ -113,7 +113,7 @@ impl ::odata_runtime::object::Structure for Holder {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "access" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.access,
                     &mut self.extra,
@@ -122,7 +122,7 @@ impl ::odata_runtime::object::Structure for Holder {
                 ::std::result::Result::Ok(true)
             }
             "band" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.band,
                     &mut self.extra,
@@ -131,7 +131,7 @@ impl ::odata_runtime::object::Structure for Holder {
                 ::std::result::Result::Ok(true)
             }
             "bands" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.bands,
                     &mut self.extra,
@@ -140,7 +140,7 @@ impl ::odata_runtime::object::Structure for Holder {
                 ::std::result::Result::Ok(true)
             }
             "old" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.old,
                     &mut self.extra,
@@ -155,10 +155,15 @@ impl ::odata_runtime::object::Structure for Holder {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "access", &self.access, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "band", &self.band, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "bands", &self.bands, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "old", &self.old, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "access",
+            &self.access,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "band", &self.band, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "bands", &self.bands, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "old", &self.old, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -168,7 +173,7 @@ impl ::odata_runtime::object::Structure for Holder {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Holder);
+::odata_runtime::__private::impl_structure_serde!(Holder);
 
 /// OData enum type `fx.enums.legacy`.
 ///
@@ -228,14 +233,14 @@ impl ::odata_runtime::serde::Serialize for Legacy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for Legacy {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(Legacy);
@@ -312,14 +317,14 @@ impl ::odata_runtime::serde::Serialize for WifiBand {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiBand {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(WifiBand);

@@ -287,7 +287,7 @@ impl CallRecordCollectionPath {
         CallRecordPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -492,7 +492,7 @@ impl SessionCollectionPath {
         SessionPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }

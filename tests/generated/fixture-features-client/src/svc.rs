@@ -194,7 +194,7 @@ impl CloudCommunicationsCollectionPath {
         CloudCommunicationsPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -393,7 +393,7 @@ impl DeviceCollectionPath {
         DevicePath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -678,7 +678,7 @@ impl DirectoryObjectCollectionPath {
         DirectoryObjectPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -893,7 +893,7 @@ impl MessageCollectionPath {
         MessagePath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -1099,7 +1099,7 @@ impl PresenceCollectionPath {
         PresencePath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }
@@ -1340,7 +1340,7 @@ impl UserPath {
         &self,
         period: ::std::string::String,
     ) -> ::odata_runtime::client::Request<::odata_runtime::client::Stream> {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "activityReport",
             &[("period", ::odata_runtime::client::literal::Literal::to_literal(&period))],
         );
@@ -1369,30 +1369,30 @@ impl UserPath {
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
         if let ::std::option::Option::Some(v) = &display_name {
-            fields.push(("displayName", ::odata_runtime::client::json_value(v)?));
+            fields.push(("displayName", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &mail_nickname {
-            fields.push(("mailNickname", ::odata_runtime::client::json_value(v)?));
+            fields.push(("mailNickname", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &description {
-            fields.push(("description", ::odata_runtime::client::json_value(v)?));
+            fields.push(("description", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &visibility {
-            fields.push(("visibility", ::odata_runtime::client::json_value(v)?));
+            fields.push(("visibility", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &parts_to_clone {
-            fields.push(("partsToClone", ::odata_runtime::client::json_value(v)?));
+            fields.push(("partsToClone", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &classification {
-            fields.push(("classification", ::odata_runtime::client::json_value(v)?));
+            fields.push(("classification", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &owner {
-            fields.push(("owner", ::odata_runtime::client::json_value(v)?));
+            fields.push(("owner", ::odata_runtime::__private::json_value(v)?));
         }
         if let ::std::option::Option::Some(v) = &presence {
-            fields.push(("presence", ::odata_runtime::client::json_value(v)?));
+            fields.push(("presence", ::odata_runtime::__private::json_value(v)?));
         }
-        let body = ::odata_runtime::client::json_body(&fields)?;
+        let body = ::odata_runtime::__private::json_body(&fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
@@ -1406,7 +1406,7 @@ impl UserPath {
     pub fn count_unread(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::client::path::function_call("countUnread", &[]);
+        let call = ::odata_runtime::__private::function_call("countUnread", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -1419,7 +1419,7 @@ impl UserPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Single<::fixture_features_model::svc::PresenceState>,
     > {
-        let call = ::odata_runtime::client::path::function_call("currentPresence", &[]);
+        let call = ::odata_runtime::__private::function_call("currentPresence", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
@@ -1437,7 +1437,7 @@ impl UserPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "findMatches",
             &[
                 ("who", ::std::string::String::from("@who")),
@@ -1450,7 +1450,7 @@ impl UserPath {
             ::std::format!("{}/{}", self.path, call),
         );
         let request = request
-            .query_param("@who", ::odata_runtime::client::json_value(&who)?.get());
+            .query_param("@who", ::odata_runtime::__private::json_value(&who)?.get());
         ::std::result::Result::Ok(request)
     }
     /// Bound function `fx.svc.getRecent`.
@@ -1460,7 +1460,7 @@ impl UserPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::fixture_features_model::call_records::CallRecord>,
     > {
-        let call = ::odata_runtime::client::path::function_call(
+        let call = ::odata_runtime::__private::function_call(
             "getRecent",
             &[("since", ::odata_runtime::client::literal::Literal::to_literal(&since))],
         );
@@ -1513,7 +1513,7 @@ impl UserCollectionPath {
         UserPath::new(
             &self.client,
             ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(id)
+                "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
     }

@@ -49,7 +49,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -58,7 +58,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "modalities" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.modalities,
                     &mut self.extra,
@@ -67,7 +67,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
                 ::std::result::Result::Ok(true)
             }
             "organizer" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.organizer,
                     &mut self.extra,
@@ -77,7 +77,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
             }
             #[cfg(any(feature = "call-records", feature = "communications"))]
             "sessions" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.sessions,
                     &mut self.extra,
@@ -93,21 +93,21 @@ impl ::odata_runtime::object::Structure for CallRecord {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "modalities",
             &self.modalities,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "organizer",
             &self.organizer,
             &self.extra,
         )?;
         #[cfg(any(feature = "call-records", feature = "communications"))]
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "sessions",
             &self.sessions,
@@ -131,7 +131,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
         feature = "users"
     )
 )]
-::odata_runtime::impl_structure_serde!(CallRecord);
+::odata_runtime::__private::impl_structure_serde!(CallRecord);
 
 /// OData enum type `fx.svc.callRecords.modality`.
 ///
@@ -254,7 +254,7 @@ impl ::odata_runtime::serde::Serialize for Modality {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 #[cfg(
@@ -270,7 +270,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for Modality {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 #[cfg(
@@ -306,7 +306,7 @@ impl ::odata_runtime::object::Structure for Session {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -315,7 +315,7 @@ impl ::odata_runtime::object::Structure for Session {
                 ::std::result::Result::Ok(true)
             }
             "caller" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.caller,
                     &mut self.extra,
@@ -330,8 +330,13 @@ impl ::odata_runtime::object::Structure for Session {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "caller", &self.caller, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "caller",
+            &self.caller,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -342,4 +347,4 @@ impl ::odata_runtime::object::Structure for Session {
     }
 }
 #[cfg(any(feature = "call-records", feature = "communications"))]
-::odata_runtime::impl_structure_serde!(Session);
+::odata_runtime::__private::impl_structure_serde!(Session);

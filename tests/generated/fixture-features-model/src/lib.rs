@@ -28,6 +28,9 @@
 //! - `users`: the entity set `users`: its type and what it holds or contains.
 #![forbid(unsafe_code)]
 #![allow(clippy::too_many_lines)]
+/// The runtime these types are built on (`runtime::edm::DateTimeOffset`,
+/// `runtime::object::Extra`, ...), so a user needs no second dependency to name them.
+pub use ::odata_runtime as runtime;
 /// `fx.svc.callRecords`.
 pub mod call_records;
 /// `fx.svc`.

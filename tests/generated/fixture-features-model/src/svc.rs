@@ -31,7 +31,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -40,7 +40,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
                 ::std::result::Result::Ok(true)
             }
             "callRecords" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.call_records,
                     &mut self.extra,
@@ -50,7 +50,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
             }
             #[cfg(feature = "communications")]
             "presences" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.presences,
                     &mut self.extra,
@@ -66,15 +66,15 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "callRecords",
             &self.call_records,
             &self.extra,
         )?;
         #[cfg(feature = "communications")]
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "presences",
             &self.presences,
@@ -90,7 +90,7 @@ impl ::odata_runtime::object::Structure for CloudCommunications {
     }
 }
 #[cfg(any(feature = "call-records", feature = "communications"))]
-::odata_runtime::impl_structure_serde!(CloudCommunications);
+::odata_runtime::__private::impl_structure_serde!(CloudCommunications);
 
 /// OData entity type `fx.svc.device`, derived from `fx.svc.directoryObject`.
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
@@ -116,7 +116,7 @@ impl ::odata_runtime::object::Structure for Device {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -125,7 +125,7 @@ impl ::odata_runtime::object::Structure for Device {
                 ::std::result::Result::Ok(true)
             }
             "deletedDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.deleted_date_time,
                     &mut self.extra,
@@ -134,7 +134,7 @@ impl ::odata_runtime::object::Structure for Device {
                 ::std::result::Result::Ok(true)
             }
             "model" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.model,
                     &mut self.extra,
@@ -149,14 +149,14 @@ impl ::odata_runtime::object::Structure for Device {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "deletedDateTime",
             &self.deleted_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "model", &self.model, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "model", &self.model, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -167,7 +167,7 @@ impl ::odata_runtime::object::Structure for Device {
     }
 }
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
-::odata_runtime::impl_structure_serde!(Device);
+::odata_runtime::__private::impl_structure_serde!(Device);
 
 /// OData entity type `fx.svc.directoryObject`, derived from `fx.svc.entity`.
 #[cfg(
@@ -205,7 +205,7 @@ impl ::odata_runtime::object::Structure for DirectoryObject {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -214,7 +214,7 @@ impl ::odata_runtime::object::Structure for DirectoryObject {
                 ::std::result::Result::Ok(true)
             }
             "deletedDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.deleted_date_time,
                     &mut self.extra,
@@ -229,8 +229,8 @@ impl ::odata_runtime::object::Structure for DirectoryObject {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "deletedDateTime",
             &self.deleted_date_time,
@@ -253,7 +253,7 @@ impl ::odata_runtime::object::Structure for DirectoryObject {
         feature = "users"
     )
 )]
-::odata_runtime::impl_structure_serde!(DirectoryObject);
+::odata_runtime::__private::impl_structure_serde!(DirectoryObject);
 /// `fx.svc.directoryObject` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.svc.directoryObject` and its type name kept in `extra`; it is written back unchanged.
@@ -289,7 +289,7 @@ pub enum AnyDirectoryObject {
 )]
 impl ::std::default::Default for AnyDirectoryObject {
     fn default() -> Self {
-        AnyDirectoryObject::Other(::std::default::Default::default())
+        AnyDirectoryObject::DirectoryObject(::std::default::Default::default())
     }
 }
 #[cfg(
@@ -343,7 +343,7 @@ impl ::odata_runtime::serde::Serialize for AnyDirectoryObject {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyDirectoryObject::DirectoryObject(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -351,14 +351,14 @@ impl ::odata_runtime::serde::Serialize for AnyDirectoryObject {
             }
             #[cfg(any(feature = "devices", feature = "directory-objects"))]
             AnyDirectoryObject::Device(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
             AnyDirectoryObject::User(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyDirectoryObject::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -379,7 +379,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyDirectoryObject {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 #[cfg(
@@ -455,7 +455,7 @@ impl ::odata_runtime::object::Structure for Entity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -470,7 +470,7 @@ impl ::odata_runtime::object::Structure for Entity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -480,7 +480,7 @@ impl ::odata_runtime::object::Structure for Entity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Entity);
+::odata_runtime::__private::impl_structure_serde!(Entity);
 /// `fx.svc.entity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.svc.entity` and its type name kept in `extra`; it is written back unchanged.
@@ -615,19 +615,19 @@ impl ::odata_runtime::serde::Serialize for AnyEntity {
                 )
             )]
             AnyEntity::CallRecord(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(any(feature = "call-records", feature = "communications"))]
             AnyEntity::Session(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(any(feature = "call-records", feature = "communications"))]
             AnyEntity::CloudCommunications(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(any(feature = "devices", feature = "directory-objects"))]
             AnyEntity::Device(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(
                 any(
@@ -638,22 +638,22 @@ impl ::odata_runtime::serde::Serialize for AnyEntity {
                 )
             )]
             AnyEntity::DirectoryObject(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
             AnyEntity::Message(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(feature = "communications")]
             AnyEntity::Presence(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
             AnyEntity::User(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -666,7 +666,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEntity {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEntity);
@@ -770,7 +770,7 @@ impl ::odata_runtime::object::Structure for Identity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -785,7 +785,7 @@ impl ::odata_runtime::object::Structure for Identity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
@@ -809,7 +809,7 @@ impl ::odata_runtime::object::Structure for Identity {
         feature = "users"
     )
 )]
-::odata_runtime::impl_structure_serde!(Identity);
+::odata_runtime::__private::impl_structure_serde!(Identity);
 
 /// OData complex type `fx.svc.identitySet`.
 #[cfg(
@@ -847,7 +847,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "user" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.user,
                     &mut self.extra,
@@ -862,7 +862,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "user", &self.user, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -881,7 +881,7 @@ impl ::odata_runtime::object::Structure for IdentitySet {
         feature = "users"
     )
 )]
-::odata_runtime::impl_structure_serde!(IdentitySet);
+::odata_runtime::__private::impl_structure_serde!(IdentitySet);
 
 /// OData complex type `fx.svc.lonely`.
 #[cfg(feature = "svc-unreached")]
@@ -903,7 +903,7 @@ impl ::odata_runtime::object::Structure for Lonely {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "note" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.note,
                     &mut self.extra,
@@ -918,7 +918,7 @@ impl ::odata_runtime::object::Structure for Lonely {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "note", &self.note, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "note", &self.note, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -929,7 +929,7 @@ impl ::odata_runtime::object::Structure for Lonely {
     }
 }
 #[cfg(feature = "svc-unreached")]
-::odata_runtime::impl_structure_serde!(Lonely);
+::odata_runtime::__private::impl_structure_serde!(Lonely);
 
 /// OData entity type `fx.svc.message`, derived from `fx.svc.entity`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
@@ -955,7 +955,7 @@ impl ::odata_runtime::object::Structure for Message {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -964,7 +964,7 @@ impl ::odata_runtime::object::Structure for Message {
                 ::std::result::Result::Ok(true)
             }
             "from" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.from,
                     &mut self.extra,
@@ -973,7 +973,7 @@ impl ::odata_runtime::object::Structure for Message {
                 ::std::result::Result::Ok(true)
             }
             "subject" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.subject,
                     &mut self.extra,
@@ -988,9 +988,9 @@ impl ::odata_runtime::object::Structure for Message {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "from", &self.from, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "from", &self.from, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "subject",
             &self.subject,
@@ -1006,7 +1006,7 @@ impl ::odata_runtime::object::Structure for Message {
     }
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-::odata_runtime::impl_structure_serde!(Message);
+::odata_runtime::__private::impl_structure_serde!(Message);
 
 /// OData entity type `fx.svc.presence`, derived from `fx.svc.entity`.
 #[cfg(feature = "communications")]
@@ -1030,7 +1030,7 @@ impl ::odata_runtime::object::Structure for Presence {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1039,7 +1039,7 @@ impl ::odata_runtime::object::Structure for Presence {
                 ::std::result::Result::Ok(true)
             }
             "state" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.state,
                     &mut self.extra,
@@ -1054,8 +1054,8 @@ impl ::odata_runtime::object::Structure for Presence {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "state", &self.state, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "state", &self.state, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1066,7 +1066,7 @@ impl ::odata_runtime::object::Structure for Presence {
     }
 }
 #[cfg(feature = "communications")]
-::odata_runtime::impl_structure_serde!(Presence);
+::odata_runtime::__private::impl_structure_serde!(Presence);
 
 /// OData enum type `fx.svc.presenceState`.
 ///
@@ -1183,7 +1183,7 @@ impl ::odata_runtime::serde::Serialize for PresenceState {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 #[cfg(
@@ -1198,7 +1198,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for PresenceState {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 #[cfg(
@@ -1245,7 +1245,7 @@ impl ::odata_runtime::object::Structure for User {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1254,7 +1254,7 @@ impl ::odata_runtime::object::Structure for User {
                 ::std::result::Result::Ok(true)
             }
             "deletedDateTime" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.deleted_date_time,
                     &mut self.extra,
@@ -1263,7 +1263,7 @@ impl ::odata_runtime::object::Structure for User {
                 ::std::result::Result::Ok(true)
             }
             "displayName" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.display_name,
                     &mut self.extra,
@@ -1272,7 +1272,7 @@ impl ::odata_runtime::object::Structure for User {
                 ::std::result::Result::Ok(true)
             }
             "presence" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.presence,
                     &mut self.extra,
@@ -1282,7 +1282,7 @@ impl ::odata_runtime::object::Structure for User {
             }
             #[cfg(any(feature = "devices", feature = "directory-objects"))]
             "devices" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.devices,
                     &mut self.extra,
@@ -1291,7 +1291,7 @@ impl ::odata_runtime::object::Structure for User {
                 ::std::result::Result::Ok(true)
             }
             "manager" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.manager,
                     &mut self.extra,
@@ -1300,7 +1300,7 @@ impl ::odata_runtime::object::Structure for User {
                 ::std::result::Result::Ok(true)
             }
             "messages" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.messages,
                     &mut self.extra,
@@ -1316,39 +1316,39 @@ impl ::odata_runtime::object::Structure for User {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "deletedDateTime",
             &self.deleted_date_time,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "displayName",
             &self.display_name,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "presence",
             &self.presence,
             &self.extra,
         )?;
         #[cfg(any(feature = "devices", feature = "directory-objects"))]
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "devices",
             &self.devices,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "manager",
             &self.manager,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "messages",
             &self.messages,
@@ -1364,4 +1364,4 @@ impl ::odata_runtime::object::Structure for User {
     }
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-::odata_runtime::impl_structure_serde!(User);
+::odata_runtime::__private::impl_structure_serde!(User);

@@ -27,8 +27,10 @@
 #![allow(clippy::too_many_lines)]
 #![allow(clippy::too_many_arguments)]
 pub use ::fixture_hostile_model as model;
+pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Request, ServiceError, TokenProvider, Transport,
+    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
+    TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `Model`.

@@ -19,6 +19,34 @@ impl ::odata_runtime::client::Field for BlobProperty {
         }
     }
 }
+#[cfg(any(feature = "blobs", feature = "model"))]
+impl BlobProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Blob`: `BlobFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "blobs", feature = "model"))]
+#[derive(Debug, Clone, Copy)]
+pub struct BlobFilter;
+#[cfg(any(feature = "blobs", feature = "model"))]
+impl BlobFilter {
+    /// `bytes`, as a filter operand.
+    pub fn bytes() -> ::odata_runtime::client::filter::Property<
+        BlobProperty,
+        ::odata_runtime::edm::Binary,
+    > {
+        ::odata_runtime::client::filter::Property::new("bytes")
+    }
+}
+#[cfg(any(feature = "blobs", feature = "model"))]
+impl ::odata_runtime::client::filter::Structured<BlobProperty>
+for ::fixture_hostile_model::model_2::Blob {}
 /// The path to one `Model.Blob`.
 #[cfg(any(feature = "blobs", feature = "model"))]
 #[derive(Clone)]
@@ -52,6 +80,47 @@ impl BlobPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Blob,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Blob>,
+        crate::model_2::BlobProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Blob,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Blob>,
+        crate::model_2::BlobProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -92,15 +161,36 @@ impl BlobCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `bytes`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Binary) -> BlobPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        BlobPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("bytes", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        BlobPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Blob,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Blob>,
+        crate::model_2::BlobProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -139,6 +229,76 @@ impl ::odata_runtime::client::Field for ClientProperty {
         }
     }
 }
+#[cfg(any(feature = "clients", feature = "model"))]
+impl ClientProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Client`: `ClientFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "clients", feature = "model"))]
+#[derive(Debug, Clone, Copy)]
+pub struct ClientFilter;
+#[cfg(any(feature = "clients", feature = "model"))]
+impl ClientFilter {
+    /// `Self`, as a filter operand.
+    pub fn self_2() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("Self")
+    }
+    /// `Type`, as a filter operand.
+    pub fn type_2() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("Type")
+    }
+    /// `größe`, as a filter operand.
+    pub fn größe() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("größe")
+    }
+    /// `naïve_x`, as a filter operand.
+    pub fn naïve_x() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("naïve_x")
+    }
+    /// `self`, as a filter operand.
+    pub fn self_3() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("self")
+    }
+    /// `self_`, as a filter operand.
+    pub fn self_() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("self_")
+    }
+    /// `type`, as a filter operand.
+    pub fn r#type() -> ::odata_runtime::client::filter::Property<
+        ClientProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("type")
+    }
+}
+#[cfg(any(feature = "clients", feature = "model"))]
+impl ::odata_runtime::client::filter::Structured<ClientProperty>
+for ::fixture_hostile_model::model_2::Client {}
 /// The path to one `Model.Client`.
 #[cfg(any(feature = "clients", feature = "model"))]
 #[derive(Clone)]
@@ -172,6 +332,47 @@ impl ClientPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Client,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Client>,
+        crate::model_2::ClientProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Client,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Client>,
+        crate::model_2::ClientProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -212,15 +413,36 @@ impl ClientCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `self`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> ClientPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        ClientPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("self", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        ClientPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Client,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Client>,
+        crate::model_2::ClientProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -241,6 +463,34 @@ impl ::odata_runtime::client::Field for Client2Property {
         }
     }
 }
+#[cfg(any(feature = "clients-2", feature = "model"))]
+impl Client2Property {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.client`: `Client2Filter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "clients-2", feature = "model"))]
+#[derive(Debug, Clone, Copy)]
+pub struct Client2Filter;
+#[cfg(any(feature = "clients-2", feature = "model"))]
+impl Client2Filter {
+    /// `when`, as a filter operand.
+    pub fn when() -> ::odata_runtime::client::filter::Property<
+        Client2Property,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("when")
+    }
+}
+#[cfg(any(feature = "clients-2", feature = "model"))]
+impl ::odata_runtime::client::filter::Structured<Client2Property>
+for ::fixture_hostile_model::model_2::Client2 {}
 /// The path to one `Model.client`.
 #[cfg(any(feature = "clients-2", feature = "model"))]
 #[derive(Clone)]
@@ -274,6 +524,47 @@ impl Client2Path {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Client2,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Client2>,
+        crate::model_2::Client2Property,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Client2,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Client2>,
+        crate::model_2::Client2Property,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -314,15 +605,36 @@ impl Client2CollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `when`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::DateTimeOffset) -> Client2Path {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        Client2Path::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("when", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        Client2Path::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Client2,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Client2>,
+        crate::model_2::Client2Property,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -343,6 +655,31 @@ impl ::odata_runtime::client::Field for ErrorProperty {
         }
     }
 }
+#[cfg(any(feature = "errors", feature = "model"))]
+impl ErrorProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Error`: `ErrorFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "errors", feature = "model"))]
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorFilter;
+#[cfg(any(feature = "errors", feature = "model"))]
+impl ErrorFilter {
+    /// `code`, as a filter operand.
+    pub fn code() -> ::odata_runtime::client::filter::Property<ErrorProperty, i64> {
+        ::odata_runtime::client::filter::Property::new("code")
+    }
+}
+#[cfg(any(feature = "errors", feature = "model"))]
+impl ::odata_runtime::client::filter::Structured<ErrorProperty>
+for ::fixture_hostile_model::model_2::Error {}
 /// The path to one `Model.Error`.
 #[cfg(any(feature = "errors", feature = "model"))]
 #[derive(Clone)]
@@ -376,6 +713,47 @@ impl ErrorPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Error,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Error>,
+        crate::model_2::ErrorProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Error,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Error>,
+        crate::model_2::ErrorProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -416,15 +794,36 @@ impl ErrorCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `code`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i64) -> ErrorPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        ErrorPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("code", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        ErrorPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Error,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Error>,
+        crate::model_2::ErrorProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -445,6 +844,31 @@ impl ::odata_runtime::client::Field for FlagProperty {
         }
     }
 }
+#[cfg(any(feature = "flags", feature = "model"))]
+impl FlagProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Flag`: `FlagFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "flags", feature = "model"))]
+#[derive(Debug, Clone, Copy)]
+pub struct FlagFilter;
+#[cfg(any(feature = "flags", feature = "model"))]
+impl FlagFilter {
+    /// `on`, as a filter operand.
+    pub fn on() -> ::odata_runtime::client::filter::Property<FlagProperty, bool> {
+        ::odata_runtime::client::filter::Property::new("on")
+    }
+}
+#[cfg(any(feature = "flags", feature = "model"))]
+impl ::odata_runtime::client::filter::Structured<FlagProperty>
+for ::fixture_hostile_model::model_2::Flag {}
 /// The path to one `Model.Flag`.
 #[cfg(any(feature = "flags", feature = "model"))]
 #[derive(Clone)]
@@ -478,6 +902,47 @@ impl FlagPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Flag,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Flag>,
+        crate::model_2::FlagProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Flag,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Flag>,
+        crate::model_2::FlagProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -518,15 +983,36 @@ impl FlagCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `on`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: bool) -> FlagPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        FlagPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("on", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        FlagPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Flag,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Flag>,
+        crate::model_2::FlagProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -547,6 +1033,34 @@ impl ::odata_runtime::client::Field for RatioProperty {
         }
     }
 }
+#[cfg(any(feature = "model", feature = "ratios"))]
+impl RatioProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Ratio`: `RatioFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "model", feature = "ratios"))]
+#[derive(Debug, Clone, Copy)]
+pub struct RatioFilter;
+#[cfg(any(feature = "model", feature = "ratios"))]
+impl RatioFilter {
+    /// `value`, as a filter operand.
+    pub fn value() -> ::odata_runtime::client::filter::Property<
+        RatioProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("value")
+    }
+}
+#[cfg(any(feature = "model", feature = "ratios"))]
+impl ::odata_runtime::client::filter::Structured<RatioProperty>
+for ::fixture_hostile_model::model_2::Ratio {}
 /// The path to one `Model.Ratio`.
 #[cfg(any(feature = "model", feature = "ratios"))]
 #[derive(Clone)]
@@ -580,6 +1094,47 @@ impl RatioPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Ratio,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Ratio>,
+        crate::model_2::RatioProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Ratio,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Ratio>,
+        crate::model_2::RatioProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -620,15 +1175,36 @@ impl RatioCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `value`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Decimal) -> RatioPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        RatioPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("value", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        RatioPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Ratio,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Ratio>,
+        crate::model_2::RatioProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -652,6 +1228,41 @@ impl ::odata_runtime::client::Field for RéservationProperty {
         }
     }
 }
+#[cfg(any(feature = "model", feature = "réservations"))]
+impl RéservationProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Réservation`: `RéservationFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "model", feature = "réservations"))]
+#[derive(Debug, Clone, Copy)]
+pub struct RéservationFilter;
+#[cfg(any(feature = "model", feature = "réservations"))]
+impl RéservationFilter {
+    /// `day`, as a filter operand.
+    pub fn day() -> ::odata_runtime::client::filter::Property<
+        RéservationProperty,
+        ::odata_runtime::edm::Date,
+    > {
+        ::odata_runtime::client::filter::Property::new("day")
+    }
+    /// `length`, as a filter operand.
+    pub fn length() -> ::odata_runtime::client::filter::Property<
+        RéservationProperty,
+        ::odata_runtime::edm::Duration,
+    > {
+        ::odata_runtime::client::filter::Property::new("length")
+    }
+}
+#[cfg(any(feature = "model", feature = "réservations"))]
+impl ::odata_runtime::client::filter::Structured<RéservationProperty>
+for ::fixture_hostile_model::model_2::Réservation {}
 /// The path to one `Model.Réservation`.
 #[cfg(any(feature = "model", feature = "réservations"))]
 #[derive(Clone)]
@@ -685,6 +1296,47 @@ impl RéservationPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Réservation,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Réservation>,
+        crate::model_2::RéservationProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Réservation,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Réservation>,
+        crate::model_2::RéservationProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -725,15 +1377,36 @@ impl RéservationCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `day`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Date) -> RéservationPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        RéservationPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("day", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        RéservationPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Réservation,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Réservation>,
+        crate::model_2::RéservationProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }
@@ -754,6 +1427,34 @@ impl ::odata_runtime::client::Field for SlotProperty {
         }
     }
 }
+#[cfg(any(feature = "model", feature = "slots"))]
+impl SlotProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `Model.Slot`: `SlotFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(any(feature = "model", feature = "slots"))]
+#[derive(Debug, Clone, Copy)]
+pub struct SlotFilter;
+#[cfg(any(feature = "model", feature = "slots"))]
+impl SlotFilter {
+    /// `at`, as a filter operand.
+    pub fn at() -> ::odata_runtime::client::filter::Property<
+        SlotProperty,
+        ::odata_runtime::edm::TimeOfDay,
+    > {
+        ::odata_runtime::client::filter::Property::new("at")
+    }
+}
+#[cfg(any(feature = "model", feature = "slots"))]
+impl ::odata_runtime::client::filter::Structured<SlotProperty>
+for ::fixture_hostile_model::model_2::Slot {}
 /// The path to one `Model.Slot`.
 #[cfg(any(feature = "model", feature = "slots"))]
 #[derive(Clone)]
@@ -787,6 +1488,47 @@ impl SlotPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
+            self.path.clone(),
+        )
+    }
+    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
+    pub fn update(
+        &self,
+        value: &::fixture_hostile_model::model_2::Slot,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Slot>,
+        crate::model_2::SlotProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PATCH,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
+    pub fn replace(
+        &self,
+        value: &::fixture_hostile_model::model_2::Slot,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Slot>,
+        crate::model_2::SlotProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::PUT,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
+    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
+    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
+        ::odata_runtime::client::Request::new(
+            &self.client,
+            ::odata_runtime::client::http::Method::DELETE,
             self.path.clone(),
         )
     }
@@ -827,15 +1569,36 @@ impl SlotCollectionPath {
             self.path.clone(),
         )
     }
-    /// One entity by key, addressed as a path segment (`.../{id}`).
+    /// One entity by its key `at`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::TimeOfDay) -> SlotPath {
-        let literal = ::odata_runtime::client::literal::Literal::to_literal(&id);
-        SlotPath::new(
+        let key = ::odata_runtime::__private::key_predicate(
+            &[("at", ::odata_runtime::client::literal::Literal::to_literal(&id))],
+        );
+        SlotPath::new(&self.client, ::std::format!("{}{}", self.path, key))
+    }
+    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
+    pub fn create(
+        &self,
+        value: &::fixture_hostile_model::model_2::Slot,
+    ) -> ::odata_runtime::client::Request<
+        ::std::option::Option<::fixture_hostile_model::model_2::Slot>,
+        crate::model_2::SlotProperty,
+    > {
+        ::odata_runtime::client::Request::new(
+                &self.client,
+                ::odata_runtime::client::http::Method::POST,
+                self.path.clone(),
+            )
+            .entity(value)
+            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
+    }
+    /// `GET .../$count`: the number of entities in the collection (with the filter and
+    /// search set on the request).
+    pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+        ::odata_runtime::client::Request::new(
             &self.client,
-            ::std::format!(
-                "{}/{}", self.path, ::odata_runtime::client::path::encode_segment(&
-                literal)
-            ),
+            ::odata_runtime::client::http::Method::GET,
+            ::std::format!("{}/$count", self.path),
         )
     }
 }

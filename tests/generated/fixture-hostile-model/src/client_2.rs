@@ -23,7 +23,7 @@ impl ::odata_runtime::object::Structure for Model {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "crate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.crate_,
                     &mut self.extra,
@@ -38,7 +38,12 @@ impl ::odata_runtime::object::Structure for Model {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "crate", &self.crate_, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "crate",
+            &self.crate_,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -49,4 +54,4 @@ impl ::odata_runtime::object::Structure for Model {
     }
 }
 #[cfg(feature = "client")]
-::odata_runtime::impl_structure_serde!(Model);
+::odata_runtime::__private::impl_structure_serde!(Model);

@@ -23,7 +23,7 @@ impl ::odata_runtime::object::Structure for Blob {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "bytes" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.bytes,
                     &mut self.extra,
@@ -38,7 +38,7 @@ impl ::odata_runtime::object::Structure for Blob {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "bytes", &self.bytes, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "bytes", &self.bytes, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -49,7 +49,7 @@ impl ::odata_runtime::object::Structure for Blob {
     }
 }
 #[cfg(any(feature = "blobs", feature = "model"))]
-::odata_runtime::impl_structure_serde!(Blob);
+::odata_runtime::__private::impl_structure_serde!(Blob);
 
 /// OData entity type `Model.Client`.
 #[cfg(any(feature = "clients", feature = "model"))]
@@ -83,7 +83,7 @@ impl ::odata_runtime::object::Structure for Client {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "Self" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.self_2,
                     &mut self.extra,
@@ -92,7 +92,7 @@ impl ::odata_runtime::object::Structure for Client {
                 ::std::result::Result::Ok(true)
             }
             "Type" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.type_2,
                     &mut self.extra,
@@ -101,7 +101,7 @@ impl ::odata_runtime::object::Structure for Client {
                 ::std::result::Result::Ok(true)
             }
             "größe" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.größe,
                     &mut self.extra,
@@ -110,7 +110,7 @@ impl ::odata_runtime::object::Structure for Client {
                 ::std::result::Result::Ok(true)
             }
             "naïve_x" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.naïve_x,
                     &mut self.extra,
@@ -119,7 +119,7 @@ impl ::odata_runtime::object::Structure for Client {
                 ::std::result::Result::Ok(true)
             }
             "self" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.self_3,
                     &mut self.extra,
@@ -128,7 +128,7 @@ impl ::odata_runtime::object::Structure for Client {
                 ::std::result::Result::Ok(true)
             }
             "self_" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.self_,
                     &mut self.extra,
@@ -137,7 +137,7 @@ impl ::odata_runtime::object::Structure for Client {
                 ::std::result::Result::Ok(true)
             }
             "type" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.r#type,
                     &mut self.extra,
@@ -152,23 +152,23 @@ impl ::odata_runtime::object::Structure for Client {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "Self", &self.self_2, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "Type", &self.type_2, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "Self", &self.self_2, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "Type", &self.type_2, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "größe",
             &self.größe,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "naïve_x",
             &self.naïve_x,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "self", &self.self_3, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "self_", &self.self_, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "type", &self.r#type, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "self", &self.self_3, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "self_", &self.self_, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "type", &self.r#type, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -179,7 +179,7 @@ impl ::odata_runtime::object::Structure for Client {
     }
 }
 #[cfg(any(feature = "clients", feature = "model"))]
-::odata_runtime::impl_structure_serde!(Client);
+::odata_runtime::__private::impl_structure_serde!(Client);
 
 /// OData entity type `Model.client`.
 #[cfg(any(feature = "clients-2", feature = "model"))]
@@ -201,7 +201,7 @@ impl ::odata_runtime::object::Structure for Client2 {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "when" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.when,
                     &mut self.extra,
@@ -216,7 +216,7 @@ impl ::odata_runtime::object::Structure for Client2 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "when", &self.when, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "when", &self.when, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -227,7 +227,7 @@ impl ::odata_runtime::object::Structure for Client2 {
     }
 }
 #[cfg(any(feature = "clients-2", feature = "model"))]
-::odata_runtime::impl_structure_serde!(Client2);
+::odata_runtime::__private::impl_structure_serde!(Client2);
 
 /// OData entity type `Model.Error`.
 #[cfg(any(feature = "errors", feature = "model"))]
@@ -249,7 +249,7 @@ impl ::odata_runtime::object::Structure for Error {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "code" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.code,
                     &mut self.extra,
@@ -264,7 +264,7 @@ impl ::odata_runtime::object::Structure for Error {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "code", &self.code, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "code", &self.code, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -275,7 +275,7 @@ impl ::odata_runtime::object::Structure for Error {
     }
 }
 #[cfg(any(feature = "errors", feature = "model"))]
-::odata_runtime::impl_structure_serde!(Error);
+::odata_runtime::__private::impl_structure_serde!(Error);
 
 /// OData entity type `Model.Flag`.
 #[cfg(any(feature = "flags", feature = "model"))]
@@ -297,7 +297,7 @@ impl ::odata_runtime::object::Structure for Flag {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "on" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.on,
                     &mut self.extra,
@@ -312,7 +312,7 @@ impl ::odata_runtime::object::Structure for Flag {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "on", &self.on, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "on", &self.on, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -323,7 +323,7 @@ impl ::odata_runtime::object::Structure for Flag {
     }
 }
 #[cfg(any(feature = "flags", feature = "model"))]
-::odata_runtime::impl_structure_serde!(Flag);
+::odata_runtime::__private::impl_structure_serde!(Flag);
 
 /// OData entity type `Model.Ratio`.
 #[cfg(any(feature = "model", feature = "ratios"))]
@@ -345,7 +345,7 @@ impl ::odata_runtime::object::Structure for Ratio {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "value" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.value,
                     &mut self.extra,
@@ -360,7 +360,7 @@ impl ::odata_runtime::object::Structure for Ratio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "value", &self.value, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -371,7 +371,7 @@ impl ::odata_runtime::object::Structure for Ratio {
     }
 }
 #[cfg(any(feature = "model", feature = "ratios"))]
-::odata_runtime::impl_structure_serde!(Ratio);
+::odata_runtime::__private::impl_structure_serde!(Ratio);
 
 /// OData entity type `Model.Réservation`.
 #[cfg(any(feature = "model", feature = "réservations"))]
@@ -395,7 +395,7 @@ impl ::odata_runtime::object::Structure for Réservation {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "day" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.day,
                     &mut self.extra,
@@ -404,7 +404,7 @@ impl ::odata_runtime::object::Structure for Réservation {
                 ::std::result::Result::Ok(true)
             }
             "length" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.length,
                     &mut self.extra,
@@ -419,8 +419,13 @@ impl ::odata_runtime::object::Structure for Réservation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "day", &self.day, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "length", &self.length, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "day", &self.day, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "length",
+            &self.length,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -431,7 +436,7 @@ impl ::odata_runtime::object::Structure for Réservation {
     }
 }
 #[cfg(any(feature = "model", feature = "réservations"))]
-::odata_runtime::impl_structure_serde!(Réservation);
+::odata_runtime::__private::impl_structure_serde!(Réservation);
 
 /// OData entity type `Model.Slot`.
 #[cfg(any(feature = "model", feature = "slots"))]
@@ -453,7 +458,7 @@ impl ::odata_runtime::object::Structure for Slot {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "at" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.at,
                     &mut self.extra,
@@ -468,7 +473,7 @@ impl ::odata_runtime::object::Structure for Slot {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "at", &self.at, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "at", &self.at, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -479,4 +484,4 @@ impl ::odata_runtime::object::Structure for Slot {
     }
 }
 #[cfg(any(feature = "model", feature = "slots"))]
-::odata_runtime::impl_structure_serde!(Slot);
+::odata_runtime::__private::impl_structure_serde!(Slot);

@@ -21,7 +21,7 @@ impl ::odata_runtime::object::Structure for Bag {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "known" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.known,
                     &mut self.extra,
@@ -36,7 +36,7 @@ impl ::odata_runtime::object::Structure for Bag {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "known", &self.known, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "known", &self.known, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -46,7 +46,7 @@ impl ::odata_runtime::object::Structure for Bag {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Bag);
+::odata_runtime::__private::impl_structure_serde!(Bag);
 
 /// OData entity type `fx.base.entity`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -66,7 +66,7 @@ impl ::odata_runtime::object::Structure for Entity {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -81,7 +81,7 @@ impl ::odata_runtime::object::Structure for Entity {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -91,7 +91,7 @@ impl ::odata_runtime::object::Structure for Entity {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Entity);
+::odata_runtime::__private::impl_structure_serde!(Entity);
 /// `fx.base.entity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.entity` and its type name kept in `extra`; it is written back unchanged.
@@ -135,13 +135,13 @@ impl ::odata_runtime::serde::Serialize for AnyEntity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyEntity::Drawing(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::SpecialDrawing(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyEntity::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -154,7 +154,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyEntity {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyEntity);
@@ -187,7 +187,7 @@ impl ::odata_runtime::object::Structure for Shape {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "label" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.label,
                     &mut self.extra,
@@ -202,7 +202,7 @@ impl ::odata_runtime::object::Structure for Shape {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "label", &self.label, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -212,7 +212,7 @@ impl ::odata_runtime::object::Structure for Shape {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Shape);
+::odata_runtime::__private::impl_structure_serde!(Shape);
 /// `fx.base.shape` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.shape` and its type name kept in `extra`; it is written back unchanged.
@@ -261,16 +261,16 @@ impl ::odata_runtime::serde::Serialize for AnyShape {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyShape::Circle(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyShape::Polygon(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyShape::Square(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyShape::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -283,7 +283,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyShape {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyShape);

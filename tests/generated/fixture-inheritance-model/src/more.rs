@@ -23,7 +23,7 @@ impl ::odata_runtime::object::Structure for Circle {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "label" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.label,
                     &mut self.extra,
@@ -32,7 +32,7 @@ impl ::odata_runtime::object::Structure for Circle {
                 ::std::result::Result::Ok(true)
             }
             "radius" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.radius,
                     &mut self.extra,
@@ -47,8 +47,13 @@ impl ::odata_runtime::object::Structure for Circle {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "radius", &self.radius, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "radius",
+            &self.radius,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -58,7 +63,7 @@ impl ::odata_runtime::object::Structure for Circle {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Circle);
+::odata_runtime::__private::impl_structure_serde!(Circle);
 
 /// OData entity type `fx.base.more.drawing`, derived from `fx.base.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -92,7 +97,7 @@ impl ::odata_runtime::object::Structure for Drawing {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -101,7 +106,7 @@ impl ::odata_runtime::object::Structure for Drawing {
                 ::std::result::Result::Ok(true)
             }
             "bag" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.bag,
                     &mut self.extra,
@@ -110,7 +115,7 @@ impl ::odata_runtime::object::Structure for Drawing {
                 ::std::result::Result::Ok(true)
             }
             "description" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.description,
                     &mut self.extra,
@@ -119,7 +124,7 @@ impl ::odata_runtime::object::Structure for Drawing {
                 ::std::result::Result::Ok(true)
             }
             "main" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.main,
                     &mut self.extra,
@@ -128,7 +133,7 @@ impl ::odata_runtime::object::Structure for Drawing {
                 ::std::result::Result::Ok(true)
             }
             "outline" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.outline,
                     &mut self.extra,
@@ -137,7 +142,7 @@ impl ::odata_runtime::object::Structure for Drawing {
                 ::std::result::Result::Ok(true)
             }
             "shapes" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.shapes,
                     &mut self.extra,
@@ -152,22 +157,27 @@ impl ::odata_runtime::object::Structure for Drawing {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "bag", &self.bag, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "bag", &self.bag, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "description",
             &self.description,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "main", &self.main, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "main", &self.main, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "outline",
             &self.outline,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "shapes", &self.shapes, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "shapes",
+            &self.shapes,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -177,7 +187,7 @@ impl ::odata_runtime::object::Structure for Drawing {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Drawing);
+::odata_runtime::__private::impl_structure_serde!(Drawing);
 /// `fx.base.more.drawing` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.more.drawing` and its type name kept in `extra`; it is written back unchanged.
@@ -193,7 +203,7 @@ pub enum AnyDrawing {
 }
 impl ::std::default::Default for AnyDrawing {
     fn default() -> Self {
-        AnyDrawing::Other(::std::default::Default::default())
+        AnyDrawing::Drawing(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyDrawing {
@@ -222,17 +232,17 @@ impl ::odata_runtime::serde::Serialize for AnyDrawing {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyDrawing::Drawing(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyDrawing::SpecialDrawing(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyDrawing::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -245,7 +255,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyDrawing {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyDrawing);
@@ -280,7 +290,7 @@ impl ::odata_runtime::object::Structure for Polygon {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "label" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.label,
                     &mut self.extra,
@@ -289,7 +299,7 @@ impl ::odata_runtime::object::Structure for Polygon {
                 ::std::result::Result::Ok(true)
             }
             "corners" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.corners,
                     &mut self.extra,
@@ -304,8 +314,8 @@ impl ::odata_runtime::object::Structure for Polygon {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "corners",
             &self.corners,
@@ -320,7 +330,7 @@ impl ::odata_runtime::object::Structure for Polygon {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Polygon);
+::odata_runtime::__private::impl_structure_serde!(Polygon);
 /// `fx.base.more.polygon` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.more.polygon` and its type name kept in `extra`; it is written back unchanged.
@@ -336,7 +346,7 @@ pub enum AnyPolygon {
 }
 impl ::std::default::Default for AnyPolygon {
     fn default() -> Self {
-        AnyPolygon::Other(::std::default::Default::default())
+        AnyPolygon::Polygon(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyPolygon {
@@ -365,17 +375,17 @@ impl ::odata_runtime::serde::Serialize for AnyPolygon {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyPolygon::Polygon(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyPolygon::Square(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyPolygon::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -388,7 +398,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyPolygon {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyPolygon);
@@ -437,7 +447,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -446,7 +456,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 ::std::result::Result::Ok(true)
             }
             "bag" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.bag,
                     &mut self.extra,
@@ -455,7 +465,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 ::std::result::Result::Ok(true)
             }
             "description" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.description,
                     &mut self.extra,
@@ -464,7 +474,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 ::std::result::Result::Ok(true)
             }
             "main" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.main,
                     &mut self.extra,
@@ -473,7 +483,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 ::std::result::Result::Ok(true)
             }
             "outline" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.outline,
                     &mut self.extra,
@@ -482,7 +492,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 ::std::result::Result::Ok(true)
             }
             "shapes" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.shapes,
                     &mut self.extra,
@@ -491,7 +501,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
                 ::std::result::Result::Ok(true)
             }
             "special" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.special,
                     &mut self.extra,
@@ -506,23 +516,28 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "bag", &self.bag, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "bag", &self.bag, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "description",
             &self.description,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "main", &self.main, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "main", &self.main, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "outline",
             &self.outline,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "shapes", &self.shapes, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "shapes",
+            &self.shapes,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "special",
             &self.special,
@@ -537,7 +552,7 @@ impl ::odata_runtime::object::Structure for SpecialDrawing {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(SpecialDrawing);
+::odata_runtime::__private::impl_structure_serde!(SpecialDrawing);
 
 /// OData complex type `fx.base.more.square`, derived from `fx.base.more.polygon`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -561,7 +576,7 @@ impl ::odata_runtime::object::Structure for Square {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "label" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.label,
                     &mut self.extra,
@@ -570,7 +585,7 @@ impl ::odata_runtime::object::Structure for Square {
                 ::std::result::Result::Ok(true)
             }
             "corners" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.corners,
                     &mut self.extra,
@@ -579,7 +594,7 @@ impl ::odata_runtime::object::Structure for Square {
                 ::std::result::Result::Ok(true)
             }
             "side" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.side,
                     &mut self.extra,
@@ -594,14 +609,14 @@ impl ::odata_runtime::object::Structure for Square {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "corners",
             &self.corners,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "side", &self.side, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "side", &self.side, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -611,4 +626,4 @@ impl ::odata_runtime::object::Structure for Square {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Square);
+::odata_runtime::__private::impl_structure_serde!(Square);

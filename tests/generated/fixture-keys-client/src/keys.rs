@@ -22,6 +22,42 @@ impl ::odata_runtime::client::Field for AliasedProperty {
         }
     }
 }
+#[cfg(feature = "aliased")]
+impl AliasedProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.Aliased`: `AliasedFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "aliased")]
+#[derive(Debug, Clone, Copy)]
+pub struct AliasedFilter;
+#[cfg(feature = "aliased")]
+impl AliasedFilter {
+    /// `color`, as a filter operand.
+    pub fn color() -> ::odata_runtime::client::filter::Property<
+        AliasedProperty,
+        ::fixture_keys_model::keys::Color,
+    > {
+        ::odata_runtime::client::filter::Property::new("color")
+            .enum_type("fx.keys.Color")
+    }
+    /// `ident`, as a filter operand.
+    pub fn ident() -> ::odata_runtime::client::filter::Property<
+        AliasedProperty,
+        ::fixture_keys_model::keys::Ident,
+    > {
+        ::odata_runtime::client::filter::Property::new("ident")
+    }
+}
+#[cfg(feature = "aliased")]
+impl ::odata_runtime::client::filter::Structured<AliasedProperty>
+for ::fixture_keys_model::keys::Aliased {}
 /// The path to one `fx.keys.Aliased`.
 #[cfg(feature = "aliased")]
 #[derive(Clone)]
@@ -142,7 +178,7 @@ impl AliasedCollectionPath {
         ident_part: i32,
         color: ::fixture_keys_model::keys::Color,
     ) -> AliasedPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 (
                     "identPart",
@@ -150,7 +186,7 @@ impl AliasedCollectionPath {
                 ),
                 (
                     "color",
-                    ::odata_runtime::client::literal::enum_member(
+                    ::odata_runtime::__private::enum_member(
                         ::std::option::Option::Some("fx.keys.Color"),
                         color.as_str(),
                     ),
@@ -202,6 +238,34 @@ impl ::odata_runtime::client::Field for ByBinaryProperty {
         }
     }
 }
+#[cfg(feature = "by-binary")]
+impl ByBinaryProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByBinary`: `ByBinaryFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-binary")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByBinaryFilter;
+#[cfg(feature = "by-binary")]
+impl ByBinaryFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByBinaryProperty,
+        ::odata_runtime::edm::Binary,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-binary")]
+impl ::odata_runtime::client::filter::Structured<ByBinaryProperty>
+for ::fixture_keys_model::keys::ByBinary {}
 /// The path to one `fx.keys.ByBinary`.
 #[cfg(feature = "by-binary")]
 #[derive(Clone)]
@@ -318,7 +382,7 @@ impl ByBinaryCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Binary) -> ByBinaryPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByBinaryPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -366,6 +430,31 @@ impl ::odata_runtime::client::Field for ByBooleanProperty {
         }
     }
 }
+#[cfg(feature = "by-boolean")]
+impl ByBooleanProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByBoolean`: `ByBooleanFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-boolean")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByBooleanFilter;
+#[cfg(feature = "by-boolean")]
+impl ByBooleanFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<ByBooleanProperty, bool> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-boolean")]
+impl ::odata_runtime::client::filter::Structured<ByBooleanProperty>
+for ::fixture_keys_model::keys::ByBoolean {}
 /// The path to one `fx.keys.ByBoolean`.
 #[cfg(feature = "by-boolean")]
 #[derive(Clone)]
@@ -482,7 +571,7 @@ impl ByBooleanCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: bool) -> ByBooleanPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByBooleanPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -530,6 +619,31 @@ impl ::odata_runtime::client::Field for ByByteProperty {
         }
     }
 }
+#[cfg(feature = "by-byte")]
+impl ByByteProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByByte`: `ByByteFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-byte")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByByteFilter;
+#[cfg(feature = "by-byte")]
+impl ByByteFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<ByByteProperty, u8> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-byte")]
+impl ::odata_runtime::client::filter::Structured<ByByteProperty>
+for ::fixture_keys_model::keys::ByByte {}
 /// The path to one `fx.keys.ByByte`.
 #[cfg(feature = "by-byte")]
 #[derive(Clone)]
@@ -646,7 +760,7 @@ impl ByByteCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: u8) -> ByBytePath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByBytePath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -694,6 +808,34 @@ impl ::odata_runtime::client::Field for ByDateProperty {
         }
     }
 }
+#[cfg(feature = "by-date")]
+impl ByDateProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByDate`: `ByDateFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-date")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByDateFilter;
+#[cfg(feature = "by-date")]
+impl ByDateFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByDateProperty,
+        ::odata_runtime::edm::Date,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-date")]
+impl ::odata_runtime::client::filter::Structured<ByDateProperty>
+for ::fixture_keys_model::keys::ByDate {}
 /// The path to one `fx.keys.ByDate`.
 #[cfg(feature = "by-date")]
 #[derive(Clone)]
@@ -810,7 +952,7 @@ impl ByDateCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Date) -> ByDatePath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByDatePath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -858,6 +1000,34 @@ impl ::odata_runtime::client::Field for ByDateTimeOffsetProperty {
         }
     }
 }
+#[cfg(feature = "by-date-time-offset")]
+impl ByDateTimeOffsetProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByDateTimeOffset`: `ByDateTimeOffsetFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-date-time-offset")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByDateTimeOffsetFilter;
+#[cfg(feature = "by-date-time-offset")]
+impl ByDateTimeOffsetFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByDateTimeOffsetProperty,
+        ::odata_runtime::edm::DateTimeOffset,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-date-time-offset")]
+impl ::odata_runtime::client::filter::Structured<ByDateTimeOffsetProperty>
+for ::fixture_keys_model::keys::ByDateTimeOffset {}
 /// The path to one `fx.keys.ByDateTimeOffset`.
 #[cfg(feature = "by-date-time-offset")]
 #[derive(Clone)]
@@ -977,7 +1147,7 @@ impl ByDateTimeOffsetCollectionPath {
         &self,
         id: ::odata_runtime::edm::DateTimeOffset,
     ) -> ByDateTimeOffsetPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByDateTimeOffsetPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1025,6 +1195,34 @@ impl ::odata_runtime::client::Field for ByDecimalProperty {
         }
     }
 }
+#[cfg(feature = "by-decimal")]
+impl ByDecimalProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByDecimal`: `ByDecimalFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-decimal")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByDecimalFilter;
+#[cfg(feature = "by-decimal")]
+impl ByDecimalFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByDecimalProperty,
+        ::odata_runtime::edm::Decimal,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-decimal")]
+impl ::odata_runtime::client::filter::Structured<ByDecimalProperty>
+for ::fixture_keys_model::keys::ByDecimal {}
 /// The path to one `fx.keys.ByDecimal`.
 #[cfg(feature = "by-decimal")]
 #[derive(Clone)]
@@ -1141,7 +1339,7 @@ impl ByDecimalCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Decimal) -> ByDecimalPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByDecimalPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1189,6 +1387,34 @@ impl ::odata_runtime::client::Field for ByDefinitionProperty {
         }
     }
 }
+#[cfg(feature = "by-definition")]
+impl ByDefinitionProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByDefinition`: `ByDefinitionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-definition")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByDefinitionFilter;
+#[cfg(feature = "by-definition")]
+impl ByDefinitionFilter {
+    /// `code`, as a filter operand.
+    pub fn code() -> ::odata_runtime::client::filter::Property<
+        ByDefinitionProperty,
+        ::fixture_keys_model::keys::Code,
+    > {
+        ::odata_runtime::client::filter::Property::new("code")
+    }
+}
+#[cfg(feature = "by-definition")]
+impl ::odata_runtime::client::filter::Structured<ByDefinitionProperty>
+for ::fixture_keys_model::keys::ByDefinition {}
 /// The path to one `fx.keys.ByDefinition`.
 #[cfg(feature = "by-definition")]
 #[derive(Clone)]
@@ -1305,7 +1531,7 @@ impl ByDefinitionCollectionPath {
     }
     /// One entity by its key `code`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: &str) -> ByDefinitionPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("code", ::odata_runtime::client::literal::Literal::to_literal(id))],
         );
         ByDefinitionPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1353,6 +1579,31 @@ impl ::odata_runtime::client::Field for ByDoubleProperty {
         }
     }
 }
+#[cfg(feature = "by-double")]
+impl ByDoubleProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByDouble`: `ByDoubleFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-double")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByDoubleFilter;
+#[cfg(feature = "by-double")]
+impl ByDoubleFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<ByDoubleProperty, f64> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-double")]
+impl ::odata_runtime::client::filter::Structured<ByDoubleProperty>
+for ::fixture_keys_model::keys::ByDouble {}
 /// The path to one `fx.keys.ByDouble`.
 #[cfg(feature = "by-double")]
 #[derive(Clone)]
@@ -1469,7 +1720,7 @@ impl ByDoubleCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: f64) -> ByDoublePath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByDoublePath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1517,6 +1768,34 @@ impl ::odata_runtime::client::Field for ByDurationProperty {
         }
     }
 }
+#[cfg(feature = "by-duration")]
+impl ByDurationProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByDuration`: `ByDurationFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-duration")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByDurationFilter;
+#[cfg(feature = "by-duration")]
+impl ByDurationFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByDurationProperty,
+        ::odata_runtime::edm::Duration,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-duration")]
+impl ::odata_runtime::client::filter::Structured<ByDurationProperty>
+for ::fixture_keys_model::keys::ByDuration {}
 /// The path to one `fx.keys.ByDuration`.
 #[cfg(feature = "by-duration")]
 #[derive(Clone)]
@@ -1633,7 +1912,7 @@ impl ByDurationCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Duration) -> ByDurationPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByDurationPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -1681,6 +1960,35 @@ impl ::odata_runtime::client::Field for ByEnumProperty {
         }
     }
 }
+#[cfg(feature = "by-enum")]
+impl ByEnumProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByEnum`: `ByEnumFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-enum")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByEnumFilter;
+#[cfg(feature = "by-enum")]
+impl ByEnumFilter {
+    /// `color`, as a filter operand.
+    pub fn color() -> ::odata_runtime::client::filter::Property<
+        ByEnumProperty,
+        ::fixture_keys_model::keys::Color,
+    > {
+        ::odata_runtime::client::filter::Property::new("color")
+            .enum_type("fx.keys.Color")
+    }
+}
+#[cfg(feature = "by-enum")]
+impl ::odata_runtime::client::filter::Structured<ByEnumProperty>
+for ::fixture_keys_model::keys::ByEnum {}
 /// The path to one `fx.keys.ByEnum`.
 #[cfg(feature = "by-enum")]
 #[derive(Clone)]
@@ -1797,11 +2105,11 @@ impl ByEnumCollectionPath {
     }
     /// One entity by its key `color`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::fixture_keys_model::keys::Color) -> ByEnumPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 (
                     "color",
-                    ::odata_runtime::client::literal::enum_member(
+                    ::odata_runtime::__private::enum_member(
                         ::std::option::Option::Some("fx.keys.Color"),
                         id.as_str(),
                     ),
@@ -1853,6 +2161,34 @@ impl ::odata_runtime::client::Field for ByGuidProperty {
         }
     }
 }
+#[cfg(feature = "by-guid")]
+impl ByGuidProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByGuid`: `ByGuidFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-guid")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByGuidFilter;
+#[cfg(feature = "by-guid")]
+impl ByGuidFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByGuidProperty,
+        ::odata_runtime::edm::Guid,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-guid")]
+impl ::odata_runtime::client::filter::Structured<ByGuidProperty>
+for ::fixture_keys_model::keys::ByGuid {}
 /// The path to one `fx.keys.ByGuid`.
 #[cfg(feature = "by-guid")]
 #[derive(Clone)]
@@ -1969,7 +2305,7 @@ impl ByGuidCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> ByGuidPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByGuidPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2017,6 +2353,31 @@ impl ::odata_runtime::client::Field for ByInt16Property {
         }
     }
 }
+#[cfg(feature = "by-int16")]
+impl ByInt16Property {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByInt16`: `ByInt16Filter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-int16")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByInt16Filter;
+#[cfg(feature = "by-int16")]
+impl ByInt16Filter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<ByInt16Property, i16> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-int16")]
+impl ::odata_runtime::client::filter::Structured<ByInt16Property>
+for ::fixture_keys_model::keys::ByInt16 {}
 /// The path to one `fx.keys.ByInt16`.
 #[cfg(feature = "by-int16")]
 #[derive(Clone)]
@@ -2133,7 +2494,7 @@ impl ByInt16CollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i16) -> ByInt16Path {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByInt16Path::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2181,6 +2542,31 @@ impl ::odata_runtime::client::Field for ByInt32Property {
         }
     }
 }
+#[cfg(feature = "by-int32")]
+impl ByInt32Property {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByInt32`: `ByInt32Filter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-int32")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByInt32Filter;
+#[cfg(feature = "by-int32")]
+impl ByInt32Filter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<ByInt32Property, i32> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-int32")]
+impl ::odata_runtime::client::filter::Structured<ByInt32Property>
+for ::fixture_keys_model::keys::ByInt32 {}
 /// The path to one `fx.keys.ByInt32`.
 #[cfg(feature = "by-int32")]
 #[derive(Clone)]
@@ -2297,7 +2683,7 @@ impl ByInt32CollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i32) -> ByInt32Path {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByInt32Path::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2345,6 +2731,31 @@ impl ::odata_runtime::client::Field for ByInt64Property {
         }
     }
 }
+#[cfg(feature = "by-int64")]
+impl ByInt64Property {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByInt64`: `ByInt64Filter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-int64")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByInt64Filter;
+#[cfg(feature = "by-int64")]
+impl ByInt64Filter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<ByInt64Property, i64> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-int64")]
+impl ::odata_runtime::client::filter::Structured<ByInt64Property>
+for ::fixture_keys_model::keys::ByInt64 {}
 /// The path to one `fx.keys.ByInt64`.
 #[cfg(feature = "by-int64")]
 #[derive(Clone)]
@@ -2461,7 +2872,7 @@ impl ByInt64CollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i64) -> ByInt64Path {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByInt64Path::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2509,6 +2920,31 @@ impl ::odata_runtime::client::Field for BySByteProperty {
         }
     }
 }
+#[cfg(feature = "by-s-byte")]
+impl BySByteProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.BySByte`: `BySByteFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-s-byte")]
+#[derive(Debug, Clone, Copy)]
+pub struct BySByteFilter;
+#[cfg(feature = "by-s-byte")]
+impl BySByteFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<BySByteProperty, i8> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-s-byte")]
+impl ::odata_runtime::client::filter::Structured<BySByteProperty>
+for ::fixture_keys_model::keys::BySByte {}
 /// The path to one `fx.keys.BySByte`.
 #[cfg(feature = "by-s-byte")]
 #[derive(Clone)]
@@ -2625,7 +3061,7 @@ impl BySByteCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i8) -> BySBytePath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         BySBytePath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2673,6 +3109,31 @@ impl ::odata_runtime::client::Field for BySingleProperty {
         }
     }
 }
+#[cfg(feature = "by-single")]
+impl BySingleProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.BySingle`: `BySingleFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-single")]
+#[derive(Debug, Clone, Copy)]
+pub struct BySingleFilter;
+#[cfg(feature = "by-single")]
+impl BySingleFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<BySingleProperty, f32> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-single")]
+impl ::odata_runtime::client::filter::Structured<BySingleProperty>
+for ::fixture_keys_model::keys::BySingle {}
 /// The path to one `fx.keys.BySingle`.
 #[cfg(feature = "by-single")]
 #[derive(Clone)]
@@ -2789,7 +3250,7 @@ impl BySingleCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: f32) -> BySinglePath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         BySinglePath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -2837,6 +3298,34 @@ impl ::odata_runtime::client::Field for ByStringProperty {
         }
     }
 }
+#[cfg(feature = "by-string")]
+impl ByStringProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByString`: `ByStringFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-string")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByStringFilter;
+#[cfg(feature = "by-string")]
+impl ByStringFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByStringProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-string")]
+impl ::odata_runtime::client::filter::Structured<ByStringProperty>
+for ::fixture_keys_model::keys::ByString {}
 /// The path to one `fx.keys.ByString`.
 #[cfg(feature = "by-string")]
 #[derive(Clone)]
@@ -2953,7 +3442,7 @@ impl ByStringCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: &str) -> ByStringPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(id))],
         );
         ByStringPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -3001,6 +3490,34 @@ impl ::odata_runtime::client::Field for ByTimeOfDayProperty {
         }
     }
 }
+#[cfg(feature = "by-time-of-day")]
+impl ByTimeOfDayProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.ByTimeOfDay`: `ByTimeOfDayFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "by-time-of-day")]
+#[derive(Debug, Clone, Copy)]
+pub struct ByTimeOfDayFilter;
+#[cfg(feature = "by-time-of-day")]
+impl ByTimeOfDayFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<
+        ByTimeOfDayProperty,
+        ::odata_runtime::edm::TimeOfDay,
+    > {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "by-time-of-day")]
+impl ::odata_runtime::client::filter::Structured<ByTimeOfDayProperty>
+for ::fixture_keys_model::keys::ByTimeOfDay {}
 /// The path to one `fx.keys.ByTimeOfDay`.
 #[cfg(feature = "by-time-of-day")]
 #[derive(Clone)]
@@ -3117,7 +3634,7 @@ impl ByTimeOfDayCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::TimeOfDay) -> ByTimeOfDayPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         ByTimeOfDayPath::new(&self.client, ::std::format!("{}{}", self.path, key))
@@ -3171,6 +3688,45 @@ impl ::odata_runtime::client::Field for CompositeProperty {
         }
     }
 }
+#[cfg(feature = "composites")]
+impl CompositeProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.Composite`: `CompositeFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "composites")]
+#[derive(Debug, Clone, Copy)]
+pub struct CompositeFilter;
+#[cfg(feature = "composites")]
+impl CompositeFilter {
+    /// `active`, as a filter operand.
+    pub fn active() -> ::odata_runtime::client::filter::Property<
+        CompositeProperty,
+        bool,
+    > {
+        ::odata_runtime::client::filter::Property::new("active")
+    }
+    /// `name`, as a filter operand.
+    pub fn name() -> ::odata_runtime::client::filter::Property<
+        CompositeProperty,
+        ::std::string::String,
+    > {
+        ::odata_runtime::client::filter::Property::new("name")
+    }
+    /// `year`, as a filter operand.
+    pub fn year() -> ::odata_runtime::client::filter::Property<CompositeProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("year")
+    }
+}
+#[cfg(feature = "composites")]
+impl ::odata_runtime::client::filter::Structured<CompositeProperty>
+for ::fixture_keys_model::keys::Composite {}
 /// The path to one `fx.keys.Composite`.
 #[cfg(feature = "composites")]
 #[derive(Clone)]
@@ -3287,7 +3843,7 @@ impl CompositeCollectionPath {
     }
     /// One entity by its key `year`, `name`, `active`: `...(name=value,...)`, each value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_key(&self, year: i32, name: &str, active: bool) -> CompositePath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[
                 ("year", ::odata_runtime::client::literal::Literal::to_literal(&year)),
                 ("name", ::odata_runtime::client::literal::Literal::to_literal(name)),
@@ -3342,6 +3898,31 @@ impl ::odata_runtime::client::Field for FixedProperty {
         }
     }
 }
+#[cfg(feature = "fixed")]
+impl FixedProperty {
+    /// This property, ascending, as a `Request::order_by` item.
+    pub fn asc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::asc(self)
+    }
+    /// This property, descending, as a `Request::order_by` item.
+    pub fn desc(self) -> ::odata_runtime::client::filter::OrderBy<Self> {
+        ::odata_runtime::client::Field::desc(self)
+    }
+}
+/// Typed `$filter` operands of `fx.keys.Fixed`: `FixedFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
+#[cfg(feature = "fixed")]
+#[derive(Debug, Clone, Copy)]
+pub struct FixedFilter;
+#[cfg(feature = "fixed")]
+impl FixedFilter {
+    /// `id`, as a filter operand.
+    pub fn id() -> ::odata_runtime::client::filter::Property<FixedProperty, i32> {
+        ::odata_runtime::client::filter::Property::new("id")
+    }
+}
+#[cfg(feature = "fixed")]
+impl ::odata_runtime::client::filter::Structured<FixedProperty>
+for ::fixture_keys_model::keys::Fixed {}
 /// The path to one `fx.keys.Fixed`.
 #[cfg(feature = "fixed")]
 #[derive(Clone)]
@@ -3417,7 +3998,7 @@ impl FixedCollectionPath {
     }
     /// One entity by its key `id`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: i32) -> FixedPath {
-        let key = ::odata_runtime::client::path::key_predicate(
+        let key = ::odata_runtime::__private::key_predicate(
             &[("id", ::odata_runtime::client::literal::Literal::to_literal(&id))],
         );
         FixedPath::new(&self.client, ::std::format!("{}{}", self.path, key))

@@ -38,6 +38,7 @@
 #![allow(clippy::too_many_lines)]
 #![allow(clippy::too_many_arguments)]
 pub use ::fixture_keys_model as model;
+pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
     Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
     TokenProvider, Transport,

@@ -25,7 +25,7 @@ impl ::odata_runtime::object::Structure for Aliased {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "color" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.color,
                     &mut self.extra,
@@ -34,7 +34,7 @@ impl ::odata_runtime::object::Structure for Aliased {
                 ::std::result::Result::Ok(true)
             }
             "ident" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ident,
                     &mut self.extra,
@@ -49,8 +49,8 @@ impl ::odata_runtime::object::Structure for Aliased {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "color", &self.color, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "ident", &self.ident, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "color", &self.color, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "ident", &self.ident, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -61,7 +61,7 @@ impl ::odata_runtime::object::Structure for Aliased {
     }
 }
 #[cfg(feature = "aliased")]
-::odata_runtime::impl_structure_serde!(Aliased);
+::odata_runtime::__private::impl_structure_serde!(Aliased);
 
 /// OData entity type `fx.keys.ByBinary`.
 #[cfg(feature = "by-binary")]
@@ -83,7 +83,7 @@ impl ::odata_runtime::object::Structure for ByBinary {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -98,7 +98,7 @@ impl ::odata_runtime::object::Structure for ByBinary {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -109,7 +109,7 @@ impl ::odata_runtime::object::Structure for ByBinary {
     }
 }
 #[cfg(feature = "by-binary")]
-::odata_runtime::impl_structure_serde!(ByBinary);
+::odata_runtime::__private::impl_structure_serde!(ByBinary);
 
 /// OData entity type `fx.keys.ByBoolean`.
 #[cfg(feature = "by-boolean")]
@@ -131,7 +131,7 @@ impl ::odata_runtime::object::Structure for ByBoolean {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -146,7 +146,7 @@ impl ::odata_runtime::object::Structure for ByBoolean {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -157,7 +157,7 @@ impl ::odata_runtime::object::Structure for ByBoolean {
     }
 }
 #[cfg(feature = "by-boolean")]
-::odata_runtime::impl_structure_serde!(ByBoolean);
+::odata_runtime::__private::impl_structure_serde!(ByBoolean);
 
 /// OData entity type `fx.keys.ByByte`.
 #[cfg(feature = "by-byte")]
@@ -179,7 +179,7 @@ impl ::odata_runtime::object::Structure for ByByte {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -194,7 +194,7 @@ impl ::odata_runtime::object::Structure for ByByte {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -205,7 +205,7 @@ impl ::odata_runtime::object::Structure for ByByte {
     }
 }
 #[cfg(feature = "by-byte")]
-::odata_runtime::impl_structure_serde!(ByByte);
+::odata_runtime::__private::impl_structure_serde!(ByByte);
 
 /// OData entity type `fx.keys.ByDate`.
 #[cfg(feature = "by-date")]
@@ -227,7 +227,7 @@ impl ::odata_runtime::object::Structure for ByDate {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -242,7 +242,7 @@ impl ::odata_runtime::object::Structure for ByDate {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -253,7 +253,7 @@ impl ::odata_runtime::object::Structure for ByDate {
     }
 }
 #[cfg(feature = "by-date")]
-::odata_runtime::impl_structure_serde!(ByDate);
+::odata_runtime::__private::impl_structure_serde!(ByDate);
 
 /// OData entity type `fx.keys.ByDateTimeOffset`.
 #[cfg(feature = "by-date-time-offset")]
@@ -275,7 +275,7 @@ impl ::odata_runtime::object::Structure for ByDateTimeOffset {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -290,7 +290,7 @@ impl ::odata_runtime::object::Structure for ByDateTimeOffset {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -301,7 +301,7 @@ impl ::odata_runtime::object::Structure for ByDateTimeOffset {
     }
 }
 #[cfg(feature = "by-date-time-offset")]
-::odata_runtime::impl_structure_serde!(ByDateTimeOffset);
+::odata_runtime::__private::impl_structure_serde!(ByDateTimeOffset);
 
 /// OData entity type `fx.keys.ByDecimal`.
 #[cfg(feature = "by-decimal")]
@@ -323,7 +323,7 @@ impl ::odata_runtime::object::Structure for ByDecimal {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -338,7 +338,7 @@ impl ::odata_runtime::object::Structure for ByDecimal {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -349,7 +349,7 @@ impl ::odata_runtime::object::Structure for ByDecimal {
     }
 }
 #[cfg(feature = "by-decimal")]
-::odata_runtime::impl_structure_serde!(ByDecimal);
+::odata_runtime::__private::impl_structure_serde!(ByDecimal);
 
 /// OData entity type `fx.keys.ByDefinition`.
 #[cfg(feature = "by-definition")]
@@ -371,7 +371,7 @@ impl ::odata_runtime::object::Structure for ByDefinition {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "code" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.code,
                     &mut self.extra,
@@ -386,7 +386,7 @@ impl ::odata_runtime::object::Structure for ByDefinition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "code", &self.code, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "code", &self.code, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -397,7 +397,7 @@ impl ::odata_runtime::object::Structure for ByDefinition {
     }
 }
 #[cfg(feature = "by-definition")]
-::odata_runtime::impl_structure_serde!(ByDefinition);
+::odata_runtime::__private::impl_structure_serde!(ByDefinition);
 
 /// OData entity type `fx.keys.ByDouble`.
 #[cfg(feature = "by-double")]
@@ -419,7 +419,7 @@ impl ::odata_runtime::object::Structure for ByDouble {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -434,7 +434,7 @@ impl ::odata_runtime::object::Structure for ByDouble {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -445,7 +445,7 @@ impl ::odata_runtime::object::Structure for ByDouble {
     }
 }
 #[cfg(feature = "by-double")]
-::odata_runtime::impl_structure_serde!(ByDouble);
+::odata_runtime::__private::impl_structure_serde!(ByDouble);
 
 /// OData entity type `fx.keys.ByDuration`.
 #[cfg(feature = "by-duration")]
@@ -467,7 +467,7 @@ impl ::odata_runtime::object::Structure for ByDuration {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -482,7 +482,7 @@ impl ::odata_runtime::object::Structure for ByDuration {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -493,7 +493,7 @@ impl ::odata_runtime::object::Structure for ByDuration {
     }
 }
 #[cfg(feature = "by-duration")]
-::odata_runtime::impl_structure_serde!(ByDuration);
+::odata_runtime::__private::impl_structure_serde!(ByDuration);
 
 /// OData entity type `fx.keys.ByEnum`.
 #[cfg(feature = "by-enum")]
@@ -515,7 +515,7 @@ impl ::odata_runtime::object::Structure for ByEnum {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "color" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.color,
                     &mut self.extra,
@@ -530,7 +530,7 @@ impl ::odata_runtime::object::Structure for ByEnum {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "color", &self.color, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "color", &self.color, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -541,7 +541,7 @@ impl ::odata_runtime::object::Structure for ByEnum {
     }
 }
 #[cfg(feature = "by-enum")]
-::odata_runtime::impl_structure_serde!(ByEnum);
+::odata_runtime::__private::impl_structure_serde!(ByEnum);
 
 /// OData entity type `fx.keys.ByGuid`.
 #[cfg(feature = "by-guid")]
@@ -563,7 +563,7 @@ impl ::odata_runtime::object::Structure for ByGuid {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -578,7 +578,7 @@ impl ::odata_runtime::object::Structure for ByGuid {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -589,7 +589,7 @@ impl ::odata_runtime::object::Structure for ByGuid {
     }
 }
 #[cfg(feature = "by-guid")]
-::odata_runtime::impl_structure_serde!(ByGuid);
+::odata_runtime::__private::impl_structure_serde!(ByGuid);
 
 /// OData entity type `fx.keys.ByInt16`.
 #[cfg(feature = "by-int16")]
@@ -611,7 +611,7 @@ impl ::odata_runtime::object::Structure for ByInt16 {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -626,7 +626,7 @@ impl ::odata_runtime::object::Structure for ByInt16 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -637,7 +637,7 @@ impl ::odata_runtime::object::Structure for ByInt16 {
     }
 }
 #[cfg(feature = "by-int16")]
-::odata_runtime::impl_structure_serde!(ByInt16);
+::odata_runtime::__private::impl_structure_serde!(ByInt16);
 
 /// OData entity type `fx.keys.ByInt32`.
 #[cfg(feature = "by-int32")]
@@ -659,7 +659,7 @@ impl ::odata_runtime::object::Structure for ByInt32 {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -674,7 +674,7 @@ impl ::odata_runtime::object::Structure for ByInt32 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -685,7 +685,7 @@ impl ::odata_runtime::object::Structure for ByInt32 {
     }
 }
 #[cfg(feature = "by-int32")]
-::odata_runtime::impl_structure_serde!(ByInt32);
+::odata_runtime::__private::impl_structure_serde!(ByInt32);
 
 /// OData entity type `fx.keys.ByInt64`.
 #[cfg(feature = "by-int64")]
@@ -707,7 +707,7 @@ impl ::odata_runtime::object::Structure for ByInt64 {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -722,7 +722,7 @@ impl ::odata_runtime::object::Structure for ByInt64 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -733,7 +733,7 @@ impl ::odata_runtime::object::Structure for ByInt64 {
     }
 }
 #[cfg(feature = "by-int64")]
-::odata_runtime::impl_structure_serde!(ByInt64);
+::odata_runtime::__private::impl_structure_serde!(ByInt64);
 
 /// OData entity type `fx.keys.BySByte`.
 #[cfg(feature = "by-s-byte")]
@@ -755,7 +755,7 @@ impl ::odata_runtime::object::Structure for BySByte {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -770,7 +770,7 @@ impl ::odata_runtime::object::Structure for BySByte {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -781,7 +781,7 @@ impl ::odata_runtime::object::Structure for BySByte {
     }
 }
 #[cfg(feature = "by-s-byte")]
-::odata_runtime::impl_structure_serde!(BySByte);
+::odata_runtime::__private::impl_structure_serde!(BySByte);
 
 /// OData entity type `fx.keys.BySingle`.
 #[cfg(feature = "by-single")]
@@ -803,7 +803,7 @@ impl ::odata_runtime::object::Structure for BySingle {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -818,7 +818,7 @@ impl ::odata_runtime::object::Structure for BySingle {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -829,7 +829,7 @@ impl ::odata_runtime::object::Structure for BySingle {
     }
 }
 #[cfg(feature = "by-single")]
-::odata_runtime::impl_structure_serde!(BySingle);
+::odata_runtime::__private::impl_structure_serde!(BySingle);
 
 /// OData entity type `fx.keys.ByString`.
 #[cfg(feature = "by-string")]
@@ -851,7 +851,7 @@ impl ::odata_runtime::object::Structure for ByString {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -866,7 +866,7 @@ impl ::odata_runtime::object::Structure for ByString {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -877,7 +877,7 @@ impl ::odata_runtime::object::Structure for ByString {
     }
 }
 #[cfg(feature = "by-string")]
-::odata_runtime::impl_structure_serde!(ByString);
+::odata_runtime::__private::impl_structure_serde!(ByString);
 
 /// OData entity type `fx.keys.ByTimeOfDay`.
 #[cfg(feature = "by-time-of-day")]
@@ -899,7 +899,7 @@ impl ::odata_runtime::object::Structure for ByTimeOfDay {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -914,7 +914,7 @@ impl ::odata_runtime::object::Structure for ByTimeOfDay {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -925,7 +925,7 @@ impl ::odata_runtime::object::Structure for ByTimeOfDay {
     }
 }
 #[cfg(feature = "by-time-of-day")]
-::odata_runtime::impl_structure_serde!(ByTimeOfDay);
+::odata_runtime::__private::impl_structure_serde!(ByTimeOfDay);
 
 /// OData type definition `fx.keys.Code` over `Edm.String`.
 #[cfg(feature = "by-definition")]
@@ -994,7 +994,7 @@ impl ::odata_runtime::serde::Serialize for Color {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 #[cfg(any(feature = "aliased", feature = "by-enum"))]
@@ -1002,7 +1002,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for Color {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 #[cfg(any(feature = "aliased", feature = "by-enum"))]
@@ -1032,7 +1032,7 @@ impl ::odata_runtime::object::Structure for Composite {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "active" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.active,
                     &mut self.extra,
@@ -1041,7 +1041,7 @@ impl ::odata_runtime::object::Structure for Composite {
                 ::std::result::Result::Ok(true)
             }
             "name" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.name,
                     &mut self.extra,
@@ -1050,7 +1050,7 @@ impl ::odata_runtime::object::Structure for Composite {
                 ::std::result::Result::Ok(true)
             }
             "year" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.year,
                     &mut self.extra,
@@ -1065,9 +1065,14 @@ impl ::odata_runtime::object::Structure for Composite {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "active", &self.active, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "name", &self.name, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "year", &self.year, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "active",
+            &self.active,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "name", &self.name, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "year", &self.year, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1078,7 +1083,7 @@ impl ::odata_runtime::object::Structure for Composite {
     }
 }
 #[cfg(feature = "composites")]
-::odata_runtime::impl_structure_serde!(Composite);
+::odata_runtime::__private::impl_structure_serde!(Composite);
 
 /// OData entity type `fx.keys.Fixed`.
 #[cfg(feature = "fixed")]
@@ -1100,7 +1105,7 @@ impl ::odata_runtime::object::Structure for Fixed {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -1115,7 +1120,7 @@ impl ::odata_runtime::object::Structure for Fixed {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1126,7 +1131,7 @@ impl ::odata_runtime::object::Structure for Fixed {
     }
 }
 #[cfg(feature = "fixed")]
-::odata_runtime::impl_structure_serde!(Fixed);
+::odata_runtime::__private::impl_structure_serde!(Fixed);
 
 /// OData complex type `fx.keys.Ident`.
 #[cfg(feature = "aliased")]
@@ -1148,7 +1153,7 @@ impl ::odata_runtime::object::Structure for Ident {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "part" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.part,
                     &mut self.extra,
@@ -1163,7 +1168,7 @@ impl ::odata_runtime::object::Structure for Ident {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "part", &self.part, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "part", &self.part, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -1174,4 +1179,4 @@ impl ::odata_runtime::object::Structure for Ident {
     }
 }
 #[cfg(feature = "aliased")]
-::odata_runtime::impl_structure_serde!(Ident);
+::odata_runtime::__private::impl_structure_serde!(Ident);

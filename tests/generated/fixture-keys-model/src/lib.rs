@@ -41,5 +41,8 @@
 //! - `fixed`: the entity set `fixed`: its type and what it holds or contains.
 #![forbid(unsafe_code)]
 #![allow(clippy::too_many_lines)]
+/// The runtime these types are built on (`runtime::edm::DateTimeOffset`,
+/// `runtime::object::Extra`, ...), so a user needs no second dependency to name them.
+pub use ::odata_runtime as runtime;
 /// `fx.keys`.
 pub mod keys;

@@ -15,5 +15,8 @@
 //! - enums keep values they do not know in an `Other(String)` variant and never fail to deserialize.
 #![forbid(unsafe_code)]
 #![allow(clippy::too_many_lines)]
+/// The runtime these types are built on (`runtime::edm::DateTimeOffset`,
+/// `runtime::object::Extra`, ...), so a user needs no second dependency to name them.
+pub use ::odata_runtime as runtime;
 /// `fx.names`.
 pub mod names;

@@ -32,7 +32,7 @@ impl ::odata_runtime::object::Structure for AnyShape {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(AnyShape);
+::odata_runtime::__private::impl_structure_serde!(AnyShape);
 
 /// OData complex type `fx.names.circle`, derived from `fx.names.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,7 +63,7 @@ impl ::odata_runtime::object::Structure for Circle {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Circle);
+::odata_runtime::__private::impl_structure_serde!(Circle);
 
 /// OData complex type `fx.names.Option`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -83,7 +83,7 @@ impl ::odata_runtime::object::Structure for Option {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "result" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.result,
                     &mut self.extra,
@@ -98,7 +98,12 @@ impl ::odata_runtime::object::Structure for Option {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "result", &self.result, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "result",
+            &self.result,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -108,7 +113,7 @@ impl ::odata_runtime::object::Structure for Option {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Option);
+::odata_runtime::__private::impl_structure_serde!(Option);
 
 /// OData complex type `fx.names.Result`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -128,7 +133,7 @@ impl ::odata_runtime::object::Structure for Result {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "string" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.string,
                     &mut self.extra,
@@ -143,7 +148,12 @@ impl ::odata_runtime::object::Structure for Result {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "string", &self.string, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "string",
+            &self.string,
+            &self.extra,
+        )?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -153,7 +163,7 @@ impl ::odata_runtime::object::Structure for Result {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Result);
+::odata_runtime::__private::impl_structure_serde!(Result);
 
 /// OData enum type `fx.names.Self`.
 ///
@@ -230,14 +240,14 @@ impl ::odata_runtime::serde::Serialize for SelfType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::enums::serialize_enum(self, serializer)
+        ::odata_runtime::__private::serialize_enum(self, serializer)
     }
 }
 impl<'de> ::odata_runtime::serde::Deserialize<'de> for SelfType {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::enums::deserialize_enum(deserializer)
+        ::odata_runtime::__private::deserialize_enum(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(SelfType);
@@ -271,7 +281,7 @@ impl ::odata_runtime::object::Structure for Shape {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Shape);
+::odata_runtime::__private::impl_structure_serde!(Shape);
 /// `fx.names.shape` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.names.shape` and its type name kept in `extra`; it is written back unchanged.
@@ -287,7 +297,7 @@ pub enum AnyShape2 {
 }
 impl ::std::default::Default for AnyShape2 {
     fn default() -> Self {
-        AnyShape2::Other(::std::default::Default::default())
+        AnyShape2::Shape(::std::default::Default::default())
     }
 }
 impl ::odata_runtime::object::Polymorphic for AnyShape2 {
@@ -316,17 +326,17 @@ impl ::odata_runtime::serde::Serialize for AnyShape2 {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyShape2::Shape(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
                 )
             }
             AnyShape2::Circle(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyShape2::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -339,7 +349,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyShape2 {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyShape2);
@@ -383,7 +393,7 @@ impl ::odata_runtime::object::Structure for String {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(String);
+::odata_runtime::__private::impl_structure_serde!(String);
 
 /// OData complex type `fx.names.string`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -414,7 +424,7 @@ impl ::odata_runtime::object::Structure for String2 {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(String2);
+::odata_runtime::__private::impl_structure_serde!(String2);
 
 /// OData complex type `fx.names.type`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -460,7 +470,7 @@ impl ::odata_runtime::object::Structure for Type {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "HTTPStatusCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.http_status_code,
                     &mut self.extra_2,
@@ -469,7 +479,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "Value" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.value_2,
                     &mut self.extra_2,
@@ -478,7 +488,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "async" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.r#async,
                     &mut self.extra_2,
@@ -487,7 +497,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "crate" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.crate_,
                     &mut self.extra_2,
@@ -496,7 +506,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "extra" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.extra,
                     &mut self.extra_2,
@@ -505,7 +515,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "httpStatusCode" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.http_status_code_2,
                     &mut self.extra_2,
@@ -514,7 +524,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "iOS" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.i_os,
                     &mut self.extra_2,
@@ -523,7 +533,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "kind" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.kind,
                     &mut self.extra_2,
@@ -532,7 +542,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "organizer_v2" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.organizer_v2,
                     &mut self.extra_2,
@@ -541,7 +551,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "self" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.self_,
                     &mut self.extra_2,
@@ -550,7 +560,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "super" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.super_,
                     &mut self.extra_2,
@@ -559,7 +569,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "type" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.r#type,
                     &mut self.extra_2,
@@ -568,7 +578,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "value" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.value,
                     &mut self.extra_2,
@@ -577,7 +587,7 @@ impl ::odata_runtime::object::Structure for Type {
                 ::std::result::Result::Ok(true)
             }
             "wifi80211ax" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.wifi80211ax,
                     &mut self.extra_2,
@@ -592,45 +602,75 @@ impl ::odata_runtime::object::Structure for Type {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "HTTPStatusCode",
             &self.http_status_code,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "Value",
             &self.value_2,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "async",
             &self.r#async,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(map, "crate", &self.crate_, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "extra", &self.extra, &self.extra_2)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "crate",
+            &self.crate_,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "extra",
+            &self.extra,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "httpStatusCode",
             &self.http_status_code_2,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(map, "iOS", &self.i_os, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "kind", &self.kind, &self.extra_2)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "iOS", &self.i_os, &self.extra_2)?;
+        ::odata_runtime::__private::write_field(map, "kind", &self.kind, &self.extra_2)?;
+        ::odata_runtime::__private::write_field(
             map,
             "organizer_v2",
             &self.organizer_v2,
             &self.extra_2,
         )?;
-        ::odata_runtime::object::write_field(map, "self", &self.self_, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "super", &self.super_, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "type", &self.r#type, &self.extra_2)?;
-        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra_2)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "self",
+            &self.self_,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "super",
+            &self.super_,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "type",
+            &self.r#type,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "value",
+            &self.value,
+            &self.extra_2,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "wifi80211ax",
             &self.wifi80211ax,
@@ -645,4 +685,4 @@ impl ::odata_runtime::object::Structure for Type {
         &mut self.extra_2
     }
 }
-::odata_runtime::impl_structure_serde!(Type);
+::odata_runtime::__private::impl_structure_serde!(Type);

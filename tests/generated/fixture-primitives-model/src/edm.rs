@@ -65,7 +65,7 @@ impl ::odata_runtime::object::Structure for Everything {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "binary" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.binary,
                     &mut self.extra,
@@ -74,7 +74,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "boolean" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.boolean,
                     &mut self.extra,
@@ -83,7 +83,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "byte" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.byte,
                     &mut self.extra,
@@ -92,7 +92,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "date" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.date,
                     &mut self.extra,
@@ -101,7 +101,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "dateTimeOffset" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.date_time_offset,
                     &mut self.extra,
@@ -110,7 +110,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "decimal" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.decimal,
                     &mut self.extra,
@@ -119,7 +119,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "double" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.double,
                     &mut self.extra,
@@ -128,7 +128,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "duration" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.duration,
                     &mut self.extra,
@@ -137,7 +137,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "durations" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.durations,
                     &mut self.extra,
@@ -146,7 +146,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "guid" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.guid,
                     &mut self.extra,
@@ -155,7 +155,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "int16" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.int16,
                     &mut self.extra,
@@ -164,7 +164,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "int32" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.int32,
                     &mut self.extra,
@@ -173,7 +173,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "int64" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.int64,
                     &mut self.extra,
@@ -182,7 +182,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "point" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.point,
                     &mut self.extra,
@@ -191,7 +191,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "price" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.price,
                     &mut self.extra,
@@ -200,7 +200,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "sByte" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.s_byte,
                     &mut self.extra,
@@ -209,7 +209,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "single" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.single,
                     &mut self.extra,
@@ -218,7 +218,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "stream" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.stream,
                     &mut self.extra,
@@ -227,7 +227,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "string" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.string,
                     &mut self.extra,
@@ -236,7 +236,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "tags" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.tags,
                     &mut self.extra,
@@ -245,7 +245,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "timeOfDay" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.time_of_day,
                     &mut self.extra,
@@ -254,7 +254,7 @@ impl ::odata_runtime::object::Structure for Everything {
                 ::std::result::Result::Ok(true)
             }
             "untyped" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.untyped,
                     &mut self.extra,
@@ -269,58 +269,88 @@ impl ::odata_runtime::object::Structure for Everything {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "binary", &self.binary, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "binary",
+            &self.binary,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "boolean",
             &self.boolean,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "byte", &self.byte, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "date", &self.date, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "byte", &self.byte, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "date", &self.date, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "dateTimeOffset",
             &self.date_time_offset,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "decimal",
             &self.decimal,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "double", &self.double, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
+            map,
+            "double",
+            &self.double,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
             map,
             "duration",
             &self.duration,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "durations",
             &self.durations,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "guid", &self.guid, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "int16", &self.int16, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "int32", &self.int32, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "int64", &self.int64, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "point", &self.point, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "price", &self.price, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "sByte", &self.s_byte, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "single", &self.single, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "stream", &self.stream, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "string", &self.string, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "tags", &self.tags, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "guid", &self.guid, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "int16", &self.int16, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "int32", &self.int32, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "int64", &self.int64, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "point", &self.point, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "price", &self.price, &self.extra)?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "sByte",
+            &self.s_byte,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "single",
+            &self.single,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "stream",
+            &self.stream,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(
+            map,
+            "string",
+            &self.string,
+            &self.extra,
+        )?;
+        ::odata_runtime::__private::write_field(map, "tags", &self.tags, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "timeOfDay",
             &self.time_of_day,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "untyped",
             &self.untyped,
@@ -335,7 +365,7 @@ impl ::odata_runtime::object::Structure for Everything {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Everything);
+::odata_runtime::__private::impl_structure_serde!(Everything);
 
 /// OData type definition `fx.edm.money` over `Edm.Decimal`.
 pub type Money = ::odata_runtime::edm::Decimal;

@@ -32,7 +32,7 @@ impl ::odata_runtime::object::Structure for Expr {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Expr);
+::odata_runtime::__private::impl_structure_serde!(Expr);
 /// `fx.rec.expr` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.rec.expr` and its type name kept in `extra`; it is written back unchanged.
@@ -71,10 +71,10 @@ impl ::odata_runtime::serde::Serialize for AnyExpr {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             AnyExpr::Negation(v) => {
-                ::odata_runtime::object::serialize_typed(&**v, serializer)
+                ::odata_runtime::__private::serialize_typed(&**v, serializer)
             }
             AnyExpr::Other(v) => {
-                ::odata_runtime::object::serialize_structure(
+                ::odata_runtime::__private::serialize_structure(
                     &**v,
                     ::std::option::Option::None,
                     serializer,
@@ -87,7 +87,7 @@ impl<'de> ::odata_runtime::serde::Deserialize<'de> for AnyExpr {
     fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::object::deserialize_polymorphic(deserializer)
+        ::odata_runtime::__private::deserialize_polymorphic(deserializer)
     }
 }
 ::odata_runtime::impl_edm_via_serde!(AnyExpr);
@@ -115,7 +115,7 @@ impl ::odata_runtime::object::Structure for Leaf {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "name" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.name,
                     &mut self.extra,
@@ -130,7 +130,7 @@ impl ::odata_runtime::object::Structure for Leaf {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "name", &self.name, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "name", &self.name, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -140,7 +140,7 @@ impl ::odata_runtime::object::Structure for Leaf {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Leaf);
+::odata_runtime::__private::impl_structure_serde!(Leaf);
 
 /// OData complex type `fx.rec.negation`, derived from `fx.rec.expr`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -160,7 +160,7 @@ impl ::odata_runtime::object::Structure for Negation {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "operand" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.operand,
                     &mut self.extra,
@@ -175,7 +175,7 @@ impl ::odata_runtime::object::Structure for Negation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "operand",
             &self.operand,
@@ -190,7 +190,7 @@ impl ::odata_runtime::object::Structure for Negation {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Negation);
+::odata_runtime::__private::impl_structure_serde!(Negation);
 
 /// OData complex type `fx.rec.node`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,7 +214,7 @@ impl ::odata_runtime::object::Structure for Node {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "children" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.children,
                     &mut self.extra,
@@ -223,7 +223,7 @@ impl ::odata_runtime::object::Structure for Node {
                 ::std::result::Result::Ok(true)
             }
             "next" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.next,
                     &mut self.extra,
@@ -232,7 +232,7 @@ impl ::odata_runtime::object::Structure for Node {
                 ::std::result::Result::Ok(true)
             }
             "value" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.value,
                     &mut self.extra,
@@ -247,14 +247,14 @@ impl ::odata_runtime::object::Structure for Node {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "children",
             &self.children,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "next", &self.next, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "value", &self.value, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "next", &self.next, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "value", &self.value, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -264,7 +264,7 @@ impl ::odata_runtime::object::Structure for Node {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Node);
+::odata_runtime::__private::impl_structure_serde!(Node);
 
 /// OData entity type `fx.rec.person`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -290,7 +290,7 @@ impl ::odata_runtime::object::Structure for Person {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -299,7 +299,7 @@ impl ::odata_runtime::object::Structure for Person {
                 ::std::result::Result::Ok(true)
             }
             "manager" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.manager,
                     &mut self.extra,
@@ -308,7 +308,7 @@ impl ::odata_runtime::object::Structure for Person {
                 ::std::result::Result::Ok(true)
             }
             "reports" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.reports,
                     &mut self.extra,
@@ -317,7 +317,7 @@ impl ::odata_runtime::object::Structure for Person {
                 ::std::result::Result::Ok(true)
             }
             "team" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.team,
                     &mut self.extra,
@@ -332,20 +332,20 @@ impl ::odata_runtime::object::Structure for Person {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(
             map,
             "manager",
             &self.manager,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(
+        ::odata_runtime::__private::write_field(
             map,
             "reports",
             &self.reports,
             &self.extra,
         )?;
-        ::odata_runtime::object::write_field(map, "team", &self.team, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "team", &self.team, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -355,7 +355,7 @@ impl ::odata_runtime::object::Structure for Person {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Person);
+::odata_runtime::__private::impl_structure_serde!(Person);
 
 /// OData complex type `fx.rec.ping`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -375,7 +375,7 @@ impl ::odata_runtime::object::Structure for Ping {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "pong" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.pong,
                     &mut self.extra,
@@ -390,7 +390,7 @@ impl ::odata_runtime::object::Structure for Ping {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "pong", &self.pong, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "pong", &self.pong, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -400,7 +400,7 @@ impl ::odata_runtime::object::Structure for Ping {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Ping);
+::odata_runtime::__private::impl_structure_serde!(Ping);
 
 /// OData complex type `fx.rec.pong`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -422,7 +422,7 @@ impl ::odata_runtime::object::Structure for Pong {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "leaf" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.leaf,
                     &mut self.extra,
@@ -431,7 +431,7 @@ impl ::odata_runtime::object::Structure for Pong {
                 ::std::result::Result::Ok(true)
             }
             "ping" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.ping,
                     &mut self.extra,
@@ -446,8 +446,8 @@ impl ::odata_runtime::object::Structure for Pong {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "leaf", &self.leaf, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "ping", &self.ping, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "leaf", &self.leaf, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "ping", &self.ping, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -457,7 +457,7 @@ impl ::odata_runtime::object::Structure for Pong {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Pong);
+::odata_runtime::__private::impl_structure_serde!(Pong);
 
 /// OData entity type `fx.rec.team`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -479,7 +479,7 @@ impl ::odata_runtime::object::Structure for Team {
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
             "id" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.id,
                     &mut self.extra,
@@ -488,7 +488,7 @@ impl ::odata_runtime::object::Structure for Team {
                 ::std::result::Result::Ok(true)
             }
             "lead" => {
-                ::odata_runtime::object::read_field(
+                ::odata_runtime::__private::read_field(
                     map,
                     &mut self.lead,
                     &mut self.extra,
@@ -503,8 +503,8 @@ impl ::odata_runtime::object::Structure for Team {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::object::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::object::write_field(map, "lead", &self.lead, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
+        ::odata_runtime::__private::write_field(map, "lead", &self.lead, &self.extra)?;
         ::std::result::Result::Ok(())
     }
     fn extra(&self) -> &::odata_runtime::object::Extra {
@@ -514,4 +514,4 @@ impl ::odata_runtime::object::Structure for Team {
         &mut self.extra
     }
 }
-::odata_runtime::impl_structure_serde!(Team);
+::odata_runtime::__private::impl_structure_serde!(Team);

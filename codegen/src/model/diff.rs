@@ -1,6 +1,14 @@
 //! Semantic schema diff: what changed between two resolved models, classified for a Rust user
 //! of the generated crates, and the version bump that needs. Pure; compares by name, never by
 //! position, so reordering a document changes nothing.
+//!
+//! Changes are judged by the generated Rust API, not by the XML: a generated struct has a field
+//! for every property it declares or inherits, so properties are compared flattened over the
+//! base-type chain. A property that moves into a new base type, or from a base type into its
+//! derived types, is no change for the types whose flattened fields stay; a base type change
+//! breaks only when the type leaves a hierarchy (a property typed with an old ancestor no longer
+//! accepts it); a type gaining its first derived type stays breaking (properties typed with it
+//! become its `Any*` enum).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -189,6 +197,41 @@ pub struct Change {
     pub detail: String,
 }
 
+impl Change {
+    /// What a user of the generated crates must change in their code, for a breaking change.
+    pub fn advice(&self) -> Option<&'static str> {
+        use ChangeKind as K;
+        if self.class != Class::Breaking {
+            return None;
+        }
+        Some(match self.kind {
+            K::TypeRemoved => "remove uses of the type; its JSON now arrives in `extra` of the values that held it",
+            K::TypeKindChanged | K::TypeUnderlyingChanged => "update code that builds or matches values of the type",
+            K::PropertyRemoved | K::NavigationRemoved => {
+                "remove uses of the field; its value, if the service still sends it, is in `extra`"
+            }
+            K::PropertyTypeChanged | K::NavigationTypeChanged => "update code that reads or sets the field to its new type",
+            K::EnumMemberRemoved => "replace the variant; the value now arrives as `Other(..)`",
+            K::EnumFlagsChanged => "switch between the enum and `Flags<_>` where the property is used",
+            K::BaseTypeChanged => "values of the type no longer fit properties typed with its old ancestors; match on the new `Any*` enums",
+            K::AbstractChanged => "the `Any*` enum lost the variant of the type itself; match `Other(..)` instead",
+            K::DerivedTypeAdded => "fields typed with the type now hold its `Any*` enum: match on it or use `From` to build one",
+            K::DerivedTypeRemoved => "remove matches on the variant of the removed derived type",
+            K::KeyChanged => "pass the new key parts to `by_id` / the key method",
+            K::NavigationContainmentChanged => "reach the target through its new request-builder path",
+            K::OperationRemoved => "remove calls of the method",
+            K::OperationKindChanged
+            | K::OperationParameterAdded
+            | K::OperationParameterRemoved
+            | K::OperationParameterTypeChanged
+            | K::OperationReturnTypeChanged => "update calls of the method to its new signature and return type",
+            K::EntitySetRemoved | K::SingletonRemoved => "remove uses of the request-builder method",
+            K::EntitySetTypeChanged | K::SingletonTypeChanged => "update code that reads the responses to the new type",
+            _ => "review uses of the item",
+        })
+    }
+}
+
 /// The bump for `changes` of a crate whose version is `current_major.x.y`: before 1.0 a
 /// breaking change bumps the minor and anything else the patch; from 1.0 on, major and minor.
 /// Changes without API effect still change the generated code, so they need a patch release.
@@ -261,6 +304,64 @@ impl<'a> Side<'a> {
     /// Direct derived types' names.
     fn derived(&self, id: usize) -> BTreeSet<&str> {
         self.model.derived.get(id).into_iter().flatten().map(|d| self.name(*d)).collect()
+    }
+
+    /// The structured type at `id`, if it is one.
+    fn structured(&self, id: usize) -> Option<&'a Structured<'a>> {
+        match self.model.types.get(id).map(|t| &t.kind) {
+            Some(TypeKind::Structured(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `id` and its ancestors, most derived first; stops at a cycle (which resolve reports).
+    fn chain(&self, id: usize) -> Vec<&'a Structured<'a>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut cur = Some(id);
+        while let Some(i) = cur {
+            let Some(s) = self.structured(i).filter(|_| seen.insert(i)) else { break };
+            out.push(s);
+            cur = s.base.map(|b| b.0 as usize);
+        }
+        out
+    }
+
+    /// The qualified names of the ancestors of `id`.
+    fn ancestors(&self, id: usize) -> BTreeSet<&str> {
+        self.chain(id).iter().filter_map(|s| s.base).map(|b| self.name(b)).collect()
+    }
+
+    /// The properties of the generated struct of `id`: declared and inherited, the most derived
+    /// declaration of a name first.
+    fn flat_properties(&self, id: usize) -> Vec<&'a crate::model::Property<'a>> {
+        self.chain(id).into_iter().flat_map(|s| s.properties.iter()).collect()
+    }
+
+    /// The navigation properties of the generated struct of `id`, declared and inherited.
+    fn flat_navigation(&self, id: usize) -> Vec<&'a crate::model::NavigationProperty<'a>> {
+        self.chain(id).into_iter().flat_map(|s| s.navigation.iter()).collect()
+    }
+
+    /// The names of the direct derived types of `id` that have a property (or navigation
+    /// property) named `p`; `None` when there are derived types without one, or none at all.
+    fn all_derived_have(&self, id: usize, p: &str) -> Option<Vec<&str>> {
+        let derived = self.model.derived.get(id)?;
+        if derived.is_empty() {
+            return None;
+        }
+        let mut names = Vec::new();
+        for d in derived {
+            let i = d.0 as usize;
+            let has = self.flat_properties(i).iter().any(|x| x.name.as_ref() == p)
+                || self.flat_navigation(i).iter().any(|x| x.name.as_ref() == p);
+            if !has {
+                return None;
+            }
+            names.push(self.name(*d));
+        }
+        names.sort_unstable();
+        Some(names)
     }
 
     fn key(&self, id: usize) -> Option<Vec<String>> {
@@ -340,7 +441,16 @@ impl Cx<'_, '_> {
         let base = |side: &Side<'_>, s: &Structured| s.base.map_or_else(|| "none".to_string(), |t| side.name(t).into());
         let (ob, nb) = (base(old, a), base(new, b));
         if ob != nb {
-            self.push(ChangeKind::BaseTypeChanged, name.into(), Class::Breaking, format!("base type {ob} -> {nb}"));
+            // The struct's fields are compared flattened below; what the base decides on its own
+            // is which `Any*` enums accept the type: leaving an ancestor breaks, gaining one not.
+            let (oa, na) = (old.ancestors(oi), new.ancestors(ni));
+            let (class, detail) = if oa.is_subset(&na) {
+                (Class::Additive, format!("base type {ob} -> {nb}; the struct keeps its fields"))
+            } else {
+                let lost: Vec<&str> = oa.difference(&na).copied().collect();
+                (Class::Breaking, format!("base type {ob} -> {nb}; no longer derived from {}", lost.join(", ")))
+            };
+            self.push(ChangeKind::BaseTypeChanged, name.into(), class, detail);
         }
         let (od, nd) = (old.derived(oi), new.derived(ni));
         if a.is_abstract != b.is_abstract {
@@ -385,19 +495,31 @@ impl Cx<'_, '_> {
             };
             self.push(ChangeKind::DerivedTypeRemoved, name.into(), Class::Breaking, detail);
         }
-        self.properties(name, a, b);
-        self.navigation(name, a, b);
+        self.properties(name, oi, ni);
+        self.navigation(name, oi, ni);
     }
 
-    fn properties(&mut self, name: &str, a: &Structured, b: &Structured) {
+    /// Why a property of `name` is gone: moved into every derived type, or just removed.
+    fn removed_detail(&self, what: &str, was: String, ni: usize, p: &str) -> String {
+        match self.new.all_derived_have(ni, p) {
+            Some(derived) => format!(
+                "{what} moved to the derived types {} (was {was}): gone from this struct, kept on theirs",
+                derived.join(", ")
+            ),
+            None => format!("{what} removed (was {was})"),
+        }
+    }
+
+    fn properties(&mut self, name: &str, oi: usize, ni: usize) {
         let (old, new) = (self.old, self.new);
-        let om = by_name(a.properties.iter().map(|p| (p.name.as_ref(), p)));
-        let nm = by_name(b.properties.iter().map(|p| (p.name.as_ref(), p)));
+        let (a, b) = (old.flat_properties(oi), new.flat_properties(ni));
+        let om = by_name(a.iter().map(|p| (p.name.as_ref(), *p)));
+        let nm = by_name(b.iter().map(|p| (p.name.as_ref(), *p)));
         for (p, x, y) in union(&om, &nm) {
             let path = format!("{name}/{p}");
             match (x, y) {
                 (Some(x), None) => {
-                    let detail = format!("property removed (was {})", old.show(&x.ty));
+                    let detail = self.removed_detail("property", old.show(&x.ty), ni, p);
                     self.push(ChangeKind::PropertyRemoved, path, Class::Breaking, detail);
                 }
                 (None, Some(y)) => {
@@ -425,18 +547,19 @@ impl Cx<'_, '_> {
         }
     }
 
-    fn navigation(&mut self, name: &str, a: &Structured, b: &Structured) {
+    fn navigation(&mut self, name: &str, oi: usize, ni: usize) {
         let (old, new) = (self.old, self.new);
         let show = |side: &Side<'_>, n: &crate::model::NavigationProperty| {
             side.show(&TypeUse { collection: n.collection, target: Target::Named(n.target) })
         };
-        let om = by_name(a.navigation.iter().map(|p| (p.name.as_ref(), p)));
-        let nm = by_name(b.navigation.iter().map(|p| (p.name.as_ref(), p)));
+        let (a, b) = (old.flat_navigation(oi), new.flat_navigation(ni));
+        let om = by_name(a.iter().map(|p| (p.name.as_ref(), *p)));
+        let nm = by_name(b.iter().map(|p| (p.name.as_ref(), *p)));
         for (p, x, y) in union(&om, &nm) {
             let path = format!("{name}/{p}");
             match (x, y) {
                 (Some(x), None) => {
-                    let detail = format!("navigation property removed (was {})", show(old, x));
+                    let detail = self.removed_detail("navigation property", show(old, x), ni, p);
                     self.push(ChangeKind::NavigationRemoved, path, Class::Breaking, detail);
                 }
                 (None, Some(y)) => {
@@ -861,6 +984,55 @@ mod tests {
             changes(&second, &first),
             vec![("derived_type_removed", "ns.b".into(), "breaking"), ("type_removed", "ns.d2".into(), "breaking")]
         );
+    }
+
+    #[test]
+    fn a_property_moved_into_a_new_base_type_is_not_removed() {
+        let old = r#"<ComplexType Name="pstn"><Property Name="id" Type="Edm.String"/><Property Name="charge" Type="Edm.Decimal"/></ComplexType>
+            <ComplexType Name="direct"><Property Name="id" Type="Edm.String"/></ComplexType>"#;
+        let new = r#"<ComplexType Name="row"><Property Name="id" Type="Edm.String"/></ComplexType>
+            <ComplexType Name="pstn" BaseType="ns.row"><Property Name="charge" Type="Edm.Decimal"/></ComplexType>
+            <ComplexType Name="direct" BaseType="ns.row"/>"#;
+        assert_eq!(
+            changes(old, new),
+            vec![
+                ("base_type_changed", "ns.direct".into(), "additive"),
+                ("base_type_changed", "ns.pstn".into(), "additive"),
+                ("type_added", "ns.row".into(), "additive"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_property_moved_from_a_base_into_its_derived_types_stays_on_them() {
+        let old = r#"<ComplexType Name="b"><Property Name="x" Type="Edm.String"/></ComplexType>
+            <ComplexType Name="d1" BaseType="ns.b"/><ComplexType Name="d2" BaseType="ns.b"/>"#;
+        let new = r#"<ComplexType Name="b"/>
+            <ComplexType Name="d1" BaseType="ns.b"><Property Name="x" Type="Edm.String"/></ComplexType>
+            <ComplexType Name="d2" BaseType="ns.b"><Property Name="x" Type="Edm.String"/></ComplexType>"#;
+        let d = diff(&model(old), &model(new));
+        // Only the base's own struct loses the field; the derived structs keep theirs.
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].kind, d[0].path.as_str(), d[0].class),
+            (ChangeKind::PropertyRemoved, "ns.b/x", Class::Breaking)
+        );
+        assert!(d[0].detail.contains("moved to the derived types ns.d1, ns.d2"), "{}", d[0].detail);
+        assert!(d[0].advice().is_some());
+    }
+
+    #[test]
+    fn leaving_a_hierarchy_breaks_and_an_inherited_property_removed_is_removed_below() {
+        let old = r#"<ComplexType Name="b"><Property Name="x" Type="Edm.String"/></ComplexType><ComplexType Name="d" BaseType="ns.b"/>"#;
+        let new = r#"<ComplexType Name="b"/><ComplexType Name="d" BaseType="ns.b"/>"#;
+        assert_eq!(
+            changes(old, new),
+            vec![("property_removed", "ns.b/x".into(), "breaking"), ("property_removed", "ns.d/x".into(), "breaking")]
+        );
+        let left = r#"<ComplexType Name="b"><Property Name="x" Type="Edm.String"/></ComplexType><ComplexType Name="d"><Property Name="x" Type="Edm.String"/></ComplexType>"#;
+        let d = changes(old, left);
+        assert!(d.contains(&("base_type_changed", "ns.d".into(), "breaking")), "{d:?}");
+        assert!(!d.iter().any(|c| c.0 == "property_removed"), "{d:?}");
     }
 
     const OPS: &str = r#"<ComplexType Name="row"/><ComplexType Name="row2"/>
