@@ -1,7 +1,7 @@
 //! OData CSDL to Rust. Pure: bytes in, a map of file path to file text out; no disk, no
 //! network. The stages run in one direction: [`csdl::read`] -> [`model::resolve`] ->
 //! [`model::prune`] -> plan -> emit. Beside the pipeline, on the resolved model:
-//! [`model::write`] (the canonical CSDL writer) and [`model::diff`] (the schema diff).
+//! [`model::write`](mod@model::write) (the canonical CSDL writer) and [`model::diff`](mod@model::diff) (the schema diff).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -1,7 +1,7 @@
 //! The semantic model: qualified names resolved to ids in one arena, base-type chains,
 //! derived-type index, navigation graph, bound operations by binding type, annotations
 //! attached to their targets. Built by [`resolve`], narrowed by [`prune`], written back as
-//! canonical CSDL by [`write`], compared by [`diff`].
+//! canonical CSDL by [`write`](mod@write), compared by [`diff`](mod@diff).
 //!
 //! The model borrows its strings from the document it was read from (`Model<'s>` lives as long
 //! as the bytes given to [`crate::load`]); a string is owned only where the reader unescaped it

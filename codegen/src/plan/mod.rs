@@ -86,44 +86,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Plans `model`.
+    /// Plans `model`, in named passes: module names, type names, then per type its fields (and
+    /// the name of the unknown-data field), its `Any*` variants or its enum variants.
     pub fn new(model: &Model) -> Plan {
         let root_namespace = root_namespace(model);
-        let mut modules = BTreeMap::new();
-        let mut module_of_ns = BTreeMap::new();
-        let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
-        namespaces.sort_unstable();
-        let wanted: Vec<(String, &str)> = namespaces.iter().map(|ns| (module_name(ns, &root_namespace), *ns)).collect();
-        for (m, ns) in &wanted {
-            let name = names::free(m, true, |n| modules.contains_key(n) || names::CRATE_ROOT_ITEMS.contains(&n));
-            modules.insert(name.clone(), ns.to_string());
-            module_of_ns.insert(ns.to_string(), name);
-        }
-
-        // Type names per module: schema types first, then the Any* companions, which yield.
-        let mut by_module: BTreeMap<&str, Vec<(TypeId, &TypeDef)>> = BTreeMap::new();
-        for (i, t) in model.types.iter().enumerate() {
-            by_module.entry(module_of_ns[&*t.namespace].as_str()).or_default().push((TypeId(i as u32), t));
-        }
-        let mut type_names =
-            vec![TypeName { module: String::new(), name: String::new(), any: None }; model.types.len()];
-        for (module, types) in &by_module {
-            let wires: Vec<&str> = types.iter().map(|(_, t)| t.name.as_ref()).collect();
-            let plain = names::unique(&wires, &[], |w| names::pascal(w, "Type"), false);
-            let mut taken: Vec<String> = plain.values().cloned().collect();
-            for (id, t) in types {
-                let name = plain[&*t.name].clone();
-                let any = if model.derived[id.0 as usize].is_empty() {
-                    None
-                } else {
-                    let any = names::free(&format!("Any{name}"), false, |n| taken.iter().any(|t| t == n));
-                    taken.push(any.clone());
-                    Some(any)
-                };
-                type_names[id.0 as usize] = TypeName { module: module.to_string(), name, any };
-            }
-        }
-
+        let (modules, module_of_ns) = module_names(model, &root_namespace);
+        let type_names = type_names(model, &module_of_ns);
         let boxed = recursive_edges(model);
         let mut fields = BTreeMap::new();
         let mut extra_field = BTreeMap::new();
@@ -133,71 +101,15 @@ impl Plan {
             let id = TypeId(i as u32);
             match &t.kind {
                 TypeKind::Structured(_) => {
-                    let mut list: Vec<(String, TypeId, bool, usize, RustType)> = Vec::new();
-                    for owner in model.ancestors(id).into_iter().rev().chain([id]) {
-                        let s = model.ty(owner).structured().expect("ancestors are structured");
-                        for (k, p) in s.properties.iter().enumerate() {
-                            let ty = rust_type(model, &p.ty, boxed.contains(&(id, owner, false, k)));
-                            list.push((p.name.to_string(), owner, false, k, ty));
-                        }
-                        for (k, n) in s.navigation.iter().enumerate() {
-                            let u = TypeUse { collection: n.collection, target: Target::Named(n.target) };
-                            let ty = rust_type(model, &u, boxed.contains(&(id, owner, true, k)));
-                            list.push((n.name.to_string(), owner, true, k, ty));
-                        }
-                    }
-                    let wires: Vec<&str> = list.iter().map(|f| f.0.as_str()).collect();
-                    let rust = names::unique(&wires, &[], names::snake, true);
-                    let extra = names::free("extra", true, |n| rust.values().any(|r| names::bare(r) == n));
-                    extra_field.insert(id, extra);
-                    let mut seen = BTreeSet::new();
-                    let planned = list
-                        .into_iter()
-                        // A redeclared inherited property is reported by resolve; keep the first.
-                        .filter(|f| seen.insert(f.0.clone()))
-                        .map(|(wire, declared_in, navigation, index, ty)| Field {
-                            rust: rust[&wire].clone(),
-                            wire,
-                            ty,
-                            declared_in,
-                            navigation,
-                            index,
-                        })
-                        .collect();
+                    let (planned, extra) = struct_fields(model, id, &boxed);
                     fields.insert(id, planned);
+                    extra_field.insert(id, extra);
                     if !model.derived[i].is_empty() {
-                        let abstract_ = t.structured().is_some_and(|s| s.is_abstract);
-                        let mut concrete: Vec<TypeId> = Vec::new();
-                        if !abstract_ {
-                            concrete.push(id);
-                        }
-                        concrete.extend(
-                            model
-                                .all_derived(id)
-                                .into_iter()
-                                .filter(|d| !model.ty(*d).structured().is_some_and(|s| s.is_abstract)),
-                        );
-                        let mut taken: Vec<String> = Vec::new();
-                        let mut vs = Vec::new();
-                        for c in concrete {
-                            let base = type_names[c.0 as usize].name.clone();
-                            let mut v = base.clone();
-                            if taken.contains(&v) {
-                                v = format!("{}{base}", names::pascal(&type_names[c.0 as usize].module, "Module"));
-                            }
-                            taken.push(v.clone());
-                            vs.push((v, c));
-                        }
-                        let other = names::free("Other", false, |n| taken.iter().any(|t| t == n));
-                        any_variants.insert(id, (vs, other));
+                        any_variants.insert(id, polymorphic_variants(model, id, &type_names));
                     }
                 }
                 TypeKind::Enum(e) => {
-                    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_ref()).collect();
-                    let rust = names::unique(&wires, &[], |w| names::pascal(w, "Value"), false);
-                    let other = names::free("Other", false, |n| rust.values().any(|r| r == n));
-                    let list = e.members.iter().map(|m| (m.name.to_string(), rust[&*m.name].clone())).collect();
-                    variants.insert(id, (list, other));
+                    variants.insert(id, enum_variants(e));
                 }
                 TypeKind::Definition { .. } => {}
             }
@@ -226,6 +138,121 @@ impl Plan {
         plan.features = Some(features::Features::new(model, &root, |ns| module_name(ns, &root)));
         plan
     }
+}
+
+/// Pass 1: a module per namespace, in namespace order: (module -> namespace, namespace ->
+/// module). A module never takes a name the crates define at their root.
+fn module_names(model: &Model, root_namespace: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut modules = BTreeMap::new();
+    let mut module_of_ns = BTreeMap::new();
+    let mut namespaces: Vec<&str> = model.schemas.iter().map(|s| s.namespace.as_ref()).collect();
+    namespaces.sort_unstable();
+    for ns in namespaces {
+        let wanted = module_name(ns, root_namespace);
+        let name = names::free(&wanted, true, |n| modules.contains_key(n) || names::CRATE_ROOT_ITEMS.contains(&n));
+        modules.insert(name.clone(), ns.to_string());
+        module_of_ns.insert(ns.to_string(), name);
+    }
+    (modules, module_of_ns)
+}
+
+/// Pass 2: type names per module: schema types first, then the `Any*` companions, which yield.
+fn type_names(model: &Model, module_of_ns: &BTreeMap<String, String>) -> Vec<TypeName> {
+    let mut by_module: BTreeMap<&str, Vec<(TypeId, &TypeDef)>> = BTreeMap::new();
+    for (i, t) in model.types.iter().enumerate() {
+        let module = module_of_ns.get(&*t.namespace).map_or("", String::as_str);
+        by_module.entry(module).or_default().push((TypeId(i as u32), t));
+    }
+    let mut type_names = vec![TypeName { module: String::new(), name: String::new(), any: None }; model.types.len()];
+    for (module, types) in &by_module {
+        let wires: Vec<&str> = types.iter().map(|(_, t)| t.name.as_ref()).collect();
+        let plain = names::unique(&wires, &[], |w| names::pascal(w, "Type"), false);
+        let mut taken: Vec<String> = plain.values().cloned().collect();
+        for (id, t) in types {
+            let name = plain[&*t.name].clone();
+            let any = if model.derived[id.0 as usize].is_empty() {
+                None
+            } else {
+                let any = names::free(&format!("Any{name}"), false, |n| taken.iter().any(|t| t == n));
+                taken.push(any.clone());
+                Some(any)
+            };
+            type_names[id.0 as usize] = TypeName { module: module.to_string(), name, any };
+        }
+    }
+    type_names
+}
+
+/// Pass 3a: the fields of a structured type, inherited first, and the name of its unknown-data
+/// field (`extra`, unless a property takes it).
+fn struct_fields(model: &Model, id: TypeId, boxed: &BTreeSet<(TypeId, TypeId, bool, usize)>) -> (Vec<Field>, String) {
+    let mut list: Vec<(String, TypeId, bool, usize, RustType)> = Vec::new();
+    for owner in model.ancestors(id).into_iter().rev().chain([id]) {
+        let Some(s) = model.ty(owner).structured() else { continue };
+        for (k, p) in s.properties.iter().enumerate() {
+            let ty = rust_type(model, &p.ty, boxed.contains(&(id, owner, false, k)));
+            list.push((p.name.to_string(), owner, false, k, ty));
+        }
+        for (k, n) in s.navigation.iter().enumerate() {
+            let u = TypeUse { collection: n.collection, target: Target::Named(n.target) };
+            let ty = rust_type(model, &u, boxed.contains(&(id, owner, true, k)));
+            list.push((n.name.to_string(), owner, true, k, ty));
+        }
+    }
+    let wires: Vec<&str> = list.iter().map(|f| f.0.as_str()).collect();
+    let rust = names::unique(&wires, &[], names::snake, true);
+    let extra = names::free("extra", true, |n| rust.values().any(|r| names::bare(r) == n));
+    let mut seen = BTreeSet::new();
+    let planned = list
+        .into_iter()
+        // A redeclared inherited property is reported by resolve; keep the first.
+        .filter(|f| seen.insert(f.0.clone()))
+        .map(|(wire, declared_in, navigation, index, ty)| Field {
+            rust: rust[&wire].clone(),
+            wire,
+            ty,
+            declared_in,
+            navigation,
+            index,
+        })
+        .collect();
+    (planned, extra)
+}
+
+/// Pass 3b: the variants of the `Any*` enum of a type with derived types: the type itself when
+/// concrete, then every concrete derived type (a name met twice gets its module as prefix), and
+/// the fallback variant's name.
+fn polymorphic_variants(model: &Model, id: TypeId, type_names: &[TypeName]) -> (Vec<(String, TypeId)>, String) {
+    let abstract_ = model.ty(id).structured().is_some_and(|s| s.is_abstract);
+    let mut concrete: Vec<TypeId> = Vec::new();
+    if !abstract_ {
+        concrete.push(id);
+    }
+    concrete.extend(
+        model.all_derived(id).into_iter().filter(|d| !model.ty(*d).structured().is_some_and(|s| s.is_abstract)),
+    );
+    let mut taken: Vec<String> = Vec::new();
+    let mut vs = Vec::new();
+    for c in concrete {
+        let n = &type_names[c.0 as usize];
+        let mut v = n.name.clone();
+        if taken.contains(&v) {
+            v = format!("{}{}", names::pascal(&n.module, "Module"), n.name);
+        }
+        taken.push(v.clone());
+        vs.push((v, c));
+    }
+    let other = names::free("Other", false, |n| taken.iter().any(|t| t == n));
+    (vs, other)
+}
+
+/// Pass 3c: an enum's (wire member, Rust variant) pairs in member order and the fallback
+/// variant's name.
+fn enum_variants(e: &crate::model::Enum) -> (Vec<(String, String)>, String) {
+    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_ref()).collect();
+    let rust = names::unique(&wires, &[], |w| names::pascal(w, "Value"), false);
+    let other = names::free("Other", false, |n| rust.values().any(|r| r == n));
+    (e.members.iter().map(|m| (m.name.to_string(), rust[&*m.name].clone())).collect(), other)
 }
 
 /// Warnings for what the generated crates do not type exactly: spatial values kept as GeoJSON,
