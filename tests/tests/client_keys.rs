@@ -47,7 +47,7 @@ fn single_keys_of_every_primitive_type_are_literals_in_parentheses() {
     );
     let g = Guid::parse_str("11111111-1111-4111-8111-111111111111").unwrap();
     assert_eq!(k.by_guid().by_id(g).get().url(), url("byGuid(11111111-1111-4111-8111-111111111111)"));
-    assert_eq!(k.by_binary().by_id(Binary(vec![0xfb, 0xff])).get().url(), url("byBinary(binary'-_8%3D')"));
+    assert_eq!(k.by_binary().by_id(Binary(vec![0xfb, 0xff])).get().url(), url("byBinary(binary'-_8')"));
     assert_eq!(k.by_enum().by_id(Color::Blue).get().url(), url("byEnum(fx.keys.Color'blue')"));
     assert_eq!(k.by_definition().by_id("a'b").get().url(), url("byDefinition('a''b')"));
 }
