@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use http::{HeaderValue, Method, StatusCode};
 use odata_runtime::client::literal::{enum_member, Literal};
 use odata_runtime::client::{
-    encode_segment, function_call, BoxFuture, Client, Error, Field, Request, Transport, TransportError,
+    encode_segment, function_call, key_predicate, BoxFuture, Client, Error, Field, Media, Request, ReturnPreference,
+    Transport, TransportError,
 };
 use odata_runtime::edm::{parse_date_time_offset, Guid};
 use odata_runtime::Collection;
@@ -350,6 +351,73 @@ proptest! {
         let keys: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
         prop_assert_eq!(keys, ["$select", "$filter", "$top"]);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_key_part_can_change_the_predicate_or_the_path(a in hostile(), b in hostile()) {
+        let c = client(&Script::default());
+        let key = key_predicate(&[("a", a.to_literal()), ("b", b.to_literal()), ("n", 7i32.to_literal())]);
+        let r: Request<Value> = Request::new(&c, Method::GET, format!("sets{key}/nav"));
+        let built = r.build().map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let uri = built.uri();
+        let segments: Vec<&str> = uri.path().split('/').collect();
+        prop_assert_eq!(segments.len(), 4, "{}", uri);
+        prop_assert_eq!(segments[3], "nav");
+        prop_assert!(uri.query().is_none());
+        // Before decoding, the predicate holds exactly three parts.
+        let list = segments[2].strip_prefix("sets(").and_then(|s| s.strip_suffix(')')).unwrap();
+        prop_assert_eq!(list.split(',').count(), 3);
+        prop_assert_eq!(decode(segments[2]), format!("sets(a={},b={},n=7)", a.to_literal(), b.to_literal()));
+        let single = key_predicate(&[("a", a.to_literal())]);
+        prop_assert_eq!(decode(&single), format!("({})", a.to_literal()));
+        prop_assert!(!single.contains('/') && !single.contains('?') && !single.contains('#'));
+    }
+}
+
+#[tokio::test]
+async fn writes_send_the_etag_and_preferences_and_type_412_and_428() {
+    let script = Script::default();
+    script
+        .respond(412, &[], r#"{"error":{"code":"412","message":"Precondition Failed"}}"#)
+        .respond(428, &[], r#"{"error":{"code":"428","message":"Precondition Required"}}"#)
+        .respond(204, &[("preference-applied", "return=minimal")], "")
+        .respond(200, &[("content-type", "text/plain")], "hi");
+    let c = client(&script);
+    let entity = serde_json::json!({"@odata.etag": "W/\"1\"", "@odata.context": "$metadata#x/$entity", "a": 1});
+    let e = Request::<Option<Value>>::new(&c, Method::PATCH, "x(1)".into()).entity(&entity).send().await.unwrap_err();
+    assert!(e.is_precondition_failed() && !e.is_precondition_required(), "{e}");
+    let e = Request::<Option<Value>>::new(&c, Method::DELETE, "x(1)".into()).send().await.unwrap_err();
+    assert!(e.is_precondition_required(), "{e}");
+    let none = Request::<Option<Value>>::new(&c, Method::PUT, "x(1)".into())
+        .entity(&entity)
+        .if_match("W/\"2\"")
+        .prefer_return(ReturnPreference::Representation)
+        .prefer_return(ReturnPreference::Minimal)
+        .send()
+        .await
+        .unwrap();
+    assert!(none.is_none());
+    let media = Media::new(&c, "x(1)/content".into());
+    let stream = media.get().send().await.unwrap();
+    assert_eq!((stream.bytes.as_slice(), stream.content_type.as_deref()), (&b"hi"[..], Some("text/plain")));
+    let seen = script.seen();
+    assert_eq!(seen[0].headers()["if-match"], "W/\"1\"");
+    assert_eq!(seen[0].body(), br#"{"a":1}"#);
+    assert!(!seen[1].headers().contains_key("if-match"));
+    assert_eq!(seen[2].headers()["if-match"], "W/\"2\"", "an explicit tag wins");
+    assert_eq!(seen[2].headers()["prefer"], "return=minimal");
+    assert_eq!(seen[3].headers()["accept"], "*/*");
+    // Bad header values are errors of build, not panics.
+    let bad = Request::<()>::new(&c, Method::DELETE, "x".into()).if_match("a\nb").build();
+    assert!(matches!(bad, Err(Error::Request(_))));
+    let bad = media.put("text/plain\r\nx: y", vec![1]).build();
+    assert!(matches!(bad, Err(Error::Request(_))));
+    let put = media.put("application/pdf", vec![1, 2]).build().unwrap();
+    assert_eq!(put.method(), Method::PUT);
+    assert_eq!(put.headers()["content-type"], "application/pdf");
 }
 
 fn assert_send<T: Send>(value: T) -> T {

@@ -160,6 +160,29 @@ async fn reads(svc: &Svc) {
     assert_eq!(page.value.len(), 1);
     let emily = svc.authors().by_id(101).get().expand([AuthorsProperty::Books]).send().await.expect("$expand");
     assert_eq!(emily.books.as_ref().map(Vec::len), Some(1));
+    let nested = svc
+        .authors()
+        .list()
+        .filter("ID eq 150")
+        .expand_raw("books($select=title;$orderby=title;$expand=chapters($top=1))")
+        .send()
+        .await
+        .expect("nested $expand");
+    let books = nested.value[0].books.as_ref().expect("expanded books");
+    assert!(books.iter().all(|b| b.title.is_some()));
+    // Composition children by key below their parent.
+    let item = svc
+        .orders()
+        .by_id(guid(ORDER_1))
+        .items()
+        .by_id(guid("bbbbbbbb-0000-4000-8000-000000000001"))
+        .get()
+        .send()
+        .await
+        .expect("Orders(..)/items(..)");
+    assert_eq!(item.parent_id, Some(guid(ORDER_1)));
+    let chapters = svc.books().by_key(book_id('1'), true).chapters().list().send().await.expect("Books(..)/chapters");
+    assert_eq!(chapters.value.len(), 3);
     let top = svc.books().list().order_by([BooksProperty::Stock.desc()]).top(2).send().await.expect("$orderby");
     assert_eq!(top.value.len(), 2);
     assert!(top.value[0].stock >= top.value[1].stock);

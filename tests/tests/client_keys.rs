@@ -153,3 +153,46 @@ fn a_key_without_a_url_literal_is_skipped_with_a_warning() {
     let text = format!("{:?}", g.diagnostics);
     assert!(text.contains("fx.odd.Place: Edm.GeographyPoint has no URL literal"), "{text}");
 }
+
+/// Reverses the direct children of every `<Schema>` (each starts on a line indented by six
+/// spaces and runs to the next such line).
+fn reverse_schema_children(text: &str) -> String {
+    let mut out = String::new();
+    let mut children: Vec<String> = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let l = format!("{line}\n");
+        if line.trim_start().starts_with("<Schema ") {
+            inside = true;
+            out.push_str(&l);
+        } else if line.trim_start().starts_with("</Schema>") {
+            children.reverse();
+            out.push_str(&children.concat());
+            children.clear();
+            inside = false;
+            out.push_str(&l);
+        } else if !inside {
+            out.push_str(&l);
+        } else if line.starts_with("      <") && !line.starts_with("      </") {
+            children.push(l);
+        } else if let Some(last) = children.last_mut() {
+            last.push_str(&l);
+        } else {
+            out.push_str(&l);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_cap_client_does_not_depend_on_document_order() {
+    let text = std::fs::read_to_string(tests::workspace_root().join("tests/cap/metadata.xml")).expect("metadata.xml");
+    let reversed = reverse_schema_children(&text);
+    assert_ne!(reversed, text);
+    let a = generate(&text, false).files;
+    let b = generate(&reversed, false).files;
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, text) in &a {
+        assert!(b[path] == *text, "{path} differs for the reordered document");
+    }
+}

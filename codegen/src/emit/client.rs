@@ -82,7 +82,7 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
             .iter()
             .filter(|o| !o.is_bound && o.kind == import.kind && o.qualified() == *import.operation)
             .collect();
-        overloads.sort_by_key(|o| o.parameters.len());
+        overloads.sort_by_cached_key(|o| overload_key(model, o));
         imports.extend(overloads.into_iter().map(|o| (o, import.name.as_ref())));
     }
     let mut root_reserved = reserved_methods();
@@ -685,11 +685,18 @@ fn key_method(
     }
 }
 
+/// The order of operations and overloads: by name, then by number of parameters, then by the
+/// parameters' types, so that document order never decides.
+fn overload_key(model: &Model, op: &Operation) -> (String, usize, Vec<String>) {
+    let types = op.parameters.iter().map(|p| p.ty.csdl(|t| model.ty(t).qualified())).collect();
+    (op.name.to_string(), op.parameters.len(), types)
+}
+
 /// Operations bound to the type (or to a collection of it), sorted by name.
 fn bound_ops<'a>(model: &'a Model<'a>, id: TypeId, collection: bool) -> Vec<&'a Operation<'a>> {
     let mut ops: Vec<&Operation> =
         model.bound_to(id).filter(|o| o.binding().is_some_and(|b| b.collection == collection)).collect();
-    ops.sort_by(|a, b| (&a.name, a.parameters.len()).cmp(&(&b.name, b.parameters.len())));
+    ops.sort_by_cached_key(|o| overload_key(model, o));
     ops
 }
 
