@@ -235,10 +235,12 @@ async fn dependencies_must_be_earlier_requests_of_the_same_batch() {
     let a = batch.add_with(get(&s.client, "things/a"), ItemOptions::new().depends_on(elsewhere.id()));
     let b = batch.add(get(&s.client, "things/b"));
     let c = batch.add_with(get(&s.client, "things/c"), ItemOptions::new().depends_on(b.id()));
+    let d = batch.add_with(get(&s.client, "things/d"), ItemOptions::new().depends_on(a.id()));
     let mut responses = batch.send().await.unwrap();
     assert!(matches!(responses.take(a), Err(Error::Request(_))));
+    assert!(matches!(responses.take(d), Err(Error::Request(_))), "a dependent of an unsent request is not sent");
     assert_eq!(responses.take(c).unwrap(), Thing { id: "c".into() });
-    // b and c (linked) fill the second call; the failed `a` was never sent.
+    // b and c (linked) fill one call; the failed `a` and its dependent `d` were never sent.
     let calls = s.calls.lock().unwrap();
     assert_eq!(calls.iter().map(ids).collect::<Vec<_>>(), [vec!["2".to_owned(), "3".to_owned()]]);
 }

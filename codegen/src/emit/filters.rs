@@ -86,7 +86,9 @@ pub(super) fn entity_filters(
         #[derive(Debug, Clone, Copy)]
         pub struct #filter;
 
+        // A property may be called `default` or `new`.
         #cfg
+        #[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
         impl #filter {
             #(#fns)*
         }

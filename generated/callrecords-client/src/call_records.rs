@@ -60,6 +60,7 @@ impl CallRecordProperty {
 /// Typed `$filter` operands of `microsoft.graph.callRecords.callRecord`: `CallRecordFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct CallRecordFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl CallRecordFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -402,6 +403,7 @@ impl SegmentProperty {
 /// Typed `$filter` operands of `microsoft.graph.callRecords.segment`: `SegmentFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct SegmentFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl SegmentFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -650,6 +652,7 @@ impl SessionProperty {
 /// Typed `$filter` operands of `microsoft.graph.callRecords.session`: `SessionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl SessionFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<

@@ -33,6 +33,7 @@ impl CloudCommunicationsProperty {
 /// Typed `$filter` operands of `microsoft.graph.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct CloudCommunicationsFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl CloudCommunicationsFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<

@@ -217,7 +217,8 @@ impl Batch {
     }
 
     /// Adds `request` with `dependsOn` and `atomicityGroup` options. A dependency that is not
-    /// an earlier request of this batch makes this request fail with [`Error::Request`].
+    /// an earlier request of this batch, or one that cannot be sent, makes this request fail
+    /// with [`Error::Request`] (it is not sent).
     pub fn add_with<T, F>(&mut self, request: Request<T, F>, options: ItemOptions) -> BatchHandle<T> {
         let index = self.items.len();
         let item = self.item(&request, options, index);
@@ -232,6 +233,13 @@ impl Batch {
                 return Err(Error::Request(format!(
                     "request {} of the batch depends on a request that is not an earlier one of the same batch",
                     index + 1
+                )));
+            }
+            if matches!(self.items.get(d.index), Some(Err(_))) {
+                return Err(Error::Request(format!(
+                    "request {} of the batch depends on request {}, which cannot be sent",
+                    index + 1,
+                    d.index + 1
                 )));
             }
             depends_on.push(d.index);

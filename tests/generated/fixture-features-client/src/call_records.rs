@@ -84,6 +84,7 @@ pub struct CallRecordFilter;
         feature = "users"
     )
 )]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl CallRecordFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -353,6 +354,7 @@ impl SessionProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionFilter;
 #[cfg(any(feature = "call-records", feature = "communications"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl SessionFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<

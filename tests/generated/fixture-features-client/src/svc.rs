@@ -41,6 +41,7 @@ impl CloudCommunicationsProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct CloudCommunicationsFilter;
 #[cfg(any(feature = "call-records", feature = "communications"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl CloudCommunicationsFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -247,6 +248,7 @@ impl DeviceProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct DeviceFilter;
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl DeviceFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -494,6 +496,7 @@ pub struct DirectoryObjectFilter;
         feature = "users"
     )
 )]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl DirectoryObjectFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -747,6 +750,7 @@ impl MessageProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct MessageFilter;
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl MessageFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -959,6 +963,7 @@ impl PresenceProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct PresenceFilter;
 #[cfg(feature = "communications")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl PresenceFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -1180,6 +1185,7 @@ impl UserProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct UserFilter;
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl UserFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
