@@ -186,7 +186,8 @@ async fn reads(svc: &Svc) {
     let top = svc.books().list().order_by([BooksProperty::Stock.desc()]).top(2).send().await.expect("$orderby");
     assert_eq!(top.value.len(), 2);
     assert!(top.value[0].stock >= top.value[1].stock);
-    let skipped = svc.authors().list().order_by([AuthorsProperty::Id.asc()]).top(2).skip(1).send().await.expect("$skip");
+    let skipped =
+        svc.authors().list().order_by([AuthorsProperty::Id.asc()]).top(2).skip(1).send().await.expect("$skip");
     assert_eq!(skipped.value.iter().map(|a| a.id.unwrap()).collect::<Vec<_>>(), [107, 150]);
     let raven = svc.books().list().search("Raven").select([BooksProperty::Title]).send().await.expect("$search");
     assert_eq!(raven.value.len(), 1);

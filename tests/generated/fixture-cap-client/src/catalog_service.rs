@@ -39,6 +39,7 @@ impl AttachmentsProperty {
 /// Typed `$filter` operands of `CatalogService.Attachments`: `AttachmentsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct AttachmentsFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl AttachmentsFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -270,6 +271,7 @@ impl AuthorsProperty {
 /// Typed `$filter` operands of `CatalogService.Authors`: `AuthorsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct AuthorsFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl AuthorsFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<AuthorsProperty, i32> {
@@ -571,6 +573,7 @@ impl BooksProperty {
 /// Typed `$filter` operands of `CatalogService.Books`: `BooksFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct BooksFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl BooksFilter {
     /// `DraftMessages`, as a filter operand.
     pub fn draft_messages() -> ::odata_runtime::client::filter::Property<
@@ -1136,6 +1139,7 @@ impl BooksTextsProperty {
 /// Typed `$filter` operands of `CatalogService.Books_texts`: `BooksTextsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct BooksTextsFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl BooksTextsFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -1372,6 +1376,7 @@ impl ChaptersProperty {
 /// Typed `$filter` operands of `CatalogService.Chapters`: `ChaptersFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct ChaptersFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ChaptersFilter {
     /// `DraftMessages`, as a filter operand.
     pub fn draft_messages() -> ::odata_runtime::client::filter::Property<
@@ -1696,6 +1701,7 @@ impl CountriesProperty {
 /// Typed `$filter` operands of `CatalogService.Countries`: `CountriesFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct CountriesFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl CountriesFilter {
     /// `code`, as a filter operand.
     pub fn code() -> ::odata_runtime::client::filter::Property<
@@ -1851,6 +1857,7 @@ impl DraftAdministrativeDataProperty {
 /// Typed `$filter` operands of `CatalogService.DraftAdministrativeData`: `DraftAdministrativeDataFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct DraftAdministrativeDataFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl DraftAdministrativeDataFilter {
     /// `CreatedByUser`, as a filter operand.
     pub fn created_by_user() -> ::odata_runtime::client::filter::Property<
@@ -2099,6 +2106,7 @@ impl ExchangeRatesProperty {
 /// Typed `$filter` operands of `CatalogService.ExchangeRates`: `ExchangeRatesFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct ExchangeRatesFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ExchangeRatesFilter {
     /// `currency`, as a filter operand.
     pub fn currency() -> ::odata_runtime::client::filter::Property<
@@ -2301,6 +2309,7 @@ impl FeedbackProperty {
 /// Typed `$filter` operands of `CatalogService.Feedback`: `FeedbackFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct FeedbackFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl FeedbackFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -2478,6 +2487,7 @@ impl OrderItemsProperty {
 /// Typed `$filter` operands of `CatalogService.OrderItems`: `OrderItemsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderItemsFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl OrderItemsFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -2776,6 +2786,7 @@ impl OrdersProperty {
 /// Typed `$filter` operands of `CatalogService.Orders`: `OrdersFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl OrdersFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -3167,6 +3178,7 @@ impl SettingsProperty {
 /// Typed `$filter` operands of `CatalogService.Settings`: `SettingsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct SettingsFilter;
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl SettingsFilter {
     /// `ID`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<SettingsProperty, i32> {

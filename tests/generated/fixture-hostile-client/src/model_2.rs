@@ -35,6 +35,7 @@ impl BlobProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct BlobFilter;
 #[cfg(any(feature = "blobs", feature = "model"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl BlobFilter {
     /// `bytes`, as a filter operand.
     pub fn bytes() -> ::odata_runtime::client::filter::Property<
@@ -245,6 +246,7 @@ impl ClientProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientFilter;
 #[cfg(any(feature = "clients", feature = "model"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ClientFilter {
     /// `Self`, as a filter operand.
     pub fn self_2() -> ::odata_runtime::client::filter::Property<
@@ -479,6 +481,7 @@ impl Client2Property {
 #[derive(Debug, Clone, Copy)]
 pub struct Client2Filter;
 #[cfg(any(feature = "clients-2", feature = "model"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl Client2Filter {
     /// `when`, as a filter operand.
     pub fn when() -> ::odata_runtime::client::filter::Property<
@@ -671,6 +674,7 @@ impl ErrorProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorFilter;
 #[cfg(any(feature = "errors", feature = "model"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ErrorFilter {
     /// `code`, as a filter operand.
     pub fn code() -> ::odata_runtime::client::filter::Property<ErrorProperty, i64> {
@@ -860,6 +864,7 @@ impl FlagProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct FlagFilter;
 #[cfg(any(feature = "flags", feature = "model"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl FlagFilter {
     /// `on`, as a filter operand.
     pub fn on() -> ::odata_runtime::client::filter::Property<FlagProperty, bool> {
@@ -1049,6 +1054,7 @@ impl RatioProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct RatioFilter;
 #[cfg(any(feature = "model", feature = "ratios"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl RatioFilter {
     /// `value`, as a filter operand.
     pub fn value() -> ::odata_runtime::client::filter::Property<
@@ -1244,6 +1250,7 @@ impl RéservationProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct RéservationFilter;
 #[cfg(any(feature = "model", feature = "réservations"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl RéservationFilter {
     /// `day`, as a filter operand.
     pub fn day() -> ::odata_runtime::client::filter::Property<
@@ -1443,6 +1450,7 @@ impl SlotProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct SlotFilter;
 #[cfg(any(feature = "model", feature = "slots"))]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl SlotFilter {
     /// `at`, as a filter operand.
     pub fn at() -> ::odata_runtime::client::filter::Property<

@@ -38,6 +38,7 @@ impl AliasedProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct AliasedFilter;
 #[cfg(feature = "aliased")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl AliasedFilter {
     /// `color`, as a filter operand.
     pub fn color() -> ::odata_runtime::client::filter::Property<
@@ -254,6 +255,7 @@ impl ByBinaryProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByBinaryFilter;
 #[cfg(feature = "by-binary")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByBinaryFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -446,6 +448,7 @@ impl ByBooleanProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByBooleanFilter;
 #[cfg(feature = "by-boolean")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByBooleanFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<ByBooleanProperty, bool> {
@@ -635,6 +638,7 @@ impl ByByteProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByByteFilter;
 #[cfg(feature = "by-byte")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByByteFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<ByByteProperty, u8> {
@@ -824,6 +828,7 @@ impl ByDateProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDateFilter;
 #[cfg(feature = "by-date")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByDateFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -1016,6 +1021,7 @@ impl ByDateTimeOffsetProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDateTimeOffsetFilter;
 #[cfg(feature = "by-date-time-offset")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByDateTimeOffsetFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -1211,6 +1217,7 @@ impl ByDecimalProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDecimalFilter;
 #[cfg(feature = "by-decimal")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByDecimalFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -1403,6 +1410,7 @@ impl ByDefinitionProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDefinitionFilter;
 #[cfg(feature = "by-definition")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByDefinitionFilter {
     /// `code`, as a filter operand.
     pub fn code() -> ::odata_runtime::client::filter::Property<
@@ -1595,6 +1603,7 @@ impl ByDoubleProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDoubleFilter;
 #[cfg(feature = "by-double")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByDoubleFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<ByDoubleProperty, f64> {
@@ -1784,6 +1793,7 @@ impl ByDurationProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDurationFilter;
 #[cfg(feature = "by-duration")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByDurationFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -1976,6 +1986,7 @@ impl ByEnumProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByEnumFilter;
 #[cfg(feature = "by-enum")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByEnumFilter {
     /// `color`, as a filter operand.
     pub fn color() -> ::odata_runtime::client::filter::Property<
@@ -2177,6 +2188,7 @@ impl ByGuidProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByGuidFilter;
 #[cfg(feature = "by-guid")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByGuidFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -2369,6 +2381,7 @@ impl ByInt16Property {
 #[derive(Debug, Clone, Copy)]
 pub struct ByInt16Filter;
 #[cfg(feature = "by-int16")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByInt16Filter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<ByInt16Property, i16> {
@@ -2558,6 +2571,7 @@ impl ByInt32Property {
 #[derive(Debug, Clone, Copy)]
 pub struct ByInt32Filter;
 #[cfg(feature = "by-int32")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByInt32Filter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<ByInt32Property, i32> {
@@ -2747,6 +2761,7 @@ impl ByInt64Property {
 #[derive(Debug, Clone, Copy)]
 pub struct ByInt64Filter;
 #[cfg(feature = "by-int64")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByInt64Filter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<ByInt64Property, i64> {
@@ -2936,6 +2951,7 @@ impl BySByteProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct BySByteFilter;
 #[cfg(feature = "by-s-byte")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl BySByteFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<BySByteProperty, i8> {
@@ -3125,6 +3141,7 @@ impl BySingleProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct BySingleFilter;
 #[cfg(feature = "by-single")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl BySingleFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<BySingleProperty, f32> {
@@ -3314,6 +3331,7 @@ impl ByStringProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByStringFilter;
 #[cfg(feature = "by-string")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByStringFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -3506,6 +3524,7 @@ impl ByTimeOfDayProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByTimeOfDayFilter;
 #[cfg(feature = "by-time-of-day")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl ByTimeOfDayFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<
@@ -3704,6 +3723,7 @@ impl CompositeProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct CompositeFilter;
 #[cfg(feature = "composites")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl CompositeFilter {
     /// `active`, as a filter operand.
     pub fn active() -> ::odata_runtime::client::filter::Property<
@@ -3914,6 +3934,7 @@ impl FixedProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct FixedFilter;
 #[cfg(feature = "fixed")]
+#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
 impl FixedFilter {
     /// `id`, as a filter operand.
     pub fn id() -> ::odata_runtime::client::filter::Property<FixedProperty, i32> {
