@@ -6,7 +6,7 @@
 //! [`MAX_PER_CALL`] per call (a larger set is split into several calls, in order; requests
 //! linked by `dependsOn` or an atomicity group stay in one call), and
 //! [`BatchResponses::take`] reads each answer as `Result<T, Error>`, with the same
-//! [`ServiceError`](super::ServiceError) typing as a single request.
+//! [`ServiceError`] typing as a single request.
 //!
 //! Items answered with a status the client's [`RetryPolicy`] retries (429, 503, 504) are sent
 //! again in a new batch after the wait their `Retry-After` asks for (or the policy's backoff),
