@@ -798,10 +798,10 @@ fn operation_methods(
                         None => quote! { ::odata_runtime::client::literal::Literal::to_literal(&#v) },
                     };
                     if optional {
-                        let lit = literal_of(quote! { v });
+                        let lit = literal_of(quote! { __v });
                         optional_literals.push(quote! {
-                            if let ::std::option::Option::Some(v) = &#pn {
-                                params.push((#wire, #lit));
+                            if let ::std::option::Option::Some(__v) = &#pn {
+                                __params.push((#wire, #lit));
                             }
                         });
                     } else {
@@ -816,20 +816,20 @@ fn operation_methods(
                         args.push(quote! { #pn: ::std::option::Option<#ty> });
                         optional_literals.push(quote! {
                             if #pn.is_some() {
-                                params.push((#wire, ::std::string::String::from(#alias)));
+                                __params.push((#wire, ::std::string::String::from(#alias)));
                             }
                         });
                         aliases.push(quote! {
-                            let request = match &#pn {
-                                ::std::option::Option::Some(v) => request.query_param(#alias, ::odata_runtime::__private::json_value(v)?.get()),
-                                ::std::option::Option::None => request,
+                            let __request = match &#pn {
+                                ::std::option::Option::Some(__v) => __request.query_param(#alias, ::odata_runtime::__private::json_value(__v)?.get()),
+                                ::std::option::Option::None => __request,
                             };
                         });
                     } else {
                         args.push(quote! { #pn: #ty });
                         literals.push(quote! { (#wire, ::std::string::String::from(#alias)) });
                         aliases.push(quote! {
-                            let request = request.query_param(#alias, ::odata_runtime::__private::json_value(&#pn)?.get());
+                            let __request = __request.query_param(#alias, ::odata_runtime::__private::json_value(&#pn)?.get());
                         });
                     }
                 }
@@ -842,8 +842,8 @@ fn operation_methods(
                     args.push(quote! { #pn: #t });
                     if optional {
                         optional_fields.push(quote! {
-                            if let ::std::option::Option::Some(v) = &#pn {
-                                fields.push((#wire, ::odata_runtime::__private::json_value(v)?));
+                            if let ::std::option::Option::Some(__v) = &#pn {
+                                __fields.push((#wire, ::odata_runtime::__private::json_value(__v)?));
                             }
                         });
                     } else {
@@ -853,21 +853,21 @@ fn operation_methods(
             }
         }
         let call = if optional_literals.is_empty() {
-            quote! { let call = ::odata_runtime::__private::function_call(#url_name, &[#(#literals),*]); }
+            quote! { let __call = ::odata_runtime::__private::function_call(#url_name, &[#(#literals),*]); }
         } else {
             quote! {
-                let mut params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![#(#literals),*];
+                let mut __params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![#(#literals),*];
                 #(#optional_literals)*
-                let call = ::odata_runtime::__private::function_call(#url_name, &params);
+                let __call = ::odata_runtime::__private::function_call(#url_name, &__params);
             }
         };
         let body = if optional_fields.is_empty() {
-            quote! { let body = ::odata_runtime::__private::json_body(&[#(#body_fields),*])?; }
+            quote! { let __body = ::odata_runtime::__private::json_body(&[#(#body_fields),*])?; }
         } else {
             quote! {
-                let mut fields: ::std::vec::Vec<(&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>)> = ::std::vec![#(#body_fields),*];
+                let mut __fields: ::std::vec::Vec<(&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>)> = ::std::vec![#(#body_fields),*];
                 #(#optional_fields)*
-                let body = ::odata_runtime::__private::json_body(&fields)?;
+                let __body = ::odata_runtime::__private::json_body(&__fields)?;
             }
         };
         let ret = match &op.return_type {
@@ -900,9 +900,9 @@ fn operation_methods(
         ]);
         let wire_name = *url_name;
         let fn_path = if bound {
-            quote! { ::std::format!("{}/{}", self.path, call) }
+            quote! { ::std::format!("{}/{}", self.path, __call) }
         } else {
-            quote! { call }
+            quote! { __call }
         };
         let action_path = if bound {
             quote! { ::std::format!("{}/{}", self.path, #wire_name) }
@@ -926,9 +926,9 @@ fn operation_methods(
                 #cfg
                 pub fn #m(&self, #(#args),*) -> ::std::result::Result<::odata_runtime::client::Request<#ret>, ::odata_runtime::client::Error> {
                     #call
-                    let request = ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, #fn_path);
+                    let __request = ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, #fn_path);
                     #(#aliases)*
-                    ::std::result::Result::Ok(request)
+                    ::std::result::Result::Ok(__request)
                 }
             },
             OperationKind::Function => quote! {
@@ -946,7 +946,7 @@ fn operation_methods(
                     #body
                     ::std::result::Result::Ok(
                         ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::POST, #action_path)
-                            .body(body),
+                            .body(__body),
                     )
                 }
             },

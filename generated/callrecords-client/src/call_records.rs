@@ -306,7 +306,7 @@ impl CallRecordCollectionPath {
             ::callrecords_model::call_records::DirectRoutingLogRow,
         >,
     > {
-        let call = ::odata_runtime::__private::function_call(
+        let __call = ::odata_runtime::__private::function_call(
             "getDirectRoutingCalls",
             &[
                 (
@@ -324,7 +324,7 @@ impl CallRecordCollectionPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
     /// Bound function `microsoft.graph.callRecords.getPstnCalls`.
@@ -335,7 +335,7 @@ impl CallRecordCollectionPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::callrecords_model::call_records::PstnCallLogRow>,
     > {
-        let call = ::odata_runtime::__private::function_call(
+        let __call = ::odata_runtime::__private::function_call(
             "getPstnCalls",
             &[
                 (
@@ -353,7 +353,7 @@ impl CallRecordCollectionPath {
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
 }

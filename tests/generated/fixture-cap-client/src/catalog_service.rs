@@ -857,11 +857,11 @@ impl BooksPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::std::string::String>,
     > {
-        let call = ::odata_runtime::__private::function_call("chapterTitles", &[]);
+        let __call = ::odata_runtime::__private::function_call("chapterTitles", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
     /// Bound action `CatalogService.draftActivate`.
@@ -873,14 +873,14 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::__private::json_body(&[])?;
+        let __body = ::odata_runtime::__private::json_body(&[])?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "draftActivate"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Bound action `CatalogService.draftEdit`.
@@ -893,20 +893,21 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &preserve_changes {
-            fields.push(("PreserveChanges", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &preserve_changes {
+            __fields
+                .push(("PreserveChanges", ::odata_runtime::__private::json_value(__v)?));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "draftEdit"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Bound action `CatalogService.draftPrepare`.
@@ -919,24 +920,24 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &side_effects_qualifier {
-            fields
+        if let ::std::option::Option::Some(__v) = &side_effects_qualifier {
+            __fields
                 .push((
                     "SideEffectsQualifier",
-                    ::odata_runtime::__private::json_value(v)?,
+                    ::odata_runtime::__private::json_value(__v)?,
                 ));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "draftPrepare"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Bound action `CatalogService.restock`.
@@ -949,7 +950,7 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::__private::json_body(
+        let __body = ::odata_runtime::__private::json_body(
             &[("amount", ::odata_runtime::__private::json_value(&amount)?)],
         )?;
         ::std::result::Result::Ok(
@@ -958,7 +959,7 @@ impl BooksPath {
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "restock"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Bound action `CatalogService.setGenre`.
@@ -971,7 +972,7 @@ impl BooksPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::__private::json_body(
+        let __body = ::odata_runtime::__private::json_body(
             &[("genre", ::odata_runtime::__private::json_value(&genre)?)],
         )?;
         ::std::result::Result::Ok(
@@ -980,7 +981,7 @@ impl BooksPath {
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "setGenre"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Bound function `CatalogService.stockValue`.
@@ -990,19 +991,19 @@ impl BooksPath {
     ) -> ::odata_runtime::client::Request<
         ::std::option::Option<::fixture_cap_model::catalog_service::Money>,
     > {
-        let mut params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &discount_percent {
-            params
+        let mut __params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
+        if let ::std::option::Option::Some(__v) = &discount_percent {
+            __params
                 .push((
                     "discountPercent",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        let call = ::odata_runtime::__private::function_call("stockValue", &params);
+        let __call = ::odata_runtime::__private::function_call("stockValue", &__params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
 }
@@ -1089,19 +1090,22 @@ impl BooksCollectionPath {
         &self,
         genre: ::std::option::Option<::fixture_cap_model::catalog_service::Genre>,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let mut params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &genre {
-            params
+        let mut __params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
+        if let ::std::option::Option::Some(__v) = &genre {
+            __params
                 .push((
                     "genre",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        let call = ::odata_runtime::__private::function_call("countByGenre", &params);
+        let __call = ::odata_runtime::__private::function_call(
+            "countByGenre",
+            &__params,
+        );
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
 }
@@ -1562,24 +1566,24 @@ impl ChaptersPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &side_effects_qualifier {
-            fields
+        if let ::std::option::Option::Some(__v) = &side_effects_qualifier {
+            __fields
                 .push((
                     "SideEffectsQualifier",
-                    ::odata_runtime::__private::json_value(v)?,
+                    ::odata_runtime::__private::json_value(__v)?,
                 ));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "draftPrepare"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
 }
@@ -3012,11 +3016,11 @@ impl OrdersPath {
     pub fn item_count(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::__private::function_call("itemCount", &[]);
+        let __call = ::odata_runtime::__private::function_call("itemCount", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
     /// Bound action `CatalogService.ship`.
@@ -3032,28 +3036,28 @@ impl OrdersPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![
             ("address", ::odata_runtime::__private::json_value(& address) ?)
         ];
-        if let ::std::option::Option::Some(v) = &urgent {
-            fields.push(("urgent", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &urgent {
+            __fields.push(("urgent", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &tags {
-            fields.push(("tags", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &tags {
+            __fields.push(("tags", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &note {
-            fields.push(("note", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &note {
+            __fields.push(("note", ::odata_runtime::__private::json_value(__v)?));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "ship"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
 }
@@ -3130,14 +3134,14 @@ impl OrdersCollectionPath {
         ::odata_runtime::client::Request<::odata_runtime::Single<i32>>,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::__private::json_body(&[])?;
+        let __body = ::odata_runtime::__private::json_body(&[])?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "recalculate"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
 }

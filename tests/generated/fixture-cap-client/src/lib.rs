@@ -118,14 +118,14 @@ impl EntityContainer {
     ) -> ::odata_runtime::client::Request<
         ::std::option::Option<::fixture_cap_model::catalog_service::Books>,
     > {
-        let call = ::odata_runtime::__private::function_call(
+        let __call = ::odata_runtime::__private::function_call(
             "bookByTitle",
             &[("title", ::odata_runtime::client::literal::Literal::to_literal(&title))],
         );
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            call,
+            __call,
         )
     }
     /// Function import `echo` (unbound `CatalogService.echo`).
@@ -147,103 +147,103 @@ impl EntityContainer {
     ) -> ::odata_runtime::client::Request<
         ::std::option::Option<::fixture_cap_model::catalog_service::Echo>,
     > {
-        let mut params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &text {
-            params
+        let mut __params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
+        if let ::std::option::Option::Some(__v) = &text {
+            __params
                 .push((
                     "text",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &int32 {
-            params
+        if let ::std::option::Option::Some(__v) = &int32 {
+            __params
                 .push((
                     "int32",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &int64 {
-            params
+        if let ::std::option::Option::Some(__v) = &int64 {
+            __params
                 .push((
                     "int64",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &decimal {
-            params
+        if let ::std::option::Option::Some(__v) = &decimal {
+            __params
                 .push((
                     "decimal",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &double {
-            params
+        if let ::std::option::Option::Some(__v) = &double {
+            __params
                 .push((
                     "double",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &flag {
-            params
+        if let ::std::option::Option::Some(__v) = &flag {
+            __params
                 .push((
                     "flag",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &day {
-            params
+        if let ::std::option::Option::Some(__v) = &day {
+            __params
                 .push((
                     "day",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &time {
-            params
+        if let ::std::option::Option::Some(__v) = &time {
+            __params
                 .push((
                     "time",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &date_time {
-            params
+        if let ::std::option::Option::Some(__v) = &date_time {
+            __params
                 .push((
                     "dateTime",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &timestamp {
-            params
+        if let ::std::option::Option::Some(__v) = &timestamp {
+            __params
                 .push((
                     "timestamp",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &uuid {
-            params
+        if let ::std::option::Option::Some(__v) = &uuid {
+            __params
                 .push((
                     "uuid",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &genre {
-            params
+        if let ::std::option::Option::Some(__v) = &genre {
+            __params
                 .push((
                     "genre",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        if let ::std::option::Option::Some(v) = &priority {
-            params
+        if let ::std::option::Option::Some(__v) = &priority {
+            __params
                 .push((
                     "priority",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        let call = ::odata_runtime::__private::function_call("echo", &params);
+        let __call = ::odata_runtime::__private::function_call("echo", &__params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            call,
+            __call,
         )
     }
     /// Action import `echoAction` (unbound `CatalogService.echoAction`).
@@ -271,65 +271,65 @@ impl EntityContainer {
         >,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &text {
-            fields.push(("text", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &text {
+            __fields.push(("text", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &int32 {
-            fields.push(("int32", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &int32 {
+            __fields.push(("int32", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &int64 {
-            fields.push(("int64", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &int64 {
+            __fields.push(("int64", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &decimal {
-            fields.push(("decimal", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &decimal {
+            __fields.push(("decimal", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &double {
-            fields.push(("double", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &double {
+            __fields.push(("double", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &flag {
-            fields.push(("flag", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &flag {
+            __fields.push(("flag", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &day {
-            fields.push(("day", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &day {
+            __fields.push(("day", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &time {
-            fields.push(("time", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &time {
+            __fields.push(("time", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &date_time {
-            fields.push(("dateTime", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &date_time {
+            __fields.push(("dateTime", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &timestamp {
-            fields.push(("timestamp", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &timestamp {
+            __fields.push(("timestamp", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &uuid {
-            fields.push(("uuid", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &uuid {
+            __fields.push(("uuid", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &genre {
-            fields.push(("genre", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &genre {
+            __fields.push(("genre", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &priority {
-            fields.push(("priority", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &priority {
+            __fields.push(("priority", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &numbers {
-            fields.push(("numbers", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &numbers {
+            __fields.push(("numbers", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &tags {
-            fields.push(("tags", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &tags {
+            __fields.push(("tags", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &address {
-            fields.push(("address", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &address {
+            __fields.push(("address", ::odata_runtime::__private::json_value(__v)?));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::string::String::from("echoAction"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Function import `inventory` (unbound `CatalogService.inventory`).
@@ -338,11 +338,11 @@ impl EntityContainer {
     ) -> ::odata_runtime::client::Request<
         ::std::option::Option<::fixture_cap_model::catalog_service::Summary>,
     > {
-        let call = ::odata_runtime::__private::function_call("inventory", &[]);
+        let __call = ::odata_runtime::__private::function_call("inventory", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            call,
+            __call,
         )
     }
     /// Action import `ping` (unbound `CatalogService.ping`).
@@ -352,14 +352,14 @@ impl EntityContainer {
         ::odata_runtime::client::Request<()>,
         ::odata_runtime::client::Error,
     > {
-        let body = ::odata_runtime::__private::json_body(&[])?;
+        let __body = ::odata_runtime::__private::json_body(&[])?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::string::String::from("ping"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Action import `submitOrder` (unbound `CatalogService.submitOrder`).
@@ -374,23 +374,23 @@ impl EntityContainer {
         >,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![
             ("shipTo", ::odata_runtime::__private::json_value(& ship_to) ?), ("lines",
             ::odata_runtime::__private::json_value(& lines) ?)
         ];
-        if let ::std::option::Option::Some(v) = &priority {
-            fields.push(("priority", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &priority {
+            __fields.push(("priority", ::odata_runtime::__private::json_value(__v)?));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::string::String::from("submitOrder"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Function import `topBooks` (unbound `CatalogService.topBooks`).
@@ -400,30 +400,30 @@ impl EntityContainer {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::fixture_cap_model::catalog_service::Books>,
     > {
-        let mut params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &count {
-            params
+        let mut __params: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec![];
+        if let ::std::option::Option::Some(__v) = &count {
+            __params
                 .push((
                     "count",
-                    ::odata_runtime::client::literal::Literal::to_literal(&v),
+                    ::odata_runtime::client::literal::Literal::to_literal(&__v),
                 ));
         }
-        let call = ::odata_runtime::__private::function_call("topBooks", &params);
+        let __call = ::odata_runtime::__private::function_call("topBooks", &__params);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            call,
+            __call,
         )
     }
     /// Function import `totalStock` (unbound `CatalogService.totalStock`).
     pub fn total_stock(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::__private::function_call("totalStock", &[]);
+        let __call = ::odata_runtime::__private::function_call("totalStock", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            call,
+            __call,
         )
     }
 }

@@ -1346,14 +1346,14 @@ impl UserPath {
         &self,
         period: ::std::string::String,
     ) -> ::odata_runtime::client::Request<::odata_runtime::client::Stream> {
-        let call = ::odata_runtime::__private::function_call(
+        let __call = ::odata_runtime::__private::function_call(
             "activityReport",
             &[("period", ::odata_runtime::client::literal::Literal::to_literal(&period))],
         );
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
     /// Bound action `fx.svc.clone`.
@@ -1371,52 +1371,55 @@ impl UserPath {
         ::odata_runtime::client::Request<()>,
         ::odata_runtime::client::Error,
     > {
-        let mut fields: ::std::vec::Vec<
+        let mut __fields: ::std::vec::Vec<
             (&str, ::std::boxed::Box<::odata_runtime::serde_json::value::RawValue>),
         > = ::std::vec![];
-        if let ::std::option::Option::Some(v) = &display_name {
-            fields.push(("displayName", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &display_name {
+            __fields.push(("displayName", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &mail_nickname {
-            fields.push(("mailNickname", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &mail_nickname {
+            __fields
+                .push(("mailNickname", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &description {
-            fields.push(("description", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &description {
+            __fields.push(("description", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &visibility {
-            fields.push(("visibility", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &visibility {
+            __fields.push(("visibility", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &parts_to_clone {
-            fields.push(("partsToClone", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &parts_to_clone {
+            __fields
+                .push(("partsToClone", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &classification {
-            fields.push(("classification", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &classification {
+            __fields
+                .push(("classification", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &owner {
-            fields.push(("owner", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &owner {
+            __fields.push(("owner", ::odata_runtime::__private::json_value(__v)?));
         }
-        if let ::std::option::Option::Some(v) = &presence {
-            fields.push(("presence", ::odata_runtime::__private::json_value(v)?));
+        if let ::std::option::Option::Some(__v) = &presence {
+            __fields.push(("presence", ::odata_runtime::__private::json_value(__v)?));
         }
-        let body = ::odata_runtime::__private::json_body(&fields)?;
+        let __body = ::odata_runtime::__private::json_body(&__fields)?;
         ::std::result::Result::Ok(
             ::odata_runtime::client::Request::new(
                     &self.client,
                     ::odata_runtime::client::http::Method::POST,
                     ::std::format!("{}/{}", self.path, "clone"),
                 )
-                .body(body),
+                .body(__body),
         )
     }
     /// Bound function `fx.svc.countUnread`.
     pub fn count_unread(
         &self,
     ) -> ::odata_runtime::client::Request<::odata_runtime::Single<i32>> {
-        let call = ::odata_runtime::__private::function_call("countUnread", &[]);
+        let __call = ::odata_runtime::__private::function_call("countUnread", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
     /// Bound function `fx.svc.currentPresence`.
@@ -1425,11 +1428,11 @@ impl UserPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Single<::fixture_features_model::svc::PresenceState>,
     > {
-        let call = ::odata_runtime::__private::function_call("currentPresence", &[]);
+        let __call = ::odata_runtime::__private::function_call("currentPresence", &[]);
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
     /// Bound function `fx.svc.findMatches`.
@@ -1443,21 +1446,21 @@ impl UserPath {
         >,
         ::odata_runtime::client::Error,
     > {
-        let call = ::odata_runtime::__private::function_call(
+        let __call = ::odata_runtime::__private::function_call(
             "findMatches",
             &[
                 ("who", ::std::string::String::from("@who")),
                 ("limit", ::odata_runtime::client::literal::Literal::to_literal(&limit)),
             ],
         );
-        let request = ::odata_runtime::client::Request::new(
+        let __request = ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         );
-        let request = request
+        let __request = __request
             .query_param("@who", ::odata_runtime::__private::json_value(&who)?.get());
-        ::std::result::Result::Ok(request)
+        ::std::result::Result::Ok(__request)
     }
     /// Bound function `fx.svc.getRecent`.
     pub fn get_recent(
@@ -1466,14 +1469,14 @@ impl UserPath {
     ) -> ::odata_runtime::client::Request<
         ::odata_runtime::Collection<::fixture_features_model::call_records::CallRecord>,
     > {
-        let call = ::odata_runtime::__private::function_call(
+        let __call = ::odata_runtime::__private::function_call(
             "getRecent",
             &[("since", ::odata_runtime::client::literal::Literal::to_literal(&since))],
         );
         ::odata_runtime::client::Request::new(
             &self.client,
             ::odata_runtime::client::http::Method::GET,
-            ::std::format!("{}/{}", self.path, call),
+            ::std::format!("{}/{}", self.path, __call),
         )
     }
 }
