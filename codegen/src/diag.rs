@@ -41,6 +41,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic about a model item rather than a place in a file (a decision of a later
+    /// stage); it is shown without a location.
+    pub fn unlocated(severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file: String::new(),
+            line: 0,
+            column: 0,
+            path: path.into(),
+            message: message.into(),
+            source_line: String::new(),
+        }
+    }
+
     /// True for [`Severity::Error`].
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -247,15 +261,7 @@ impl<'a> Sources<'a> {
     ) -> Diagnostic {
         match self.at(offset) {
             Some(s) => s.diagnostic(severity, offset, path, message),
-            None => Diagnostic {
-                severity,
-                file: String::new(),
-                line: 0,
-                column: 0,
-                path: path.into(),
-                message: message.into(),
-                source_line: String::new(),
-            },
+            None => Diagnostic::unlocated(severity, path, message),
         }
     }
 

@@ -91,3 +91,35 @@ pub fn json_diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Op
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// Every list of a document's elements reversed (enum members only where their values are
+/// explicit: implicit values follow the order), for tests that check that the order a
+/// producer writes elements in changes nothing. Give it to `codegen::load_set_with` or
+/// `codegen::generate_set_with`.
+pub fn reverse_document(doc: &mut codegen::csdl::ast::Document<'_>) {
+    doc.references.reverse();
+    doc.schemas.reverse();
+    for s in &mut doc.schemas {
+        s.entity_types.reverse();
+        s.complex_types.reverse();
+        s.enum_types.reverse();
+        s.type_definitions.reverse();
+        s.operations.reverse();
+        s.terms.reverse();
+        s.annotation_blocks.reverse();
+        for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
+            t.properties.reverse();
+            t.navigation_properties.reverse();
+        }
+        for e in &mut s.enum_types {
+            if e.members.iter().all(|m| m.value.is_some()) {
+                e.members.reverse();
+            }
+        }
+        for c in &mut s.containers {
+            c.entity_sets.reverse();
+            c.singletons.reverse();
+            c.operation_imports.reverse();
+        }
+    }
+}

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::csdl::ast;
 use codegen::emit::{CrateOptions, Files};
 use xtask::load::{load_file, References};
 
@@ -57,41 +56,11 @@ fn stem(p: &Path) -> String {
     p.file_stem().unwrap().to_string_lossy().replace('.', "-").to_lowercase()
 }
 
-/// Every list of a document's elements reversed (enum members only where their values are
-/// explicit: implicit values follow the order).
-fn reverse(doc: &mut ast::Document<'_>) {
-    doc.references.reverse();
-    doc.schemas.reverse();
-    for s in &mut doc.schemas {
-        s.entity_types.reverse();
-        s.complex_types.reverse();
-        s.enum_types.reverse();
-        s.type_definitions.reverse();
-        s.operations.reverse();
-        s.terms.reverse();
-        s.annotation_blocks.reverse();
-        for t in s.entity_types.iter_mut().chain(s.complex_types.iter_mut()) {
-            t.properties.reverse();
-            t.navigation_properties.reverse();
-        }
-        for e in &mut s.enum_types {
-            if e.members.iter().all(|m| m.value.is_some()) {
-                e.members.reverse();
-            }
-        }
-        for c in &mut s.containers {
-            c.entity_sets.reverse();
-            c.singletons.reverse();
-            c.operation_imports.reverse();
-        }
-    }
-}
-
 fn generate(main: &Path, reversed: bool) -> Files {
     let loaded = load_file(main, &references()).expect("readable");
     let set = loaded.set();
     let result = if reversed {
-        codegen::generate_set_with(&set, &options(&stem(main)), &mut reverse)
+        codegen::generate_set_with(&set, &options(&stem(main)), &mut tests::reverse_document)
     } else {
         codegen::generate_set(&set, &options(&stem(main)))
     };

@@ -154,15 +154,11 @@ pub fn warnings(model: &Model) -> Vec<Diagnostic> {
             continue;
         }
         if let Err(why) = key_parts(model, TypeId(i as u32)) {
-            out.push(Diagnostic {
-                severity: Severity::Warning,
-                file: String::new(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-                message: format!("{}: {why}; its collections have no key method", t.qualified()),
-                source_line: String::new(),
-            });
+            out.push(Diagnostic::unlocated(
+                Severity::Warning,
+                "",
+                format!("{}: {why}; its collections have no key method", t.qualified()),
+            ));
         }
     }
     out.sort_by(|a, b| a.message.cmp(&b.message));

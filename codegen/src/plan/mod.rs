@@ -295,15 +295,11 @@ pub fn approximations(model: &Model) -> Vec<crate::diag::Diagnostic> {
         };
         let shown: Vec<&str> = places.iter().take(3).map(String::as_str).collect();
         let more = if places.len() > 3 { format!(" and {} more", places.len() - 3) } else { String::new() };
-        out.push(crate::diag::Diagnostic {
-            severity: crate::diag::Severity::Warning,
-            file: String::new(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-            message: format!("Edm.{p} is generated as {how}: {}{more}", shown.join(", ")),
-            source_line: String::new(),
-        });
+        out.push(crate::diag::Diagnostic::unlocated(
+            crate::diag::Severity::Warning,
+            "",
+            format!("Edm.{p} is generated as {how}: {}{more}", shown.join(", ")),
+        ));
     }
     out
 }
