@@ -3,11 +3,12 @@
 //! OData services add enumeration members over time (Microsoft Graph even declares an
 //! `unknownFutureValue` member for it), so a generated enum has one variant per member plus
 //! `Other(String)`, and reading never fails on a member the schema did not list. A generated
-//! enum looks like this:
+//! enum is its variants, a table of wire names and one `match` from variant to index; the rest
+//! (lookup by name, serde, `Display`, `FromStr`) is [`impl_enum!`](crate::impl_enum), written
+//! once here:
 //!
 //! ```
-//! use odata_runtime::enums::{self, EnumMember, Flags};
-//! use odata_runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
+//! use odata_runtime::enums::{EnumMember, Flags};
 //!
 //! #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 //! pub enum Modality {
@@ -18,36 +19,25 @@
 //! }
 //!
 //! impl EnumMember for Modality {
-//!     fn as_str(&self) -> &str {
-//!         match self {
-//!             Self::Audio => "audio",
-//!             Self::Video => "video",
-//!             Self::Other(s) => s,
-//!         }
+//!     const MEMBERS: &'static [(&'static str, Self)] = &[("audio", Self::Audio), ("video", Self::Video)];
+//!     const BY_NAME: &'static [u32] = &[0, 1];
+//!     fn index(&self) -> Result<usize, &str> {
+//!         Ok(match self {
+//!             Self::Audio => 0,
+//!             Self::Video => 1,
+//!             Self::Other(s) => return Err(s),
+//!         })
 //!     }
-//!     fn from_wire(s: &str) -> Self {
-//!         match s {
-//!             "audio" => Self::Audio,
-//!             "video" => Self::Video,
-//!             other => Self::Other(other.to_owned()),
-//!         }
+//!     fn other(name: String) -> Self {
+//!         Self::Other(name)
 //!     }
 //! }
-//!
-//! impl Serialize for Modality {
-//!     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-//!         enums::serialize_enum(self, s)
-//!     }
-//! }
-//! impl<'de> Deserialize<'de> for Modality {
-//!     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-//!         enums::deserialize_enum(d)
-//!     }
-//! }
-//! odata_runtime::impl_edm_via_serde!(Modality);
+//! odata_runtime::__private::impl_enum!(Modality);
 //!
 //! let m: Vec<Modality> = serde_json::from_str(r#"["audio","screenSharing"]"#).unwrap();
 //! assert_eq!(m, [Modality::Audio, Modality::Other("screenSharing".into())]);
+//! assert_eq!(Modality::Video.as_str(), "video");
+//! assert_eq!("audio".parse::<Modality>(), Ok(Modality::Audio));
 //! let f: Flags<Modality> = serde_json::from_str(r#""video, audio""#).unwrap();
 //! assert!(f.contains(&Modality::Audio));
 //! assert_eq!(serde_json::to_string(&f).unwrap(), r#""video,audio""#);
@@ -63,12 +53,44 @@ use crate::wire::Edm;
 
 /// Implemented by generated enums: every member is a variant, plus `Other(String)` for
 /// values the schema does not know.
-pub trait EnumMember: Sized + Clone {
-    /// The member name as written on the wire.
-    fn as_str(&self) -> &str;
+pub trait EnumMember: Sized + Clone + 'static {
+    /// Every member the schema declares with its wire name, in schema order.
+    const MEMBERS: &'static [(&'static str, Self)];
 
-    /// The member named `s`; never fails: an unknown name becomes the `Other` variant.
-    fn from_wire(s: &str) -> Self;
+    /// The indices of [`MEMBERS`](EnumMember::MEMBERS) ordered by wire name (byte order), so a
+    /// name is found by binary search.
+    const BY_NAME: &'static [u32];
+
+    /// This member's index in [`MEMBERS`](EnumMember::MEMBERS), or the name the fallback
+    /// variant holds.
+    fn index(&self) -> Result<usize, &str>;
+
+    /// The fallback variant holding `name`, a name the schema does not declare.
+    fn other(name: String) -> Self;
+
+    /// The member name as written on the wire.
+    fn as_str(&self) -> &str {
+        match self.index() {
+            Ok(i) => Self::MEMBERS.get(i).map_or("", |m| m.0),
+            Err(name) => name,
+        }
+    }
+
+    /// The member named `s`; never fails: an unknown name becomes the fallback variant.
+    fn from_wire(s: &str) -> Self {
+        let members = Self::MEMBERS;
+        let member = |i: u32| usize::try_from(i).ok().and_then(|i| members.get(i));
+        let name = |i: u32| member(i).map_or("", |m| m.0);
+        let found = Self::BY_NAME
+            .binary_search_by(|&i| name(i).cmp(s))
+            .ok()
+            .and_then(|at| Self::BY_NAME.get(at))
+            .and_then(|&i| member(i));
+        match found {
+            Some((_, member)) => member.clone(),
+            None => Self::other(s.to_owned()),
+        }
+    }
 }
 
 #[doc(hidden)]
@@ -265,4 +287,95 @@ impl<E: EnumMember> Edm for Flags<E> {
     fn ser<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.serialize(s)
     }
+}
+
+#[doc(hidden)]
+/// Implements [`EnumMember`](crate::enums::EnumMember) for a generated enum from the list of
+/// its members (each one's index, variant and wire name), its fallback variant and
+/// [`EnumMember::BY_NAME`](crate::enums::EnumMember::BY_NAME); then, through
+/// [`impl_enum!`](crate::impl_enum), its inherent `as_str` and `from_wire`, `FromStr`,
+/// `Display`, serde and [`Edm`](crate::wire::Edm).
+///
+/// ```
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// pub enum Modality {
+///     Audio,
+///     Video,
+///     Other(String),
+/// }
+/// odata_runtime::__private::enum_members!(Modality, Other, [0 Audio "audio", 1 Video "video"], [0, 1]);
+///
+/// assert_eq!(Modality::from_wire("video"), Modality::Video);
+/// assert_eq!(Modality::Other("x".into()).to_string(), "x");
+/// ```
+#[macro_export]
+macro_rules! enum_members {
+    (
+        $ty:ident, $other:ident,
+        [$($index:literal $variant:ident $wire:literal),* $(,)?],
+        [$($by:literal),* $(,)?] $(,)?
+    ) => {
+        impl $crate::enums::EnumMember for $ty {
+            const MEMBERS: &'static [(&'static str, Self)] = &[$(($wire, $ty::$variant)),*];
+            const BY_NAME: &'static [u32] = &[$($by),*];
+
+            fn index(&self) -> ::core::result::Result<usize, &str> {
+                ::core::result::Result::Ok(match self {
+                    $($ty::$variant => $index,)*
+                    $ty::$other(name) => return ::core::result::Result::Err(name),
+                })
+            }
+
+            fn other(name: ::std::string::String) -> Self {
+                $ty::$other(name)
+            }
+        }
+        $crate::impl_enum!($ty);
+    };
+}
+
+#[doc(hidden)]
+/// Implements, for generated enums that implement [`EnumMember`](crate::enums::EnumMember):
+/// inherent `as_str` and `from_wire`, `FromStr` (never fails), `Display` (the wire name),
+/// serde (a JSON string) and [`Edm`](crate::wire::Edm). Several types may be listed,
+/// separated by commas.
+#[macro_export]
+macro_rules! impl_enum {
+    ($($ty:ty),+ $(,)?) => {
+        $(
+            impl $ty {
+                /// The wire name.
+                pub fn as_str(&self) -> &str {
+                    $crate::enums::EnumMember::as_str(self)
+                }
+
+                /// The member with this wire name; an unknown name gives the fallback variant.
+                pub fn from_wire(s: &str) -> Self {
+                    $crate::enums::EnumMember::from_wire(s)
+                }
+            }
+            impl ::core::str::FromStr for $ty {
+                type Err = ::core::convert::Infallible;
+                fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                    ::core::result::Result::Ok($crate::enums::EnumMember::from_wire(s))
+                }
+            }
+            impl ::core::fmt::Display for $ty {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.write_str($crate::enums::EnumMember::as_str(self))
+                }
+            }
+            impl $crate::serde::Serialize for $ty {
+                fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    $crate::enums::serialize_enum(self, s)
+                }
+            }
+            impl<'de> $crate::serde::Deserialize<'de> for $ty {
+                fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                    $crate::enums::deserialize_enum(d)
+                }
+            }
+            $crate::impl_edm_via_serde!($ty);
+        )+
+    };
 }

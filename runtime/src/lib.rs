@@ -53,10 +53,10 @@ pub mod __private {
         path::{encode_segment, function_call, key_predicate},
     };
     pub use crate::enums::{deserialize_enum, serialize_enum};
-    pub use crate::impl_structure_serde;
     pub use crate::object::{
-        deserialize_polymorphic, deserialize_structure, fill_into, fill_structure, fill_structure_after_type,
-        read_field, serialize_structure, serialize_typed, write_field,
+        deserialize_polymorphic, deserialize_structure, fill_into, fill_structure, fill_structure_after_type, read,
+        serialize_structure, serialize_typed, undeclared, write, write_fields,
     };
+    pub use crate::{enum_members, impl_enum, impl_structure, impl_structure_serde};
 }
 pub use wire::{Edm, In, Out};

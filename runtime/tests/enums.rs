@@ -9,23 +9,49 @@ use serde_json::json;
 enum Weekday {
     Monday,
     Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
     Other(String),
 }
 
+// Written by hand, as the trait documents it (generated enums use `enum_members!`).
 impl EnumMember for Weekday {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "monday",
-            Self::Tuesday => "tuesday",
-            Self::Other(s) => s,
-        }
+    const MEMBERS: &'static [(&'static str, Self)] = &[
+        ("monday", Self::Monday),
+        ("tuesday", Self::Tuesday),
+        ("wednesday", Self::Wednesday),
+        ("thursday", Self::Thursday),
+        ("friday", Self::Friday),
+        ("saturday", Self::Saturday),
+    ];
+    // friday monday saturday thursday tuesday wednesday
+    const BY_NAME: &'static [u32] = &[4, 0, 5, 3, 1, 2];
+    fn index(&self) -> Result<usize, &str> {
+        Ok(match self {
+            Self::Monday => 0,
+            Self::Tuesday => 1,
+            Self::Wednesday => 2,
+            Self::Thursday => 3,
+            Self::Friday => 4,
+            Self::Saturday => 5,
+            Self::Other(s) => return Err(s),
+        })
     }
-    fn from_wire(s: &str) -> Self {
-        match s {
-            "monday" => Self::Monday,
-            "tuesday" => Self::Tuesday,
-            other => Self::Other(other.to_owned()),
-        }
+    fn other(name: String) -> Self {
+        Self::Other(name)
+    }
+}
+
+#[test]
+fn every_member_is_found_by_name_and_others_are_not() {
+    for (wire, member) in Weekday::MEMBERS {
+        assert_eq!(Weekday::from_wire(wire), *member);
+        assert_eq!(member.as_str(), *wire);
+    }
+    for name in ["", "a", "sunday", "fridays", "m", "monda", "zzz", "Monday", "tuesday "] {
+        assert_eq!(Weekday::from_wire(name), Weekday::Other(name.into()), "{name:?}");
     }
 }
 

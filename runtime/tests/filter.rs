@@ -5,7 +5,7 @@
 use odata_runtime::client::filter::{Filter, Operand, Property};
 use odata_runtime::client::literal::Literal;
 use odata_runtime::edm::{parse_date, parse_date_time_offset, parse_time_of_day, Binary, Decimal, Duration, Guid};
-use odata_runtime::enums::{EnumMember, Flags};
+use odata_runtime::enums::Flags;
 
 /// The entity type of the examples (the spec's `Products`, `Customers`, `Orders`).
 #[derive(Clone, Copy)]
@@ -19,23 +19,10 @@ fn p<T>(name: &str) -> Property<Product, T> {
 enum Color {
     Yellow,
     Red,
+    Other(String),
 }
 
-impl EnumMember for Color {
-    fn as_str(&self) -> &str {
-        match self {
-            Color::Yellow => "Yellow",
-            Color::Red => "Red",
-        }
-    }
-    fn from_wire(s: &str) -> Self {
-        if s == "Red" {
-            Color::Red
-        } else {
-            Color::Yellow
-        }
-    }
-}
+odata_runtime::__private::enum_members!(Color, Other, [0 Yellow "Yellow", 1 Red "Red"], [1, 0]);
 
 #[test]
 fn comparison_operators_5_1_1_1() {

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use odata_runtime::edm::{DateTimeOffset, Decimal, Duration};
-use odata_runtime::enums::{self, EnumMember, Flags};
-use odata_runtime::object::{self, Extra, Polymorphic, Rest, Structure};
+use odata_runtime::enums::Flags;
+use odata_runtime::object::{self, Extra, Polymorphic, Read, Rest, Structure};
 use odata_runtime::serde::de::{MapAccess, Visitor};
 use odata_runtime::serde::ser::SerializeMap;
 use odata_runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -19,36 +19,7 @@ enum Modality {
     Other(String),
 }
 
-impl EnumMember for Modality {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Audio => "audio",
-            Self::Video => "video",
-            Self::Other(s) => s,
-        }
-    }
-    fn from_wire(s: &str) -> Self {
-        match s {
-            "audio" => Self::Audio,
-            "video" => Self::Video,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for Modality {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        enums::serialize_enum(self, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Modality {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        enums::deserialize_enum(d)
-    }
-}
-
-odata_runtime::impl_edm_via_serde!(Modality);
+odata_runtime::__private::enum_members!(Modality, Other, [0 Audio "audio", 1 Video "video"], [0, 1]);
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Endpoint {
@@ -56,17 +27,22 @@ struct Endpoint {
     extra: Extra,
 }
 
+// Written by hand, as the trait documents it.
 impl Structure for Endpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.endpoint";
-    fn set_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-        match key {
-            "userAgent" => object::read_field(map, &mut self.user_agent, &mut self.extra, "userAgent")?,
-            _ => return Ok(false),
+    const FIELDS: &'static [&'static str] = &["userAgent"];
+    const BY_NAME: &'static [u32] = &[0];
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<Read, A::Error> {
+        match index {
+            0 => object::read(map, &mut self.user_agent),
+            _ => Ok(Read::Undeclared),
         }
-        Ok(true)
     }
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        object::write_field(map, "userAgent", &self.user_agent, &self.extra)
+    fn write_field<M: SerializeMap>(&self, index: usize, key: &'static str, map: &mut M) -> Result<bool, M::Error> {
+        match index {
+            0 => object::write(map, key, &self.user_agent),
+            _ => Ok(false),
+        }
     }
     fn extra(&self) -> &Extra {
         &self.extra
@@ -86,31 +62,13 @@ struct ParticipantEndpoint {
     extra: Extra,
 }
 
-impl Structure for ParticipantEndpoint {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.participantEndpoint";
-    fn set_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-        match key {
-            "userAgent" => object::read_field(map, &mut self.user_agent, &mut self.extra, "userAgent")?,
-            "cpuCoresCount" => object::read_field(map, &mut self.cpu_cores_count, &mut self.extra, "cpuCoresCount")?,
-            "price" => object::read_field(map, &mut self.price, &mut self.extra, "price")?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        object::write_field(map, "userAgent", &self.user_agent, &self.extra)?;
-        object::write_field(map, "cpuCoresCount", &self.cpu_cores_count, &self.extra)?;
-        object::write_field(map, "price", &self.price, &self.extra)
-    }
-    fn extra(&self) -> &Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut Extra {
-        &mut self.extra
-    }
-}
-
-odata_runtime::impl_structure_serde!(ParticipantEndpoint);
+odata_runtime::__private::impl_structure!(
+    ParticipantEndpoint,
+    "microsoft.graph.callRecords.participantEndpoint",
+    extra,
+    [0 user_agent "userAgent", 1 cpu_cores_count "cpuCoresCount", 2 price "price"],
+    [1, 2, 0],
+);
 
 #[derive(Debug, Clone, PartialEq)]
 enum AnyEndpoint {
@@ -160,43 +118,24 @@ struct Session {
     extra: Extra,
 }
 
-impl Structure for Session {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.session";
-    fn set_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-        let e = &mut self.extra;
-        match key {
-            "id" => object::read_field(map, &mut self.id, e, "id")?,
-            "startDateTime" => object::read_field(map, &mut self.start_date_time, e, "startDateTime")?,
-            "modalities" => object::read_field(map, &mut self.modalities, e, "modalities")?,
-            "flags" => object::read_field(map, &mut self.flags, e, "flags")?,
-            "caller" => object::read_field(map, &mut self.caller, e, "caller")?,
-            "endpoints" => object::read_field(map, &mut self.endpoints, e, "endpoints")?,
-            "duration" => object::read_field(map, &mut self.duration, e, "duration")?,
-            "count" => object::read_field(map, &mut self.count, e, "count")?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        let e = &self.extra;
-        object::write_field(map, "id", &self.id, e)?;
-        object::write_field(map, "startDateTime", &self.start_date_time, e)?;
-        object::write_field(map, "modalities", &self.modalities, e)?;
-        object::write_field(map, "flags", &self.flags, e)?;
-        object::write_field(map, "caller", &self.caller, e)?;
-        object::write_field(map, "endpoints", &self.endpoints, e)?;
-        object::write_field(map, "duration", &self.duration, e)?;
-        object::write_field(map, "count", &self.count, e)
-    }
-    fn extra(&self) -> &Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut Extra {
-        &mut self.extra
-    }
-}
-
-odata_runtime::impl_structure_serde!(Session);
+odata_runtime::__private::impl_structure!(
+    Session,
+    "microsoft.graph.callRecords.session",
+    extra,
+    [
+        0 id "id",
+        1 start_date_time "startDateTime",
+        2 modalities "modalities",
+        3 flags "flags",
+        4 caller "caller",
+        5 endpoints "endpoints",
+        6 duration "duration",
+        7 count "count",
+        #[cfg(any())] 8 never "never",
+    ],
+    // caller count duration endpoints flags id modalities never startDateTime
+    [4, 7, 6, 5, 3, 0, 2, 8, 1],
+);
 
 fn roundtrip<T: Serialize + for<'de> Deserialize<'de>>(json: &str) -> (T, String) {
     let value: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
@@ -504,5 +443,34 @@ fn polymorphic_rejects_non_objects() {
     for bad in ["[]", "1", "\"x\"", "null"] {
         let err = serde_json::from_str::<AnyEndpoint>(bad).unwrap_err().to_string();
         assert!(err.contains("an OData object"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn a_property_compiled_out_is_kept_in_extra() {
+    // `never` is in Session's table but its field is behind a cfg that is off.
+    let (s, written) = roundtrip::<Session>(r#"{"never":[1,2],"id":"a","count":null}"#);
+    assert_eq!(s.extra.get("never"), Some(&json!([1, 2])));
+    assert_eq!(s.id.as_deref(), Some("a"));
+    assert!(s.extra.is_null("count"));
+    assert_eq!(written, r#"{"id":"a","count":null,"never":[1,2]}"#);
+    let (s, written) = roundtrip::<Session>(r#"{"never":null}"#);
+    assert_eq!(s.extra.get("never"), Some(&json!(null)));
+    assert!(!s.extra.is_null("never"));
+    assert_eq!(written, r#"{"never":null}"#);
+}
+
+#[test]
+fn every_key_of_a_table_is_found_and_others_are_not() {
+    // Keys that sort before, between and after the declared names, and prefixes of them.
+    let json = r#"{"a":1,"caller":{"userAgent":"x"},"call":2,"count":"7","idx":3,"id":"i","z":4,"startDateTime":"2020-01-01T00:00:00Z"}"#;
+    let s: Session = serde_json::from_str(json).unwrap();
+    assert_eq!(s.count, Some(7));
+    assert_eq!(s.id.as_deref(), Some("i"));
+    assert!(s.caller.is_some() && s.start_date_time.is_some());
+    let unknown: Vec<&str> = s.extra.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(unknown.len(), 4, "{unknown:?}");
+    for k in ["a", "call", "idx", "z"] {
+        assert!(s.extra.get(k).is_some(), "{k} kept in extra");
     }
 }

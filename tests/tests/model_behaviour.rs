@@ -73,10 +73,15 @@ fn evolvable_enums_keep_unknown_values() {
     assert_eq!(list, [Modality::Audio, Modality::UnknownFutureValue, Modality::Other("hologram".into())]);
     assert_eq!(back(&list), json!(["audio", "unknownFutureValue", "hologram"]));
     // Every member is a variant, in schema order, including the sentinel.
+    let members = <WifiBand as odata_runtime::enums::EnumMember>::MEMBERS;
     assert_eq!(
-        WifiBand::MEMBERS.iter().map(WifiBand::as_str).collect::<Vec<_>>(),
+        members.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>(),
         ["unknown", "frequency24GHz", "frequency50GHz", "frequency60GHz", "unknownFutureValue"]
     );
+    // The table and the lookup by name agree for every member.
+    for (wire, member) in members {
+        assert_eq!(WifiBand::from_wire(wire), *member);
+    }
     assert!(serde_json::from_str::<Modality>("1").is_err(), "a number is not a member name");
 }
 

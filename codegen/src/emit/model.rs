@@ -195,11 +195,9 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let fields = &plan.fields[&id];
     let extra = ident(&plan.extra_field[&id]);
     let mut decls = Vec::new();
-    let mut reads = Vec::new();
-    let mut writes = Vec::new();
-    // Whether a field is compiled only with some feature: then a build may have none.
-    let mut gated = false;
-    for f in fields {
+    let mut entries = Vec::new();
+    let mut wires = Vec::new();
+    for (k, f) in fields.iter().enumerate() {
         let owner = model.ty(f.declared_in);
         let sx = owner.structured().expect("structured");
         let (annotations, type_text, nullable) = if f.navigation {
@@ -241,70 +239,13 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         let fty = rust_type(plan, &f.ty);
         let wire = &f.wire;
         let fcfg = cfg_ref(plan, Some(id), &f.ty.named().into_iter().collect::<Vec<_>>());
-        gated |= !fcfg.is_empty();
         decls.push(quote! { #fdoc #fdep #fcfg pub #fname: ::std::option::Option<#fty>, });
-        reads.push(quote! {
-            #fcfg
-            #wire => {
-                ::odata_runtime::__private::read_field(map, &mut self.#fname, &mut self.#extra, #wire)?;
-                ::std::result::Result::Ok(true)
-            }
-        });
-        writes.push(quote! { #fcfg ::odata_runtime::__private::write_field(map, #wire, &self.#fname, &self.#extra)?; });
+        let index = proc_macro2::Literal::usize_unsuffixed(k);
+        entries.push(quote! { #fcfg #index #fname #wire });
+        wires.push(wire);
     }
     let qualified = t.qualified();
-    let allow = if gated {
-        quote! { #[allow(unused_variables, clippy::match_single_binding)] }
-    } else {
-        quote! {}
-    };
-    let (set_field, write_fields) = if fields.is_empty() {
-        (
-            quote! {
-                fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-                    &mut self,
-                    _key: &str,
-                    _map: &mut A,
-                ) -> ::std::result::Result<bool, A::Error> {
-                    ::std::result::Result::Ok(false)
-                }
-            },
-            quote! {
-                fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-                    &self,
-                    _map: &mut M,
-                ) -> ::std::result::Result<(), M::Error> {
-                    ::std::result::Result::Ok(())
-                }
-            },
-        )
-    } else {
-        (
-            quote! {
-                #allow
-                fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-                    &mut self,
-                    key: &str,
-                    map: &mut A,
-                ) -> ::std::result::Result<bool, A::Error> {
-                    match key {
-                        #(#reads)*
-                        _ => ::std::result::Result::Ok(false),
-                    }
-                }
-            },
-            quote! {
-                #allow
-                fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-                    &self,
-                    map: &mut M,
-                ) -> ::std::result::Result<(), M::Error> {
-                    #(#writes)*
-                    ::std::result::Result::Ok(())
-                }
-            },
-        )
-    };
+    let by_name = by_name(&wires);
     let extra_doc = " Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.";
     let any = any_enum(model, plan, id);
     let cfg = cfg_type(plan, id);
@@ -321,27 +262,17 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         }
 
         #cfg
-        impl ::odata_runtime::object::Structure for #name {
-            const TYPE_NAME: &'static str = #qualified;
-
-            #set_field
-
-            #write_fields
-
-            fn extra(&self) -> &::odata_runtime::object::Extra {
-                &self.#extra
-            }
-
-            fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-                &mut self.#extra
-            }
-        }
-
-        #cfg
-        ::odata_runtime::__private::impl_structure_serde!(#name);
+        ::odata_runtime::__private::impl_structure!(#name, #qualified, #extra, [#(#entries),*], [#(#by_name),*]);
 
         #any
     }
+}
+
+/// The indices of `names` ordered by name (byte order): the runtime's binary-search table.
+fn by_name(names: &[&String]) -> Vec<proc_macro2::Literal> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].cmp(names[b]));
+    order.into_iter().map(|i| proc_macro2::Literal::u32_unsuffixed(i as u32)).collect()
 }
 
 fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
@@ -479,9 +410,8 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let doc = docs::attrs(&paras);
     let dep = deprecated(&t.annotations);
     let mut decls = Vec::new();
-    let mut to_str = Vec::new();
-    let mut from_str = Vec::new();
-    let mut all = Vec::new();
+    let mut entries = Vec::new();
+    let mut wires = Vec::new();
     for (k, ((wire, rust), m)) in variants.iter().zip(&e.members).enumerate() {
         let v = ident(rust);
         let mut vdoc = vec![];
@@ -498,17 +428,18 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         let vdoc = docs::attrs(&vdoc);
         let vdep = deprecated(&m.annotations);
         decls.push(quote! { #vdoc #vdep #v, });
-        to_str.push(quote! { #name::#v => #wire, });
-        from_str.push(quote! { #wire => #name::#v, });
-        all.push(quote! { #name::#v, });
+        let index = proc_macro2::Literal::usize_unsuffixed(k);
+        entries.push(quote! { #index #v #wire });
+        wires.push(wire);
     }
+    let by_name = by_name(&wires);
     let other_doc = " A value this version of the schema does not know, kept as received.";
     let cfg = cfg_type(plan, id);
     quote! {
         #doc
         #dep
         #cfg
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#decls)*
@@ -517,69 +448,6 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
         }
 
         #cfg
-        impl #name {
-            /// Every member the schema declares, in schema order.
-            pub const MEMBERS: &'static [#name] = &[#(#all)*];
-
-            /// The wire name.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    #name::#other(s) => s.as_str(),
-                }
-            }
-
-            /// The member with this wire name; an unknown name gives the fallback variant.
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    #(#from_str)*
-                    other => #name::#other(::std::string::String::from(other)),
-                }
-            }
-        }
-
-        #cfg
-        impl ::odata_runtime::enums::EnumMember for #name {
-            fn as_str(&self) -> &str {
-                #name::as_str(self)
-            }
-
-            fn from_wire(s: &str) -> Self {
-                #name::from_wire(s)
-            }
-        }
-
-        #cfg
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(#name::from_wire(s))
-            }
-        }
-
-        #cfg
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl ::odata_runtime::serde::Serialize for #name {
-            fn serialize<S: ::odata_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::odata_runtime::__private::serialize_enum(self, serializer)
-            }
-        }
-
-        #cfg
-        impl<'de> ::odata_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::odata_runtime::__private::deserialize_enum(deserializer)
-            }
-        }
-
-        #cfg
-        ::odata_runtime::impl_edm_via_serde!(#name);
+        ::odata_runtime::__private::enum_members!(#name, #other, [#(#entries),*], [#(#by_name),*]);
     }
 }

@@ -38,193 +38,20 @@ pub struct CallRecord {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for CallRecord {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.callRecord";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "endDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.end_date_time,
-                    &mut self.extra,
-                    "endDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "joinWebUrl" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.join_web_url,
-                    &mut self.extra,
-                    "joinWebUrl",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "lastModifiedDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.last_modified_date_time,
-                    &mut self.extra,
-                    "lastModifiedDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "modalities" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.modalities,
-                    &mut self.extra,
-                    "modalities",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "organizer" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.organizer,
-                    &mut self.extra,
-                    "organizer",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "participants" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.participants,
-                    &mut self.extra,
-                    "participants",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "startDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.start_date_time,
-                    &mut self.extra,
-                    "startDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "type" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.r#type,
-                    &mut self.extra,
-                    "type",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "version" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.version,
-                    &mut self.extra,
-                    "version",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "sessions" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.sessions,
-                    &mut self.extra,
-                    "sessions",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "endDateTime",
-            &self.end_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "joinWebUrl",
-            &self.join_web_url,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "modalities",
-            &self.modalities,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "organizer",
-            &self.organizer,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "participants",
-            &self.participants,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "startDateTime",
-            &self.start_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "type", &self.r#type, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "version",
-            &self.version,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "sessions",
-            &self.sessions,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(CallRecord);
+::odata_runtime::__private::impl_structure!(
+    CallRecord, "microsoft.graph.callRecords.callRecord", extra, [0 id "id", 1
+    end_date_time "endDateTime", 2 join_web_url "joinWebUrl", 3 last_modified_date_time
+    "lastModifiedDateTime", 4 modalities "modalities", 5 organizer "organizer", 6
+    participants "participants", 7 start_date_time "startDateTime", 8 r#type "type", 9
+    version "version", 10 sessions "sessions"], [1, 0, 2, 3, 4, 5, 6, 10, 7, 8, 9]
+);
 
 /// OData enum type `microsoft.graph.callRecords.callType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallType {
     /// `unknown` (value 0).
@@ -238,77 +65,17 @@ pub enum CallType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl CallType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [CallType] = &[
-        CallType::Unknown,
-        CallType::GroupCall,
-        CallType::PeerToPeer,
-        CallType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallType::Unknown => "unknown",
-            CallType::GroupCall => "groupCall",
-            CallType::PeerToPeer => "peerToPeer",
-            CallType::UnknownFutureValue => "unknownFutureValue",
-            CallType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => CallType::Unknown,
-            "groupCall" => CallType::GroupCall,
-            "peerToPeer" => CallType::PeerToPeer,
-            "unknownFutureValue" => CallType::UnknownFutureValue,
-            other => CallType::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for CallType {
-    fn as_str(&self) -> &str {
-        CallType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        CallType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for CallType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(CallType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for CallType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for CallType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for CallType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(CallType);
+::odata_runtime::__private::enum_members!(
+    CallType, Other, [0 Unknown "unknown", 1 GroupCall "groupCall", 2 PeerToPeer
+    "peerToPeer", 3 UnknownFutureValue "unknownFutureValue"], [1, 2, 0, 3]
+);
 
 /// OData enum type `microsoft.graph.callRecords.clientPlatform`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClientPlatform {
     /// `unknown` (value 0).
@@ -336,91 +103,12 @@ pub enum ClientPlatform {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl ClientPlatform {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [ClientPlatform] = &[
-        ClientPlatform::Unknown,
-        ClientPlatform::Windows,
-        ClientPlatform::MacOs,
-        ClientPlatform::IOs,
-        ClientPlatform::Android,
-        ClientPlatform::Web,
-        ClientPlatform::IpPhone,
-        ClientPlatform::RoomSystem,
-        ClientPlatform::SurfaceHub,
-        ClientPlatform::HoloLens,
-        ClientPlatform::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClientPlatform::Unknown => "unknown",
-            ClientPlatform::Windows => "windows",
-            ClientPlatform::MacOs => "macOS",
-            ClientPlatform::IOs => "iOS",
-            ClientPlatform::Android => "android",
-            ClientPlatform::Web => "web",
-            ClientPlatform::IpPhone => "ipPhone",
-            ClientPlatform::RoomSystem => "roomSystem",
-            ClientPlatform::SurfaceHub => "surfaceHub",
-            ClientPlatform::HoloLens => "holoLens",
-            ClientPlatform::UnknownFutureValue => "unknownFutureValue",
-            ClientPlatform::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => ClientPlatform::Unknown,
-            "windows" => ClientPlatform::Windows,
-            "macOS" => ClientPlatform::MacOs,
-            "iOS" => ClientPlatform::IOs,
-            "android" => ClientPlatform::Android,
-            "web" => ClientPlatform::Web,
-            "ipPhone" => ClientPlatform::IpPhone,
-            "roomSystem" => ClientPlatform::RoomSystem,
-            "surfaceHub" => ClientPlatform::SurfaceHub,
-            "holoLens" => ClientPlatform::HoloLens,
-            "unknownFutureValue" => ClientPlatform::UnknownFutureValue,
-            other => ClientPlatform::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for ClientPlatform {
-    fn as_str(&self) -> &str {
-        ClientPlatform::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        ClientPlatform::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for ClientPlatform {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ClientPlatform::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for ClientPlatform {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for ClientPlatform {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for ClientPlatform {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(ClientPlatform);
+::odata_runtime::__private::enum_members!(
+    ClientPlatform, Other, [0 Unknown "unknown", 1 Windows "windows", 2 MacOs "macOS", 3
+    IOs "iOS", 4 Android "android", 5 Web "web", 6 IpPhone "ipPhone", 7 RoomSystem
+    "roomSystem", 8 SurfaceHub "surfaceHub", 9 HoloLens "holoLens", 10 UnknownFutureValue
+    "unknownFutureValue"], [4, 9, 3, 6, 2, 7, 8, 0, 10, 5, 1]
+);
 
 /// OData complex type `microsoft.graph.callRecords.clientUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -437,91 +125,11 @@ pub struct ClientUserAgent {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ClientUserAgent {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.clientUserAgent";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "applicationVersion" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application_version,
-                    &mut self.extra,
-                    "applicationVersion",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "headerValue" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.header_value,
-                    &mut self.extra,
-                    "headerValue",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "platform" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.platform,
-                    &mut self.extra,
-                    "platform",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "productFamily" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.product_family,
-                    &mut self.extra,
-                    "productFamily",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "applicationVersion",
-            &self.application_version,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "headerValue",
-            &self.header_value,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "platform",
-            &self.platform,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "productFamily",
-            &self.product_family,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ClientUserAgent);
+::odata_runtime::__private::impl_structure!(
+    ClientUserAgent, "microsoft.graph.callRecords.clientUserAgent", extra, [0
+    application_version "applicationVersion", 1 header_value "headerValue", 2 platform
+    "platform", 3 product_family "productFamily"], [0, 1, 2, 3]
+);
 
 /// OData complex type `microsoft.graph.callRecords.deviceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -572,346 +180,25 @@ pub struct DeviceInfo {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for DeviceInfo {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.deviceInfo";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "captureDeviceDriver" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.capture_device_driver,
-                    &mut self.extra,
-                    "captureDeviceDriver",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "captureDeviceName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.capture_device_name,
-                    &mut self.extra,
-                    "captureDeviceName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "captureNotFunctioningEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.capture_not_functioning_event_ratio,
-                    &mut self.extra,
-                    "captureNotFunctioningEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "cpuInsufficentEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.cpu_insufficent_event_ratio,
-                    &mut self.extra,
-                    "cpuInsufficentEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "deviceClippingEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.device_clipping_event_ratio,
-                    &mut self.extra,
-                    "deviceClippingEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "deviceGlitchEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.device_glitch_event_ratio,
-                    &mut self.extra,
-                    "deviceGlitchEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "howlingEventCount" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.howling_event_count,
-                    &mut self.extra,
-                    "howlingEventCount",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "initialSignalLevelRootMeanSquare" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.initial_signal_level_root_mean_square,
-                    &mut self.extra,
-                    "initialSignalLevelRootMeanSquare",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "lowSpeechLevelEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.low_speech_level_event_ratio,
-                    &mut self.extra,
-                    "lowSpeechLevelEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "lowSpeechToNoiseEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.low_speech_to_noise_event_ratio,
-                    &mut self.extra,
-                    "lowSpeechToNoiseEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "micGlitchRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.mic_glitch_rate,
-                    &mut self.extra,
-                    "micGlitchRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "receivedNoiseLevel" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.received_noise_level,
-                    &mut self.extra,
-                    "receivedNoiseLevel",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "receivedSignalLevel" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.received_signal_level,
-                    &mut self.extra,
-                    "receivedSignalLevel",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "renderDeviceDriver" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.render_device_driver,
-                    &mut self.extra,
-                    "renderDeviceDriver",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "renderDeviceName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.render_device_name,
-                    &mut self.extra,
-                    "renderDeviceName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "renderMuteEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.render_mute_event_ratio,
-                    &mut self.extra,
-                    "renderMuteEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "renderNotFunctioningEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.render_not_functioning_event_ratio,
-                    &mut self.extra,
-                    "renderNotFunctioningEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "renderZeroVolumeEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.render_zero_volume_event_ratio,
-                    &mut self.extra,
-                    "renderZeroVolumeEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "sentNoiseLevel" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.sent_noise_level,
-                    &mut self.extra,
-                    "sentNoiseLevel",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "sentSignalLevel" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.sent_signal_level,
-                    &mut self.extra,
-                    "sentSignalLevel",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "speakerGlitchRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.speaker_glitch_rate,
-                    &mut self.extra,
-                    "speakerGlitchRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "captureDeviceDriver",
-            &self.capture_device_driver,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "captureDeviceName",
-            &self.capture_device_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "captureNotFunctioningEventRatio",
-            &self.capture_not_functioning_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "cpuInsufficentEventRatio",
-            &self.cpu_insufficent_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "deviceClippingEventRatio",
-            &self.device_clipping_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "deviceGlitchEventRatio",
-            &self.device_glitch_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "howlingEventCount",
-            &self.howling_event_count,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "initialSignalLevelRootMeanSquare",
-            &self.initial_signal_level_root_mean_square,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "lowSpeechLevelEventRatio",
-            &self.low_speech_level_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "lowSpeechToNoiseEventRatio",
-            &self.low_speech_to_noise_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "micGlitchRate",
-            &self.mic_glitch_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "receivedNoiseLevel",
-            &self.received_noise_level,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "receivedSignalLevel",
-            &self.received_signal_level,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "renderDeviceDriver",
-            &self.render_device_driver,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "renderDeviceName",
-            &self.render_device_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "renderMuteEventRatio",
-            &self.render_mute_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "renderNotFunctioningEventRatio",
-            &self.render_not_functioning_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "renderZeroVolumeEventRatio",
-            &self.render_zero_volume_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "sentNoiseLevel",
-            &self.sent_noise_level,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "sentSignalLevel",
-            &self.sent_signal_level,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "speakerGlitchRate",
-            &self.speaker_glitch_rate,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(DeviceInfo);
+::odata_runtime::__private::impl_structure!(
+    DeviceInfo, "microsoft.graph.callRecords.deviceInfo", extra, [0 capture_device_driver
+    "captureDeviceDriver", 1 capture_device_name "captureDeviceName", 2
+    capture_not_functioning_event_ratio "captureNotFunctioningEventRatio", 3
+    cpu_insufficent_event_ratio "cpuInsufficentEventRatio", 4 device_clipping_event_ratio
+    "deviceClippingEventRatio", 5 device_glitch_event_ratio "deviceGlitchEventRatio", 6
+    howling_event_count "howlingEventCount", 7 initial_signal_level_root_mean_square
+    "initialSignalLevelRootMeanSquare", 8 low_speech_level_event_ratio
+    "lowSpeechLevelEventRatio", 9 low_speech_to_noise_event_ratio
+    "lowSpeechToNoiseEventRatio", 10 mic_glitch_rate "micGlitchRate", 11
+    received_noise_level "receivedNoiseLevel", 12 received_signal_level
+    "receivedSignalLevel", 13 render_device_driver "renderDeviceDriver", 14
+    render_device_name "renderDeviceName", 15 render_mute_event_ratio
+    "renderMuteEventRatio", 16 render_not_functioning_event_ratio
+    "renderNotFunctioningEventRatio", 17 render_zero_volume_event_ratio
+    "renderZeroVolumeEventRatio", 18 sent_noise_level "sentNoiseLevel", 19
+    sent_signal_level "sentSignalLevel", 20 speaker_glitch_rate "speakerGlitchRate"], [0,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+);
 
 /// OData complex type `microsoft.graph.callRecords.directRoutingLogRow`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -962,341 +249,21 @@ pub struct DirectRoutingLogRow {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for DirectRoutingLogRow {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.directRoutingLogRow";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "callEndSubReason" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_end_sub_reason,
-                    &mut self.extra,
-                    "callEndSubReason",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_type,
-                    &mut self.extra,
-                    "callType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "calleeNumber" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.callee_number,
-                    &mut self.extra,
-                    "calleeNumber",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callerNumber" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller_number,
-                    &mut self.extra,
-                    "callerNumber",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "correlationId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.correlation_id,
-                    &mut self.extra,
-                    "correlationId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "duration" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.duration,
-                    &mut self.extra,
-                    "duration",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "endDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.end_date_time,
-                    &mut self.extra,
-                    "endDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "failureDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.failure_date_time,
-                    &mut self.extra,
-                    "failureDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "finalSipCode" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.final_sip_code,
-                    &mut self.extra,
-                    "finalSipCode",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "finalSipCodePhrase" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.final_sip_code_phrase,
-                    &mut self.extra,
-                    "finalSipCodePhrase",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "inviteDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.invite_date_time,
-                    &mut self.extra,
-                    "inviteDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "mediaBypassEnabled" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.media_bypass_enabled,
-                    &mut self.extra,
-                    "mediaBypassEnabled",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "mediaPathLocation" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.media_path_location,
-                    &mut self.extra,
-                    "mediaPathLocation",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "signalingLocation" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.signaling_location,
-                    &mut self.extra,
-                    "signalingLocation",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "startDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.start_date_time,
-                    &mut self.extra,
-                    "startDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "successfulCall" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.successful_call,
-                    &mut self.extra,
-                    "successfulCall",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "trunkFullyQualifiedDomainName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.trunk_fully_qualified_domain_name,
-                    &mut self.extra,
-                    "trunkFullyQualifiedDomainName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userDisplayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_display_name,
-                    &mut self.extra,
-                    "userDisplayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_id,
-                    &mut self.extra,
-                    "userId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userPrincipalName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_principal_name,
-                    &mut self.extra,
-                    "userPrincipalName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "callEndSubReason",
-            &self.call_end_sub_reason,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callType",
-            &self.call_type,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "calleeNumber",
-            &self.callee_number,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callerNumber",
-            &self.caller_number,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "correlationId",
-            &self.correlation_id,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "duration",
-            &self.duration,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "endDateTime",
-            &self.end_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "failureDateTime",
-            &self.failure_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "finalSipCode",
-            &self.final_sip_code,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "finalSipCodePhrase",
-            &self.final_sip_code_phrase,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "inviteDateTime",
-            &self.invite_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "mediaBypassEnabled",
-            &self.media_bypass_enabled,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "mediaPathLocation",
-            &self.media_path_location,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "signalingLocation",
-            &self.signaling_location,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "startDateTime",
-            &self.start_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "successfulCall",
-            &self.successful_call,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "trunkFullyQualifiedDomainName",
-            &self.trunk_fully_qualified_domain_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userDisplayName",
-            &self.user_display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userId",
-            &self.user_id,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userPrincipalName",
-            &self.user_principal_name,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(DirectRoutingLogRow);
+::odata_runtime::__private::impl_structure!(
+    DirectRoutingLogRow, "microsoft.graph.callRecords.directRoutingLogRow", extra, [0
+    call_end_sub_reason "callEndSubReason", 1 call_type "callType", 2 callee_number
+    "calleeNumber", 3 caller_number "callerNumber", 4 correlation_id "correlationId", 5
+    duration "duration", 6 end_date_time "endDateTime", 7 failure_date_time
+    "failureDateTime", 8 final_sip_code "finalSipCode", 9 final_sip_code_phrase
+    "finalSipCodePhrase", 10 id "id", 11 invite_date_time "inviteDateTime", 12
+    media_bypass_enabled "mediaBypassEnabled", 13 media_path_location
+    "mediaPathLocation", 14 signaling_location "signalingLocation", 15 start_date_time
+    "startDateTime", 16 successful_call "successfulCall", 17
+    trunk_fully_qualified_domain_name "trunkFullyQualifiedDomainName", 18
+    user_display_name "userDisplayName", 19 user_id "userId", 20 user_principal_name
+    "userPrincipalName"], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+    18, 19, 20]
+);
 
 /// OData complex type `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1307,46 +274,10 @@ pub struct Endpoint {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Endpoint {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.endpoint";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "userAgent" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_agent,
-                    &mut self.extra,
-                    "userAgent",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "userAgent",
-            &self.user_agent,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Endpoint);
+::odata_runtime::__private::impl_structure!(
+    Endpoint, "microsoft.graph.callRecords.endpoint", extra, [0 user_agent "userAgent"],
+    [0]
+);
 /// `microsoft.graph.callRecords.endpoint` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.callRecords.endpoint` and its type name kept in `extra`; it is written back unchanged.
@@ -1457,63 +388,17 @@ pub struct FailureInfo {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for FailureInfo {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.failureInfo";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "reason" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.reason,
-                    &mut self.extra,
-                    "reason",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "stage" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.stage,
-                    &mut self.extra,
-                    "stage",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "reason",
-            &self.reason,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "stage", &self.stage, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(FailureInfo);
+::odata_runtime::__private::impl_structure!(
+    FailureInfo, "microsoft.graph.callRecords.failureInfo", extra, [0 reason "reason", 1
+    stage "stage"], [0, 1]
+);
 
 /// OData enum type `microsoft.graph.callRecords.failureStage`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailureStage {
     /// `unknown` (value 0).
@@ -1527,70 +412,10 @@ pub enum FailureStage {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl FailureStage {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [FailureStage] = &[
-        FailureStage::Unknown,
-        FailureStage::CallSetup,
-        FailureStage::Midcall,
-        FailureStage::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FailureStage::Unknown => "unknown",
-            FailureStage::CallSetup => "callSetup",
-            FailureStage::Midcall => "midcall",
-            FailureStage::UnknownFutureValue => "unknownFutureValue",
-            FailureStage::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => FailureStage::Unknown,
-            "callSetup" => FailureStage::CallSetup,
-            "midcall" => FailureStage::Midcall,
-            "unknownFutureValue" => FailureStage::UnknownFutureValue,
-            other => FailureStage::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for FailureStage {
-    fn as_str(&self) -> &str {
-        FailureStage::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        FailureStage::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for FailureStage {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(FailureStage::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for FailureStage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for FailureStage {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for FailureStage {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(FailureStage);
+::odata_runtime::__private::enum_members!(
+    FailureStage, Other, [0 Unknown "unknown", 1 CallSetup "callSetup", 2 Midcall
+    "midcall", 3 UnknownFutureValue "unknownFutureValue"], [1, 2, 0, 3]
+);
 
 /// OData complex type `microsoft.graph.callRecords.feedbackTokenSet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1599,29 +424,9 @@ pub struct FeedbackTokenSet {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for FeedbackTokenSet {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.feedbackTokenSet";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(FeedbackTokenSet);
+::odata_runtime::__private::impl_structure!(
+    FeedbackTokenSet, "microsoft.graph.callRecords.feedbackTokenSet", extra, [], []
+);
 
 /// OData complex type `microsoft.graph.callRecords.media`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1644,116 +449,11 @@ pub struct Media {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Media {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.media";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "calleeDevice" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.callee_device,
-                    &mut self.extra,
-                    "calleeDevice",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "calleeNetwork" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.callee_network,
-                    &mut self.extra,
-                    "calleeNetwork",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callerDevice" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller_device,
-                    &mut self.extra,
-                    "callerDevice",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callerNetwork" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller_network,
-                    &mut self.extra,
-                    "callerNetwork",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "label" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.label,
-                    &mut self.extra,
-                    "label",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "streams" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.streams,
-                    &mut self.extra,
-                    "streams",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "calleeDevice",
-            &self.callee_device,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "calleeNetwork",
-            &self.callee_network,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callerDevice",
-            &self.caller_device,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callerNetwork",
-            &self.caller_network,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "streams",
-            &self.streams,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Media);
+::odata_runtime::__private::impl_structure!(
+    Media, "microsoft.graph.callRecords.media", extra, [0 callee_device "calleeDevice", 1
+    callee_network "calleeNetwork", 2 caller_device "callerDevice", 3 caller_network
+    "callerNetwork", 4 label "label", 5 streams "streams"], [0, 1, 2, 3, 4, 5]
+);
 
 /// OData complex type `microsoft.graph.callRecords.mediaStream`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1816,411 +516,33 @@ pub struct MediaStream {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for MediaStream {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.mediaStream";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "averageAudioDegradation" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_audio_degradation,
-                    &mut self.extra,
-                    "averageAudioDegradation",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageAudioNetworkJitter" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_audio_network_jitter,
-                    &mut self.extra,
-                    "averageAudioNetworkJitter",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageBandwidthEstimate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_bandwidth_estimate,
-                    &mut self.extra,
-                    "averageBandwidthEstimate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageJitter" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_jitter,
-                    &mut self.extra,
-                    "averageJitter",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averagePacketLossRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_packet_loss_rate,
-                    &mut self.extra,
-                    "averagePacketLossRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageRatioOfConcealedSamples" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_ratio_of_concealed_samples,
-                    &mut self.extra,
-                    "averageRatioOfConcealedSamples",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageReceivedFrameRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_received_frame_rate,
-                    &mut self.extra,
-                    "averageReceivedFrameRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageRoundTripTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_round_trip_time,
-                    &mut self.extra,
-                    "averageRoundTripTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageVideoFrameLossPercentage" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_video_frame_loss_percentage,
-                    &mut self.extra,
-                    "averageVideoFrameLossPercentage",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageVideoFrameRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_video_frame_rate,
-                    &mut self.extra,
-                    "averageVideoFrameRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "averageVideoPacketLossRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.average_video_packet_loss_rate,
-                    &mut self.extra,
-                    "averageVideoPacketLossRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "endDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.end_date_time,
-                    &mut self.extra,
-                    "endDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "lowFrameRateRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.low_frame_rate_ratio,
-                    &mut self.extra,
-                    "lowFrameRateRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "lowVideoProcessingCapabilityRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.low_video_processing_capability_ratio,
-                    &mut self.extra,
-                    "lowVideoProcessingCapabilityRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "maxAudioNetworkJitter" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.max_audio_network_jitter,
-                    &mut self.extra,
-                    "maxAudioNetworkJitter",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "maxJitter" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.max_jitter,
-                    &mut self.extra,
-                    "maxJitter",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "maxPacketLossRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.max_packet_loss_rate,
-                    &mut self.extra,
-                    "maxPacketLossRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "maxRatioOfConcealedSamples" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.max_ratio_of_concealed_samples,
-                    &mut self.extra,
-                    "maxRatioOfConcealedSamples",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "maxRoundTripTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.max_round_trip_time,
-                    &mut self.extra,
-                    "maxRoundTripTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "packetUtilization" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.packet_utilization,
-                    &mut self.extra,
-                    "packetUtilization",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "postForwardErrorCorrectionPacketLossRate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.post_forward_error_correction_packet_loss_rate,
-                    &mut self.extra,
-                    "postForwardErrorCorrectionPacketLossRate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "startDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.start_date_time,
-                    &mut self.extra,
-                    "startDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "streamDirection" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.stream_direction,
-                    &mut self.extra,
-                    "streamDirection",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "streamId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.stream_id,
-                    &mut self.extra,
-                    "streamId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wasMediaBypassed" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.was_media_bypassed,
-                    &mut self.extra,
-                    "wasMediaBypassed",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageAudioDegradation",
-            &self.average_audio_degradation,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageAudioNetworkJitter",
-            &self.average_audio_network_jitter,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageBandwidthEstimate",
-            &self.average_bandwidth_estimate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageJitter",
-            &self.average_jitter,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averagePacketLossRate",
-            &self.average_packet_loss_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageRatioOfConcealedSamples",
-            &self.average_ratio_of_concealed_samples,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageReceivedFrameRate",
-            &self.average_received_frame_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageRoundTripTime",
-            &self.average_round_trip_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageVideoFrameLossPercentage",
-            &self.average_video_frame_loss_percentage,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageVideoFrameRate",
-            &self.average_video_frame_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "averageVideoPacketLossRate",
-            &self.average_video_packet_loss_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "endDateTime",
-            &self.end_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "lowFrameRateRatio",
-            &self.low_frame_rate_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "lowVideoProcessingCapabilityRatio",
-            &self.low_video_processing_capability_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "maxAudioNetworkJitter",
-            &self.max_audio_network_jitter,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "maxJitter",
-            &self.max_jitter,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "maxPacketLossRate",
-            &self.max_packet_loss_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "maxRatioOfConcealedSamples",
-            &self.max_ratio_of_concealed_samples,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "maxRoundTripTime",
-            &self.max_round_trip_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "packetUtilization",
-            &self.packet_utilization,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "postForwardErrorCorrectionPacketLossRate",
-            &self.post_forward_error_correction_packet_loss_rate,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "startDateTime",
-            &self.start_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "streamDirection",
-            &self.stream_direction,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "streamId",
-            &self.stream_id,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wasMediaBypassed",
-            &self.was_media_bypassed,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(MediaStream);
+::odata_runtime::__private::impl_structure!(
+    MediaStream, "microsoft.graph.callRecords.mediaStream", extra, [0
+    average_audio_degradation "averageAudioDegradation", 1 average_audio_network_jitter
+    "averageAudioNetworkJitter", 2 average_bandwidth_estimate "averageBandwidthEstimate",
+    3 average_jitter "averageJitter", 4 average_packet_loss_rate "averagePacketLossRate",
+    5 average_ratio_of_concealed_samples "averageRatioOfConcealedSamples", 6
+    average_received_frame_rate "averageReceivedFrameRate", 7 average_round_trip_time
+    "averageRoundTripTime", 8 average_video_frame_loss_percentage
+    "averageVideoFrameLossPercentage", 9 average_video_frame_rate
+    "averageVideoFrameRate", 10 average_video_packet_loss_rate
+    "averageVideoPacketLossRate", 11 end_date_time "endDateTime", 12 low_frame_rate_ratio
+    "lowFrameRateRatio", 13 low_video_processing_capability_ratio
+    "lowVideoProcessingCapabilityRatio", 14 max_audio_network_jitter
+    "maxAudioNetworkJitter", 15 max_jitter "maxJitter", 16 max_packet_loss_rate
+    "maxPacketLossRate", 17 max_ratio_of_concealed_samples "maxRatioOfConcealedSamples",
+    18 max_round_trip_time "maxRoundTripTime", 19 packet_utilization "packetUtilization",
+    20 post_forward_error_correction_packet_loss_rate
+    "postForwardErrorCorrectionPacketLossRate", 21 start_date_time "startDateTime", 22
+    stream_direction "streamDirection", 23 stream_id "streamId", 24 was_media_bypassed
+    "wasMediaBypassed"], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+    18, 19, 20, 21, 22, 23, 24]
+);
 
 /// OData enum type `microsoft.graph.callRecords.mediaStreamDirection`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MediaStreamDirection {
     /// `callerToCallee` (value 0).
@@ -2230,71 +552,17 @@ pub enum MediaStreamDirection {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl MediaStreamDirection {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [MediaStreamDirection] = &[
-        MediaStreamDirection::CallerToCallee,
-        MediaStreamDirection::CalleeToCaller,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            MediaStreamDirection::CallerToCallee => "callerToCallee",
-            MediaStreamDirection::CalleeToCaller => "calleeToCaller",
-            MediaStreamDirection::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "callerToCallee" => MediaStreamDirection::CallerToCallee,
-            "calleeToCaller" => MediaStreamDirection::CalleeToCaller,
-            other => MediaStreamDirection::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for MediaStreamDirection {
-    fn as_str(&self) -> &str {
-        MediaStreamDirection::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        MediaStreamDirection::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for MediaStreamDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(MediaStreamDirection::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for MediaStreamDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for MediaStreamDirection {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for MediaStreamDirection {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(MediaStreamDirection);
+::odata_runtime::__private::enum_members!(
+    MediaStreamDirection, Other, [0 CallerToCallee "callerToCallee", 1 CalleeToCaller
+    "calleeToCaller"], [1, 0]
+);
 
 /// OData enum type `microsoft.graph.callRecords.modality`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Modality {
     /// `audio` (value 0).
@@ -2312,83 +580,18 @@ pub enum Modality {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl Modality {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [Modality] = &[
-        Modality::Audio,
-        Modality::Video,
-        Modality::VideoBasedScreenSharing,
-        Modality::Data,
-        Modality::ScreenSharing,
-        Modality::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Modality::Audio => "audio",
-            Modality::Video => "video",
-            Modality::VideoBasedScreenSharing => "videoBasedScreenSharing",
-            Modality::Data => "data",
-            Modality::ScreenSharing => "screenSharing",
-            Modality::UnknownFutureValue => "unknownFutureValue",
-            Modality::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "audio" => Modality::Audio,
-            "video" => Modality::Video,
-            "videoBasedScreenSharing" => Modality::VideoBasedScreenSharing,
-            "data" => Modality::Data,
-            "screenSharing" => Modality::ScreenSharing,
-            "unknownFutureValue" => Modality::UnknownFutureValue,
-            other => Modality::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for Modality {
-    fn as_str(&self) -> &str {
-        Modality::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        Modality::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for Modality {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Modality::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for Modality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for Modality {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for Modality {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(Modality);
+::odata_runtime::__private::enum_members!(
+    Modality, Other, [0 Audio "audio", 1 Video "video", 2 VideoBasedScreenSharing
+    "videoBasedScreenSharing", 3 Data "data", 4 ScreenSharing "screenSharing", 5
+    UnknownFutureValue "unknownFutureValue"], [0, 3, 4, 5, 1, 2]
+);
 
 /// OData enum type `microsoft.graph.callRecords.networkConnectionType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkConnectionType {
     /// `unknown` (value 0).
@@ -2406,76 +609,11 @@ pub enum NetworkConnectionType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl NetworkConnectionType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [NetworkConnectionType] = &[
-        NetworkConnectionType::Unknown,
-        NetworkConnectionType::Wired,
-        NetworkConnectionType::Wifi,
-        NetworkConnectionType::Mobile,
-        NetworkConnectionType::Tunnel,
-        NetworkConnectionType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            NetworkConnectionType::Unknown => "unknown",
-            NetworkConnectionType::Wired => "wired",
-            NetworkConnectionType::Wifi => "wifi",
-            NetworkConnectionType::Mobile => "mobile",
-            NetworkConnectionType::Tunnel => "tunnel",
-            NetworkConnectionType::UnknownFutureValue => "unknownFutureValue",
-            NetworkConnectionType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => NetworkConnectionType::Unknown,
-            "wired" => NetworkConnectionType::Wired,
-            "wifi" => NetworkConnectionType::Wifi,
-            "mobile" => NetworkConnectionType::Mobile,
-            "tunnel" => NetworkConnectionType::Tunnel,
-            "unknownFutureValue" => NetworkConnectionType::UnknownFutureValue,
-            other => NetworkConnectionType::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for NetworkConnectionType {
-    fn as_str(&self) -> &str {
-        NetworkConnectionType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        NetworkConnectionType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for NetworkConnectionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(NetworkConnectionType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for NetworkConnectionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for NetworkConnectionType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for NetworkConnectionType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(NetworkConnectionType);
+::odata_runtime::__private::enum_members!(
+    NetworkConnectionType, Other, [0 Unknown "unknown", 1 Wired "wired", 2 Wifi "wifi", 3
+    Mobile "mobile", 4 Tunnel "tunnel", 5 UnknownFutureValue "unknownFutureValue"], [3,
+    4, 0, 5, 2, 1]
+);
 
 /// OData complex type `microsoft.graph.callRecords.networkInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2534,386 +672,22 @@ pub struct NetworkInfo {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for NetworkInfo {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.networkInfo";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "bandwidthLowEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.bandwidth_low_event_ratio,
-                    &mut self.extra,
-                    "bandwidthLowEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "basicServiceSetIdentifier" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.basic_service_set_identifier,
-                    &mut self.extra,
-                    "basicServiceSetIdentifier",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "connectionType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.connection_type,
-                    &mut self.extra,
-                    "connectionType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "delayEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.delay_event_ratio,
-                    &mut self.extra,
-                    "delayEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "dnsSuffix" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.dns_suffix,
-                    &mut self.extra,
-                    "dnsSuffix",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "ipAddress" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.ip_address,
-                    &mut self.extra,
-                    "ipAddress",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "linkSpeed" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.link_speed,
-                    &mut self.extra,
-                    "linkSpeed",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "macAddress" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.mac_address,
-                    &mut self.extra,
-                    "macAddress",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "port" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.port,
-                    &mut self.extra,
-                    "port",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "receivedQualityEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.received_quality_event_ratio,
-                    &mut self.extra,
-                    "receivedQualityEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "reflexiveIPAddress" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.reflexive_ip_address,
-                    &mut self.extra,
-                    "reflexiveIPAddress",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "relayIPAddress" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.relay_ip_address,
-                    &mut self.extra,
-                    "relayIPAddress",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "relayPort" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.relay_port,
-                    &mut self.extra,
-                    "relayPort",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "sentQualityEventRatio" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.sent_quality_event_ratio,
-                    &mut self.extra,
-                    "sentQualityEventRatio",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "subnet" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.subnet,
-                    &mut self.extra,
-                    "subnet",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiBand" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_band,
-                    &mut self.extra,
-                    "wifiBand",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiBatteryCharge" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_battery_charge,
-                    &mut self.extra,
-                    "wifiBatteryCharge",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiChannel" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_channel,
-                    &mut self.extra,
-                    "wifiChannel",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiMicrosoftDriver" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_microsoft_driver,
-                    &mut self.extra,
-                    "wifiMicrosoftDriver",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiMicrosoftDriverVersion" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_microsoft_driver_version,
-                    &mut self.extra,
-                    "wifiMicrosoftDriverVersion",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiRadioType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_radio_type,
-                    &mut self.extra,
-                    "wifiRadioType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiSignalStrength" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_signal_strength,
-                    &mut self.extra,
-                    "wifiSignalStrength",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiVendorDriver" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_vendor_driver,
-                    &mut self.extra,
-                    "wifiVendorDriver",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifiVendorDriverVersion" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi_vendor_driver_version,
-                    &mut self.extra,
-                    "wifiVendorDriverVersion",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "bandwidthLowEventRatio",
-            &self.bandwidth_low_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "basicServiceSetIdentifier",
-            &self.basic_service_set_identifier,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "connectionType",
-            &self.connection_type,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "delayEventRatio",
-            &self.delay_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "dnsSuffix",
-            &self.dns_suffix,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "ipAddress",
-            &self.ip_address,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "linkSpeed",
-            &self.link_speed,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "macAddress",
-            &self.mac_address,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "port", &self.port, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "receivedQualityEventRatio",
-            &self.received_quality_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "reflexiveIPAddress",
-            &self.reflexive_ip_address,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "relayIPAddress",
-            &self.relay_ip_address,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "relayPort",
-            &self.relay_port,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "sentQualityEventRatio",
-            &self.sent_quality_event_ratio,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "subnet",
-            &self.subnet,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiBand",
-            &self.wifi_band,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiBatteryCharge",
-            &self.wifi_battery_charge,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiChannel",
-            &self.wifi_channel,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiMicrosoftDriver",
-            &self.wifi_microsoft_driver,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiMicrosoftDriverVersion",
-            &self.wifi_microsoft_driver_version,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiRadioType",
-            &self.wifi_radio_type,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiSignalStrength",
-            &self.wifi_signal_strength,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiVendorDriver",
-            &self.wifi_vendor_driver,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifiVendorDriverVersion",
-            &self.wifi_vendor_driver_version,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(NetworkInfo);
+::odata_runtime::__private::impl_structure!(
+    NetworkInfo, "microsoft.graph.callRecords.networkInfo", extra, [0
+    bandwidth_low_event_ratio "bandwidthLowEventRatio", 1 basic_service_set_identifier
+    "basicServiceSetIdentifier", 2 connection_type "connectionType", 3 delay_event_ratio
+    "delayEventRatio", 4 dns_suffix "dnsSuffix", 5 ip_address "ipAddress", 6 link_speed
+    "linkSpeed", 7 mac_address "macAddress", 8 port "port", 9
+    received_quality_event_ratio "receivedQualityEventRatio", 10 reflexive_ip_address
+    "reflexiveIPAddress", 11 relay_ip_address "relayIPAddress", 12 relay_port
+    "relayPort", 13 sent_quality_event_ratio "sentQualityEventRatio", 14 subnet "subnet",
+    15 wifi_band "wifiBand", 16 wifi_battery_charge "wifiBatteryCharge", 17 wifi_channel
+    "wifiChannel", 18 wifi_microsoft_driver "wifiMicrosoftDriver", 19
+    wifi_microsoft_driver_version "wifiMicrosoftDriverVersion", 20 wifi_radio_type
+    "wifiRadioType", 21 wifi_signal_strength "wifiSignalStrength", 22 wifi_vendor_driver
+    "wifiVendorDriver", 23 wifi_vendor_driver_version "wifiVendorDriverVersion"], [0, 1,
+    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
+);
 
 /// OData complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2928,83 +702,17 @@ pub struct ParticipantEndpoint {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ParticipantEndpoint {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.participantEndpoint";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "userAgent" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_agent,
-                    &mut self.extra,
-                    "userAgent",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "feedback" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.feedback,
-                    &mut self.extra,
-                    "feedback",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "identity" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.identity,
-                    &mut self.extra,
-                    "identity",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "userAgent",
-            &self.user_agent,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "feedback",
-            &self.feedback,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "identity",
-            &self.identity,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ParticipantEndpoint);
+::odata_runtime::__private::impl_structure!(
+    ParticipantEndpoint, "microsoft.graph.callRecords.participantEndpoint", extra, [0
+    user_agent "userAgent", 1 feedback "feedback", 2 identity "identity"], [1, 2, 0]
+);
 
 /// OData enum type `microsoft.graph.callRecords.productFamily`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProductFamily {
     /// `unknown` (value 0).
@@ -3020,78 +728,16 @@ pub enum ProductFamily {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl ProductFamily {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [ProductFamily] = &[
-        ProductFamily::Unknown,
-        ProductFamily::Teams,
-        ProductFamily::SkypeForBusiness,
-        ProductFamily::Lync,
-        ProductFamily::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ProductFamily::Unknown => "unknown",
-            ProductFamily::Teams => "teams",
-            ProductFamily::SkypeForBusiness => "skypeForBusiness",
-            ProductFamily::Lync => "lync",
-            ProductFamily::UnknownFutureValue => "unknownFutureValue",
-            ProductFamily::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => ProductFamily::Unknown,
-            "teams" => ProductFamily::Teams,
-            "skypeForBusiness" => ProductFamily::SkypeForBusiness,
-            "lync" => ProductFamily::Lync,
-            "unknownFutureValue" => ProductFamily::UnknownFutureValue,
-            other => ProductFamily::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for ProductFamily {
-    fn as_str(&self) -> &str {
-        ProductFamily::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        ProductFamily::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for ProductFamily {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ProductFamily::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for ProductFamily {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for ProductFamily {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for ProductFamily {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(ProductFamily);
+::odata_runtime::__private::enum_members!(
+    ProductFamily, Other, [0 Unknown "unknown", 1 Teams "teams", 2 SkypeForBusiness
+    "skypeForBusiness", 3 Lync "lync", 4 UnknownFutureValue "unknownFutureValue"], [3, 2,
+    1, 0, 4]
+);
 
 /// OData enum type `microsoft.graph.callRecords.pstnCallDurationSource`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PstnCallDurationSource {
     /// `microsoft` (value 0).
@@ -3101,64 +747,10 @@ pub enum PstnCallDurationSource {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl PstnCallDurationSource {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [PstnCallDurationSource] = &[
-        PstnCallDurationSource::Microsoft,
-        PstnCallDurationSource::Operator,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PstnCallDurationSource::Microsoft => "microsoft",
-            PstnCallDurationSource::Operator => "operator",
-            PstnCallDurationSource::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "microsoft" => PstnCallDurationSource::Microsoft,
-            "operator" => PstnCallDurationSource::Operator,
-            other => PstnCallDurationSource::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for PstnCallDurationSource {
-    fn as_str(&self) -> &str {
-        PstnCallDurationSource::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        PstnCallDurationSource::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for PstnCallDurationSource {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(PstnCallDurationSource::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for PstnCallDurationSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for PstnCallDurationSource {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for PstnCallDurationSource {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(PstnCallDurationSource);
+::odata_runtime::__private::enum_members!(
+    PstnCallDurationSource, Other, [0 Microsoft "microsoft", 1 Operator "operator"], [0,
+    1]
+);
 
 /// OData complex type `microsoft.graph.callRecords.pstnCallLogRow`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3215,371 +807,19 @@ pub struct PstnCallLogRow {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for PstnCallLogRow {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.pstnCallLogRow";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "callDurationSource" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_duration_source,
-                    &mut self.extra,
-                    "callDurationSource",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_id,
-                    &mut self.extra,
-                    "callId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_type,
-                    &mut self.extra,
-                    "callType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "calleeNumber" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.callee_number,
-                    &mut self.extra,
-                    "calleeNumber",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callerNumber" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller_number,
-                    &mut self.extra,
-                    "callerNumber",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "charge" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.charge,
-                    &mut self.extra,
-                    "charge",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "conferenceId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.conference_id,
-                    &mut self.extra,
-                    "conferenceId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "connectionCharge" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.connection_charge,
-                    &mut self.extra,
-                    "connectionCharge",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "currency" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.currency,
-                    &mut self.extra,
-                    "currency",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "destinationContext" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.destination_context,
-                    &mut self.extra,
-                    "destinationContext",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "destinationName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.destination_name,
-                    &mut self.extra,
-                    "destinationName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "duration" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.duration,
-                    &mut self.extra,
-                    "duration",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "endDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.end_date_time,
-                    &mut self.extra,
-                    "endDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "inventoryType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.inventory_type,
-                    &mut self.extra,
-                    "inventoryType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "licenseCapability" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.license_capability,
-                    &mut self.extra,
-                    "licenseCapability",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "operator" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.operator,
-                    &mut self.extra,
-                    "operator",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "startDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.start_date_time,
-                    &mut self.extra,
-                    "startDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "tenantCountryCode" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.tenant_country_code,
-                    &mut self.extra,
-                    "tenantCountryCode",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "usageCountryCode" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.usage_country_code,
-                    &mut self.extra,
-                    "usageCountryCode",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userDisplayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_display_name,
-                    &mut self.extra,
-                    "userDisplayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_id,
-                    &mut self.extra,
-                    "userId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userPrincipalName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_principal_name,
-                    &mut self.extra,
-                    "userPrincipalName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "callDurationSource",
-            &self.call_duration_source,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callId",
-            &self.call_id,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callType",
-            &self.call_type,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "calleeNumber",
-            &self.callee_number,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callerNumber",
-            &self.caller_number,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "charge",
-            &self.charge,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "conferenceId",
-            &self.conference_id,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "connectionCharge",
-            &self.connection_charge,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "currency",
-            &self.currency,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "destinationContext",
-            &self.destination_context,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "destinationName",
-            &self.destination_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "duration",
-            &self.duration,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "endDateTime",
-            &self.end_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "inventoryType",
-            &self.inventory_type,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "licenseCapability",
-            &self.license_capability,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "operator",
-            &self.operator,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "startDateTime",
-            &self.start_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "tenantCountryCode",
-            &self.tenant_country_code,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "usageCountryCode",
-            &self.usage_country_code,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userDisplayName",
-            &self.user_display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userId",
-            &self.user_id,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userPrincipalName",
-            &self.user_principal_name,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(PstnCallLogRow);
+::odata_runtime::__private::impl_structure!(
+    PstnCallLogRow, "microsoft.graph.callRecords.pstnCallLogRow", extra, [0
+    call_duration_source "callDurationSource", 1 call_id "callId", 2 call_type
+    "callType", 3 callee_number "calleeNumber", 4 caller_number "callerNumber", 5 charge
+    "charge", 6 conference_id "conferenceId", 7 connection_charge "connectionCharge", 8
+    currency "currency", 9 destination_context "destinationContext", 10 destination_name
+    "destinationName", 11 duration "duration", 12 end_date_time "endDateTime", 13 id
+    "id", 14 inventory_type "inventoryType", 15 license_capability "licenseCapability",
+    16 operator "operator", 17 start_date_time "startDateTime", 18 tenant_country_code
+    "tenantCountryCode", 19 usage_country_code "usageCountryCode", 20 user_display_name
+    "userDisplayName", 21 user_id "userId", 22 user_principal_name "userPrincipalName"],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
+);
 
 /// OData entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3602,126 +842,11 @@ pub struct Segment {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Segment {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.segment";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callee" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.callee,
-                    &mut self.extra,
-                    "callee",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "caller" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller,
-                    &mut self.extra,
-                    "caller",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "endDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.end_date_time,
-                    &mut self.extra,
-                    "endDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "failureInfo" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.failure_info,
-                    &mut self.extra,
-                    "failureInfo",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "media" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.media,
-                    &mut self.extra,
-                    "media",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "startDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.start_date_time,
-                    &mut self.extra,
-                    "startDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callee",
-            &self.callee,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "caller",
-            &self.caller,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "endDateTime",
-            &self.end_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "failureInfo",
-            &self.failure_info,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "media", &self.media, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "startDateTime",
-            &self.start_date_time,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Segment);
+::odata_runtime::__private::impl_structure!(
+    Segment, "microsoft.graph.callRecords.segment", extra, [0 id "id", 1 callee "callee",
+    2 caller "caller", 3 end_date_time "endDateTime", 4 failure_info "failureInfo", 5
+    media "media", 6 start_date_time "startDateTime"], [1, 2, 3, 4, 0, 5, 6]
+);
 
 /// OData complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3732,53 +857,17 @@ pub struct ServiceEndpoint {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ServiceEndpoint {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.serviceEndpoint";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "userAgent" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_agent,
-                    &mut self.extra,
-                    "userAgent",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "userAgent",
-            &self.user_agent,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ServiceEndpoint);
+::odata_runtime::__private::impl_structure!(
+    ServiceEndpoint, "microsoft.graph.callRecords.serviceEndpoint", extra, [0 user_agent
+    "userAgent"], [0]
+);
 
 /// OData enum type `microsoft.graph.callRecords.serviceRole`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceRole {
     /// `unknown` (value 0).
@@ -3828,156 +917,27 @@ pub enum ServiceRole {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl ServiceRole {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [ServiceRole] = &[
-        ServiceRole::Unknown,
-        ServiceRole::CustomBot,
-        ServiceRole::SkypeForBusinessMicrosoftTeamsGateway,
-        ServiceRole::SkypeForBusinessAudioVideoMcu,
-        ServiceRole::SkypeForBusinessApplicationSharingMcu,
-        ServiceRole::SkypeForBusinessCallQueues,
-        ServiceRole::SkypeForBusinessAutoAttendant,
-        ServiceRole::MediationServer,
-        ServiceRole::MediationServerCloudConnectorEdition,
-        ServiceRole::ExchangeUnifiedMessagingService,
-        ServiceRole::MediaController,
-        ServiceRole::ConferencingAnnouncementService,
-        ServiceRole::ConferencingAttendant,
-        ServiceRole::AudioTeleconferencerController,
-        ServiceRole::SkypeForBusinessUnifiedCommunicationApplicationPlatform,
-        ServiceRole::ResponseGroupServiceAnnouncementService,
-        ServiceRole::Gateway,
-        ServiceRole::SkypeTranslator,
-        ServiceRole::SkypeForBusinessAttendant,
-        ServiceRole::ResponseGroupService,
-        ServiceRole::Voicemail,
-        ServiceRole::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ServiceRole::Unknown => "unknown",
-            ServiceRole::CustomBot => "customBot",
-            ServiceRole::SkypeForBusinessMicrosoftTeamsGateway => {
-                "skypeForBusinessMicrosoftTeamsGateway"
-            }
-            ServiceRole::SkypeForBusinessAudioVideoMcu => "skypeForBusinessAudioVideoMcu",
-            ServiceRole::SkypeForBusinessApplicationSharingMcu => {
-                "skypeForBusinessApplicationSharingMcu"
-            }
-            ServiceRole::SkypeForBusinessCallQueues => "skypeForBusinessCallQueues",
-            ServiceRole::SkypeForBusinessAutoAttendant => "skypeForBusinessAutoAttendant",
-            ServiceRole::MediationServer => "mediationServer",
-            ServiceRole::MediationServerCloudConnectorEdition => {
-                "mediationServerCloudConnectorEdition"
-            }
-            ServiceRole::ExchangeUnifiedMessagingService => {
-                "exchangeUnifiedMessagingService"
-            }
-            ServiceRole::MediaController => "mediaController",
-            ServiceRole::ConferencingAnnouncementService => {
-                "conferencingAnnouncementService"
-            }
-            ServiceRole::ConferencingAttendant => "conferencingAttendant",
-            ServiceRole::AudioTeleconferencerController => {
-                "audioTeleconferencerController"
-            }
-            ServiceRole::SkypeForBusinessUnifiedCommunicationApplicationPlatform => {
-                "skypeForBusinessUnifiedCommunicationApplicationPlatform"
-            }
-            ServiceRole::ResponseGroupServiceAnnouncementService => {
-                "responseGroupServiceAnnouncementService"
-            }
-            ServiceRole::Gateway => "gateway",
-            ServiceRole::SkypeTranslator => "skypeTranslator",
-            ServiceRole::SkypeForBusinessAttendant => "skypeForBusinessAttendant",
-            ServiceRole::ResponseGroupService => "responseGroupService",
-            ServiceRole::Voicemail => "voicemail",
-            ServiceRole::UnknownFutureValue => "unknownFutureValue",
-            ServiceRole::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => ServiceRole::Unknown,
-            "customBot" => ServiceRole::CustomBot,
-            "skypeForBusinessMicrosoftTeamsGateway" => {
-                ServiceRole::SkypeForBusinessMicrosoftTeamsGateway
-            }
-            "skypeForBusinessAudioVideoMcu" => ServiceRole::SkypeForBusinessAudioVideoMcu,
-            "skypeForBusinessApplicationSharingMcu" => {
-                ServiceRole::SkypeForBusinessApplicationSharingMcu
-            }
-            "skypeForBusinessCallQueues" => ServiceRole::SkypeForBusinessCallQueues,
-            "skypeForBusinessAutoAttendant" => ServiceRole::SkypeForBusinessAutoAttendant,
-            "mediationServer" => ServiceRole::MediationServer,
-            "mediationServerCloudConnectorEdition" => {
-                ServiceRole::MediationServerCloudConnectorEdition
-            }
-            "exchangeUnifiedMessagingService" => {
-                ServiceRole::ExchangeUnifiedMessagingService
-            }
-            "mediaController" => ServiceRole::MediaController,
-            "conferencingAnnouncementService" => {
-                ServiceRole::ConferencingAnnouncementService
-            }
-            "conferencingAttendant" => ServiceRole::ConferencingAttendant,
-            "audioTeleconferencerController" => {
-                ServiceRole::AudioTeleconferencerController
-            }
-            "skypeForBusinessUnifiedCommunicationApplicationPlatform" => {
-                ServiceRole::SkypeForBusinessUnifiedCommunicationApplicationPlatform
-            }
-            "responseGroupServiceAnnouncementService" => {
-                ServiceRole::ResponseGroupServiceAnnouncementService
-            }
-            "gateway" => ServiceRole::Gateway,
-            "skypeTranslator" => ServiceRole::SkypeTranslator,
-            "skypeForBusinessAttendant" => ServiceRole::SkypeForBusinessAttendant,
-            "responseGroupService" => ServiceRole::ResponseGroupService,
-            "voicemail" => ServiceRole::Voicemail,
-            "unknownFutureValue" => ServiceRole::UnknownFutureValue,
-            other => ServiceRole::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for ServiceRole {
-    fn as_str(&self) -> &str {
-        ServiceRole::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        ServiceRole::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for ServiceRole {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ServiceRole::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for ServiceRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for ServiceRole {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for ServiceRole {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(ServiceRole);
+::odata_runtime::__private::enum_members!(
+    ServiceRole, Other, [0 Unknown "unknown", 1 CustomBot "customBot", 2
+    SkypeForBusinessMicrosoftTeamsGateway "skypeForBusinessMicrosoftTeamsGateway", 3
+    SkypeForBusinessAudioVideoMcu "skypeForBusinessAudioVideoMcu", 4
+    SkypeForBusinessApplicationSharingMcu "skypeForBusinessApplicationSharingMcu", 5
+    SkypeForBusinessCallQueues "skypeForBusinessCallQueues", 6
+    SkypeForBusinessAutoAttendant "skypeForBusinessAutoAttendant", 7 MediationServer
+    "mediationServer", 8 MediationServerCloudConnectorEdition
+    "mediationServerCloudConnectorEdition", 9 ExchangeUnifiedMessagingService
+    "exchangeUnifiedMessagingService", 10 MediaController "mediaController", 11
+    ConferencingAnnouncementService "conferencingAnnouncementService", 12
+    ConferencingAttendant "conferencingAttendant", 13 AudioTeleconferencerController
+    "audioTeleconferencerController", 14
+    SkypeForBusinessUnifiedCommunicationApplicationPlatform
+    "skypeForBusinessUnifiedCommunicationApplicationPlatform", 15
+    ResponseGroupServiceAnnouncementService "responseGroupServiceAnnouncementService", 16
+    Gateway "gateway", 17 SkypeTranslator "skypeTranslator", 18 SkypeForBusinessAttendant
+    "skypeForBusinessAttendant", 19 ResponseGroupService "responseGroupService", 20
+    Voicemail "voicemail", 21 UnknownFutureValue "unknownFutureValue"], [13, 11, 12, 1,
+    9, 16, 10, 7, 8, 19, 15, 4, 18, 3, 6, 5, 2, 14, 17, 0, 21, 20]
+);
 
 /// OData complex type `microsoft.graph.callRecords.serviceUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3992,71 +952,11 @@ pub struct ServiceUserAgent {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ServiceUserAgent {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.serviceUserAgent";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "applicationVersion" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application_version,
-                    &mut self.extra,
-                    "applicationVersion",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "headerValue" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.header_value,
-                    &mut self.extra,
-                    "headerValue",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "role" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.role,
-                    &mut self.extra,
-                    "role",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "applicationVersion",
-            &self.application_version,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "headerValue",
-            &self.header_value,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "role", &self.role, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ServiceUserAgent);
+::odata_runtime::__private::impl_structure!(
+    ServiceUserAgent, "microsoft.graph.callRecords.serviceUserAgent", extra, [0
+    application_version "applicationVersion", 1 header_value "headerValue", 2 role
+    "role"], [0, 1, 2]
+);
 
 /// OData entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4083,146 +983,12 @@ pub struct Session {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Session {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.session";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callee" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.callee,
-                    &mut self.extra,
-                    "callee",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "caller" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller,
-                    &mut self.extra,
-                    "caller",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "endDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.end_date_time,
-                    &mut self.extra,
-                    "endDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "failureInfo" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.failure_info,
-                    &mut self.extra,
-                    "failureInfo",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "modalities" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.modalities,
-                    &mut self.extra,
-                    "modalities",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "startDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.start_date_time,
-                    &mut self.extra,
-                    "startDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "segments" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.segments,
-                    &mut self.extra,
-                    "segments",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callee",
-            &self.callee,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "caller",
-            &self.caller,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "endDateTime",
-            &self.end_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "failureInfo",
-            &self.failure_info,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "modalities",
-            &self.modalities,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "startDateTime",
-            &self.start_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "segments",
-            &self.segments,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Session);
+::odata_runtime::__private::impl_structure!(
+    Session, "microsoft.graph.callRecords.session", extra, [0 id "id", 1 callee "callee",
+    2 caller "caller", 3 end_date_time "endDateTime", 4 failure_info "failureInfo", 5
+    modalities "modalities", 6 start_date_time "startDateTime", 7 segments "segments"],
+    [1, 2, 3, 4, 0, 5, 7, 6]
+);
 
 /// OData complex type `microsoft.graph.callRecords.userAgent`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4235,61 +1001,10 @@ pub struct UserAgent {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for UserAgent {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.userAgent";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "applicationVersion" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application_version,
-                    &mut self.extra,
-                    "applicationVersion",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "headerValue" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.header_value,
-                    &mut self.extra,
-                    "headerValue",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "applicationVersion",
-            &self.application_version,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "headerValue",
-            &self.header_value,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(UserAgent);
+::odata_runtime::__private::impl_structure!(
+    UserAgent, "microsoft.graph.callRecords.userAgent", extra, [0 application_version
+    "applicationVersion", 1 header_value "headerValue"], [0, 1]
+);
 /// `microsoft.graph.callRecords.userAgent` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.callRecords.userAgent` and its type name kept in `extra`; it is written back unchanged.
@@ -4386,78 +1101,17 @@ pub struct UserFeedback {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for UserFeedback {
-    const TYPE_NAME: &'static str = "microsoft.graph.callRecords.userFeedback";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "rating" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.rating,
-                    &mut self.extra,
-                    "rating",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "text" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.text,
-                    &mut self.extra,
-                    "text",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "tokens" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.tokens,
-                    &mut self.extra,
-                    "tokens",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "rating",
-            &self.rating,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "text", &self.text, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "tokens",
-            &self.tokens,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(UserFeedback);
+::odata_runtime::__private::impl_structure!(
+    UserFeedback, "microsoft.graph.callRecords.userFeedback", extra, [0 rating "rating",
+    1 text "text", 2 tokens "tokens"], [0, 1, 2]
+);
 
 /// OData enum type `microsoft.graph.callRecords.userFeedbackRating`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserFeedbackRating {
     /// `notRated` (value 0).
@@ -4477,86 +1131,18 @@ pub enum UserFeedbackRating {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl UserFeedbackRating {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [UserFeedbackRating] = &[
-        UserFeedbackRating::NotRated,
-        UserFeedbackRating::Bad,
-        UserFeedbackRating::Poor,
-        UserFeedbackRating::Fair,
-        UserFeedbackRating::Good,
-        UserFeedbackRating::Excellent,
-        UserFeedbackRating::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UserFeedbackRating::NotRated => "notRated",
-            UserFeedbackRating::Bad => "bad",
-            UserFeedbackRating::Poor => "poor",
-            UserFeedbackRating::Fair => "fair",
-            UserFeedbackRating::Good => "good",
-            UserFeedbackRating::Excellent => "excellent",
-            UserFeedbackRating::UnknownFutureValue => "unknownFutureValue",
-            UserFeedbackRating::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "notRated" => UserFeedbackRating::NotRated,
-            "bad" => UserFeedbackRating::Bad,
-            "poor" => UserFeedbackRating::Poor,
-            "fair" => UserFeedbackRating::Fair,
-            "good" => UserFeedbackRating::Good,
-            "excellent" => UserFeedbackRating::Excellent,
-            "unknownFutureValue" => UserFeedbackRating::UnknownFutureValue,
-            other => UserFeedbackRating::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for UserFeedbackRating {
-    fn as_str(&self) -> &str {
-        UserFeedbackRating::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        UserFeedbackRating::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for UserFeedbackRating {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(UserFeedbackRating::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for UserFeedbackRating {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for UserFeedbackRating {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for UserFeedbackRating {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(UserFeedbackRating);
+::odata_runtime::__private::enum_members!(
+    UserFeedbackRating, Other, [0 NotRated "notRated", 1 Bad "bad", 2 Poor "poor", 3 Fair
+    "fair", 4 Good "good", 5 Excellent "excellent", 6 UnknownFutureValue
+    "unknownFutureValue"], [1, 5, 3, 4, 0, 2, 6]
+);
 
 /// OData enum type `microsoft.graph.callRecords.wifiBand`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WifiBand {
     /// `unknown` (value 0).
@@ -4572,80 +1158,18 @@ pub enum WifiBand {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl WifiBand {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [WifiBand] = &[
-        WifiBand::Unknown,
-        WifiBand::Frequency24GHz,
-        WifiBand::Frequency50GHz,
-        WifiBand::Frequency60GHz,
-        WifiBand::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WifiBand::Unknown => "unknown",
-            WifiBand::Frequency24GHz => "frequency24GHz",
-            WifiBand::Frequency50GHz => "frequency50GHz",
-            WifiBand::Frequency60GHz => "frequency60GHz",
-            WifiBand::UnknownFutureValue => "unknownFutureValue",
-            WifiBand::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => WifiBand::Unknown,
-            "frequency24GHz" => WifiBand::Frequency24GHz,
-            "frequency50GHz" => WifiBand::Frequency50GHz,
-            "frequency60GHz" => WifiBand::Frequency60GHz,
-            "unknownFutureValue" => WifiBand::UnknownFutureValue,
-            other => WifiBand::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for WifiBand {
-    fn as_str(&self) -> &str {
-        WifiBand::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        WifiBand::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for WifiBand {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(WifiBand::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for WifiBand {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for WifiBand {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiBand {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(WifiBand);
+::odata_runtime::__private::enum_members!(
+    WifiBand, Other, [0 Unknown "unknown", 1 Frequency24GHz "frequency24GHz", 2
+    Frequency50GHz "frequency50GHz", 3 Frequency60GHz "frequency60GHz", 4
+    UnknownFutureValue "unknownFutureValue"], [1, 2, 3, 0, 4]
+);
 
 /// OData enum type `microsoft.graph.callRecords.wifiRadioType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WifiRadioType {
     /// `unknown` (value 0).
@@ -4667,79 +1191,9 @@ pub enum WifiRadioType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl WifiRadioType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [WifiRadioType] = &[
-        WifiRadioType::Unknown,
-        WifiRadioType::Wifi80211a,
-        WifiRadioType::Wifi80211b,
-        WifiRadioType::Wifi80211g,
-        WifiRadioType::Wifi80211n,
-        WifiRadioType::Wifi80211ac,
-        WifiRadioType::Wifi80211ax,
-        WifiRadioType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WifiRadioType::Unknown => "unknown",
-            WifiRadioType::Wifi80211a => "wifi80211a",
-            WifiRadioType::Wifi80211b => "wifi80211b",
-            WifiRadioType::Wifi80211g => "wifi80211g",
-            WifiRadioType::Wifi80211n => "wifi80211n",
-            WifiRadioType::Wifi80211ac => "wifi80211ac",
-            WifiRadioType::Wifi80211ax => "wifi80211ax",
-            WifiRadioType::UnknownFutureValue => "unknownFutureValue",
-            WifiRadioType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => WifiRadioType::Unknown,
-            "wifi80211a" => WifiRadioType::Wifi80211a,
-            "wifi80211b" => WifiRadioType::Wifi80211b,
-            "wifi80211g" => WifiRadioType::Wifi80211g,
-            "wifi80211n" => WifiRadioType::Wifi80211n,
-            "wifi80211ac" => WifiRadioType::Wifi80211ac,
-            "wifi80211ax" => WifiRadioType::Wifi80211ax,
-            "unknownFutureValue" => WifiRadioType::UnknownFutureValue,
-            other => WifiRadioType::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for WifiRadioType {
-    fn as_str(&self) -> &str {
-        WifiRadioType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        WifiRadioType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for WifiRadioType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(WifiRadioType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for WifiRadioType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for WifiRadioType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiRadioType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(WifiRadioType);
+::odata_runtime::__private::enum_members!(
+    WifiRadioType, Other, [0 Unknown "unknown", 1 Wifi80211a "wifi80211a", 2 Wifi80211b
+    "wifi80211b", 3 Wifi80211g "wifi80211g", 4 Wifi80211n "wifi80211n", 5 Wifi80211ac
+    "wifi80211ac", 6 Wifi80211ax "wifi80211ax", 7 UnknownFutureValue
+    "unknownFutureValue"], [0, 7, 1, 5, 6, 2, 3, 4]
+);

@@ -16,71 +16,10 @@ pub struct ChatMessageFromIdentitySet {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ChatMessageFromIdentitySet {
-    const TYPE_NAME: &'static str = "microsoft.graph.chatMessageFromIdentitySet";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "application" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application,
-                    &mut self.extra,
-                    "application",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "device" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.device,
-                    &mut self.extra,
-                    "device",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "user" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user,
-                    &mut self.extra,
-                    "user",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "application",
-            &self.application,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "device",
-            &self.device,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ChatMessageFromIdentitySet);
+::odata_runtime::__private::impl_structure!(
+    ChatMessageFromIdentitySet, "microsoft.graph.chatMessageFromIdentitySet", extra, [0
+    application "application", 1 device "device", 2 user "user"], [0, 1, 2]
+);
 
 /// OData complex type `microsoft.graph.chatMessageMentionedIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -99,96 +38,11 @@ pub struct ChatMessageMentionedIdentitySet {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ChatMessageMentionedIdentitySet {
-    const TYPE_NAME: &'static str = "microsoft.graph.chatMessageMentionedIdentitySet";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "application" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application,
-                    &mut self.extra,
-                    "application",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "device" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.device,
-                    &mut self.extra,
-                    "device",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "user" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user,
-                    &mut self.extra,
-                    "user",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "conversation" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.conversation,
-                    &mut self.extra,
-                    "conversation",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "tag" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.tag,
-                    &mut self.extra,
-                    "tag",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "application",
-            &self.application,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "device",
-            &self.device,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "conversation",
-            &self.conversation,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "tag", &self.tag, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ChatMessageMentionedIdentitySet);
+::odata_runtime::__private::impl_structure!(
+    ChatMessageMentionedIdentitySet, "microsoft.graph.chatMessageMentionedIdentitySet",
+    extra, [0 application "application", 1 device "device", 2 user "user", 3 conversation
+    "conversation", 4 tag "tag"], [0, 3, 1, 4, 2]
+);
 
 /// OData complex type `microsoft.graph.chatMessageReactionIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -203,71 +57,10 @@ pub struct ChatMessageReactionIdentitySet {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ChatMessageReactionIdentitySet {
-    const TYPE_NAME: &'static str = "microsoft.graph.chatMessageReactionIdentitySet";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "application" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application,
-                    &mut self.extra,
-                    "application",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "device" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.device,
-                    &mut self.extra,
-                    "device",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "user" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user,
-                    &mut self.extra,
-                    "user",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "application",
-            &self.application,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "device",
-            &self.device,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ChatMessageReactionIdentitySet);
+::odata_runtime::__private::impl_structure!(
+    ChatMessageReactionIdentitySet, "microsoft.graph.chatMessageReactionIdentitySet",
+    extra, [0 application "application", 1 device "device", 2 user "user"], [0, 1, 2]
+);
 
 /// OData entity type `microsoft.graph.cloudCommunications`, derived from `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -282,56 +75,10 @@ pub struct CloudCommunications {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for CloudCommunications {
-    const TYPE_NAME: &'static str = "microsoft.graph.cloudCommunications";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callRecords" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_records,
-                    &mut self.extra,
-                    "callRecords",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callRecords",
-            &self.call_records,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(CloudCommunications);
+::odata_runtime::__private::impl_structure!(
+    CloudCommunications, "microsoft.graph.cloudCommunications", extra, [0 id "id", 1
+    call_records "callRecords"], [1, 0]
+);
 
 /// OData complex type `microsoft.graph.detailsInfo`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -340,29 +87,9 @@ pub struct DetailsInfo {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for DetailsInfo {
-    const TYPE_NAME: &'static str = "microsoft.graph.detailsInfo";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(DetailsInfo);
+::odata_runtime::__private::impl_structure!(
+    DetailsInfo, "microsoft.graph.detailsInfo", extra, [], []
+);
 
 /// OData entity type `microsoft.graph.entity`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -373,41 +100,9 @@ pub struct Entity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Entity {
-    const TYPE_NAME: &'static str = "microsoft.graph.entity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Entity);
+::odata_runtime::__private::impl_structure!(
+    Entity, "microsoft.graph.entity", extra, [0 id "id"], [0]
+);
 /// `microsoft.graph.entity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.entity` and its type name kept in `extra`; it is written back unchanged.
@@ -524,56 +219,10 @@ pub struct Identity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Identity {
-    const TYPE_NAME: &'static str = "microsoft.graph.identity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Identity);
+::odata_runtime::__private::impl_structure!(
+    Identity, "microsoft.graph.identity", extra, [0 display_name "displayName", 1 id
+    "id"], [0, 1]
+);
 /// `microsoft.graph.identity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.identity` and its type name kept in `extra`; it is written back unchanged.
@@ -829,71 +478,10 @@ pub struct IdentitySet {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for IdentitySet {
-    const TYPE_NAME: &'static str = "microsoft.graph.identitySet";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "application" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application,
-                    &mut self.extra,
-                    "application",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "device" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.device,
-                    &mut self.extra,
-                    "device",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "user" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user,
-                    &mut self.extra,
-                    "user",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "application",
-            &self.application,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "device",
-            &self.device,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(IdentitySet);
+::odata_runtime::__private::impl_structure!(
+    IdentitySet, "microsoft.graph.identitySet", extra, [0 application "application", 1
+    device "device", 2 user "user"], [0, 1, 2]
+);
 /// `microsoft.graph.identitySet` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `microsoft.graph.identitySet` and its type name kept in `extra`; it is written back unchanged.
@@ -1035,78 +623,17 @@ pub struct Initiator {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Initiator {
-    const TYPE_NAME: &'static str = "microsoft.graph.initiator";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "initiatorType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.initiator_type,
-                    &mut self.extra,
-                    "initiatorType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "initiatorType",
-            &self.initiator_type,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Initiator);
+::odata_runtime::__private::impl_structure!(
+    Initiator, "microsoft.graph.initiator", extra, [0 display_name "displayName", 1 id
+    "id", 2 initiator_type "initiatorType"], [0, 1, 2]
+);
 
 /// OData enum type `microsoft.graph.initiatorType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InitiatorType {
     /// `user` (value 0).
@@ -1120,70 +647,10 @@ pub enum InitiatorType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl InitiatorType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [InitiatorType] = &[
-        InitiatorType::User,
-        InitiatorType::Application,
-        InitiatorType::System,
-        InitiatorType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            InitiatorType::User => "user",
-            InitiatorType::Application => "application",
-            InitiatorType::System => "system",
-            InitiatorType::UnknownFutureValue => "unknownFutureValue",
-            InitiatorType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "user" => InitiatorType::User,
-            "application" => InitiatorType::Application,
-            "system" => InitiatorType::System,
-            "unknownFutureValue" => InitiatorType::UnknownFutureValue,
-            other => InitiatorType::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for InitiatorType {
-    fn as_str(&self) -> &str {
-        InitiatorType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        InitiatorType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for InitiatorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(InitiatorType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for InitiatorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for InitiatorType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for InitiatorType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(InitiatorType);
+::odata_runtime::__private::enum_members!(
+    InitiatorType, Other, [0 User "user", 1 Application "application", 2 System "system",
+    3 UnknownFutureValue "unknownFutureValue"], [1, 2, 3, 0]
+);
 
 /// OData complex type `microsoft.graph.programResource`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1198,66 +665,10 @@ pub struct ProgramResource {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ProgramResource {
-    const TYPE_NAME: &'static str = "microsoft.graph.programResource";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "type" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.r#type,
-                    &mut self.extra,
-                    "type",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "type", &self.r#type, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ProgramResource);
+::odata_runtime::__private::impl_structure!(
+    ProgramResource, "microsoft.graph.programResource", extra, [0 display_name
+    "displayName", 1 id "id", 2 r#type "type"], [0, 1, 2]
+);
 
 /// OData complex type `microsoft.graph.provisionedIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1274,86 +685,11 @@ pub struct ProvisionedIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ProvisionedIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.provisionedIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "details" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.details,
-                    &mut self.extra,
-                    "details",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "identityType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.identity_type,
-                    &mut self.extra,
-                    "identityType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "details",
-            &self.details,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "identityType",
-            &self.identity_type,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ProvisionedIdentity);
+::odata_runtime::__private::impl_structure!(
+    ProvisionedIdentity, "microsoft.graph.provisionedIdentity", extra, [0 display_name
+    "displayName", 1 id "id", 2 details "details", 3 identity_type "identityType"], [2,
+    0, 1, 3]
+);
 
 /// OData complex type `microsoft.graph.provisioningServicePrincipal`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1366,56 +702,10 @@ pub struct ProvisioningServicePrincipal {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ProvisioningServicePrincipal {
-    const TYPE_NAME: &'static str = "microsoft.graph.provisioningServicePrincipal";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ProvisioningServicePrincipal);
+::odata_runtime::__private::impl_structure!(
+    ProvisioningServicePrincipal, "microsoft.graph.provisioningServicePrincipal", extra,
+    [0 display_name "displayName", 1 id "id"], [0, 1]
+);
 
 /// OData complex type `microsoft.graph.provisioningSystem`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1430,71 +720,10 @@ pub struct ProvisioningSystem {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ProvisioningSystem {
-    const TYPE_NAME: &'static str = "microsoft.graph.provisioningSystem";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "details" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.details,
-                    &mut self.extra,
-                    "details",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "details",
-            &self.details,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ProvisioningSystem);
+::odata_runtime::__private::impl_structure!(
+    ProvisioningSystem, "microsoft.graph.provisioningSystem", extra, [0 display_name
+    "displayName", 1 id "id", 2 details "details"], [2, 0, 1]
+);
 
 /// OData complex type `microsoft.graph.servicePrincipalIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1509,71 +738,10 @@ pub struct ServicePrincipalIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for ServicePrincipalIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.servicePrincipalIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "appId" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.app_id,
-                    &mut self.extra,
-                    "appId",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "appId",
-            &self.app_id,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(ServicePrincipalIdentity);
+::odata_runtime::__private::impl_structure!(
+    ServicePrincipalIdentity, "microsoft.graph.servicePrincipalIdentity", extra, [0
+    display_name "displayName", 1 id "id", 2 app_id "appId"], [2, 0, 1]
+);
 
 /// OData complex type `microsoft.graph.teamworkApplicationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1590,78 +758,18 @@ pub struct TeamworkApplicationIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for TeamworkApplicationIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.teamworkApplicationIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "applicationIdentityType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.application_identity_type,
-                    &mut self.extra,
-                    "applicationIdentityType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "applicationIdentityType",
-            &self.application_identity_type,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(TeamworkApplicationIdentity);
+::odata_runtime::__private::impl_structure!(
+    TeamworkApplicationIdentity, "microsoft.graph.teamworkApplicationIdentity", extra, [0
+    display_name "displayName", 1 id "id", 2 application_identity_type
+    "applicationIdentityType"], [2, 0, 1]
+);
 
 /// OData enum type `microsoft.graph.teamworkApplicationIdentityType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkApplicationIdentityType {
     /// `aadApplication` (value 0).
@@ -1679,80 +787,12 @@ pub enum TeamworkApplicationIdentityType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl TeamworkApplicationIdentityType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [TeamworkApplicationIdentityType] = &[
-        TeamworkApplicationIdentityType::AadApplication,
-        TeamworkApplicationIdentityType::Bot,
-        TeamworkApplicationIdentityType::TenantBot,
-        TeamworkApplicationIdentityType::Office365Connector,
-        TeamworkApplicationIdentityType::OutgoingWebhook,
-        TeamworkApplicationIdentityType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TeamworkApplicationIdentityType::AadApplication => "aadApplication",
-            TeamworkApplicationIdentityType::Bot => "bot",
-            TeamworkApplicationIdentityType::TenantBot => "tenantBot",
-            TeamworkApplicationIdentityType::Office365Connector => "office365Connector",
-            TeamworkApplicationIdentityType::OutgoingWebhook => "outgoingWebhook",
-            TeamworkApplicationIdentityType::UnknownFutureValue => "unknownFutureValue",
-            TeamworkApplicationIdentityType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "aadApplication" => TeamworkApplicationIdentityType::AadApplication,
-            "bot" => TeamworkApplicationIdentityType::Bot,
-            "tenantBot" => TeamworkApplicationIdentityType::TenantBot,
-            "office365Connector" => TeamworkApplicationIdentityType::Office365Connector,
-            "outgoingWebhook" => TeamworkApplicationIdentityType::OutgoingWebhook,
-            "unknownFutureValue" => TeamworkApplicationIdentityType::UnknownFutureValue,
-            other => {
-                TeamworkApplicationIdentityType::Other(
-                    ::std::string::String::from(other),
-                )
-            }
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for TeamworkApplicationIdentityType {
-    fn as_str(&self) -> &str {
-        TeamworkApplicationIdentityType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        TeamworkApplicationIdentityType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for TeamworkApplicationIdentityType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(TeamworkApplicationIdentityType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for TeamworkApplicationIdentityType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for TeamworkApplicationIdentityType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkApplicationIdentityType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(TeamworkApplicationIdentityType);
+::odata_runtime::__private::enum_members!(
+    TeamworkApplicationIdentityType, Other, [0 AadApplication "aadApplication", 1 Bot
+    "bot", 2 TenantBot "tenantBot", 3 Office365Connector "office365Connector", 4
+    OutgoingWebhook "outgoingWebhook", 5 UnknownFutureValue "unknownFutureValue"], [0, 1,
+    3, 4, 2, 5]
+);
 
 /// OData complex type `microsoft.graph.teamworkConversationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1769,78 +809,18 @@ pub struct TeamworkConversationIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for TeamworkConversationIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.teamworkConversationIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "conversationIdentityType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.conversation_identity_type,
-                    &mut self.extra,
-                    "conversationIdentityType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "conversationIdentityType",
-            &self.conversation_identity_type,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(TeamworkConversationIdentity);
+::odata_runtime::__private::impl_structure!(
+    TeamworkConversationIdentity, "microsoft.graph.teamworkConversationIdentity", extra,
+    [0 display_name "displayName", 1 id "id", 2 conversation_identity_type
+    "conversationIdentityType"], [2, 0, 1]
+);
 
 /// OData enum type `microsoft.graph.teamworkConversationIdentityType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkConversationIdentityType {
     /// `team` (value 0).
@@ -1854,74 +834,10 @@ pub enum TeamworkConversationIdentityType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl TeamworkConversationIdentityType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [TeamworkConversationIdentityType] = &[
-        TeamworkConversationIdentityType::Team,
-        TeamworkConversationIdentityType::Channel,
-        TeamworkConversationIdentityType::Chat,
-        TeamworkConversationIdentityType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TeamworkConversationIdentityType::Team => "team",
-            TeamworkConversationIdentityType::Channel => "channel",
-            TeamworkConversationIdentityType::Chat => "chat",
-            TeamworkConversationIdentityType::UnknownFutureValue => "unknownFutureValue",
-            TeamworkConversationIdentityType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "team" => TeamworkConversationIdentityType::Team,
-            "channel" => TeamworkConversationIdentityType::Channel,
-            "chat" => TeamworkConversationIdentityType::Chat,
-            "unknownFutureValue" => TeamworkConversationIdentityType::UnknownFutureValue,
-            other => {
-                TeamworkConversationIdentityType::Other(
-                    ::std::string::String::from(other),
-                )
-            }
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for TeamworkConversationIdentityType {
-    fn as_str(&self) -> &str {
-        TeamworkConversationIdentityType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        TeamworkConversationIdentityType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for TeamworkConversationIdentityType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(TeamworkConversationIdentityType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for TeamworkConversationIdentityType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for TeamworkConversationIdentityType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkConversationIdentityType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(TeamworkConversationIdentityType);
+::odata_runtime::__private::enum_members!(
+    TeamworkConversationIdentityType, Other, [0 Team "team", 1 Channel "channel", 2 Chat
+    "chat", 3 UnknownFutureValue "unknownFutureValue"], [1, 2, 0, 3]
+);
 
 /// OData complex type `microsoft.graph.teamworkTagIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1934,56 +850,10 @@ pub struct TeamworkTagIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for TeamworkTagIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.teamworkTagIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(TeamworkTagIdentity);
+::odata_runtime::__private::impl_structure!(
+    TeamworkTagIdentity, "microsoft.graph.teamworkTagIdentity", extra, [0 display_name
+    "displayName", 1 id "id"], [0, 1]
+);
 
 /// OData complex type `microsoft.graph.teamworkUserIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2000,78 +870,17 @@ pub struct TeamworkUserIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for TeamworkUserIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.teamworkUserIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userIdentityType" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_identity_type,
-                    &mut self.extra,
-                    "userIdentityType",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userIdentityType",
-            &self.user_identity_type,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(TeamworkUserIdentity);
+::odata_runtime::__private::impl_structure!(
+    TeamworkUserIdentity, "microsoft.graph.teamworkUserIdentity", extra, [0 display_name
+    "displayName", 1 id "id", 2 user_identity_type "userIdentityType"], [0, 1, 2]
+);
 
 /// OData enum type `microsoft.graph.teamworkUserIdentityType`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkUserIdentityType {
     /// `aadUser` (value 0).
@@ -2093,86 +902,13 @@ pub enum TeamworkUserIdentityType {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl TeamworkUserIdentityType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [TeamworkUserIdentityType] = &[
-        TeamworkUserIdentityType::AadUser,
-        TeamworkUserIdentityType::OnPremiseAadUser,
-        TeamworkUserIdentityType::AnonymousGuest,
-        TeamworkUserIdentityType::FederatedUser,
-        TeamworkUserIdentityType::PersonalMicrosoftAccountUser,
-        TeamworkUserIdentityType::SkypeUser,
-        TeamworkUserIdentityType::PhoneUser,
-        TeamworkUserIdentityType::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TeamworkUserIdentityType::AadUser => "aadUser",
-            TeamworkUserIdentityType::OnPremiseAadUser => "onPremiseAadUser",
-            TeamworkUserIdentityType::AnonymousGuest => "anonymousGuest",
-            TeamworkUserIdentityType::FederatedUser => "federatedUser",
-            TeamworkUserIdentityType::PersonalMicrosoftAccountUser => {
-                "personalMicrosoftAccountUser"
-            }
-            TeamworkUserIdentityType::SkypeUser => "skypeUser",
-            TeamworkUserIdentityType::PhoneUser => "phoneUser",
-            TeamworkUserIdentityType::UnknownFutureValue => "unknownFutureValue",
-            TeamworkUserIdentityType::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "aadUser" => TeamworkUserIdentityType::AadUser,
-            "onPremiseAadUser" => TeamworkUserIdentityType::OnPremiseAadUser,
-            "anonymousGuest" => TeamworkUserIdentityType::AnonymousGuest,
-            "federatedUser" => TeamworkUserIdentityType::FederatedUser,
-            "personalMicrosoftAccountUser" => {
-                TeamworkUserIdentityType::PersonalMicrosoftAccountUser
-            }
-            "skypeUser" => TeamworkUserIdentityType::SkypeUser,
-            "phoneUser" => TeamworkUserIdentityType::PhoneUser,
-            "unknownFutureValue" => TeamworkUserIdentityType::UnknownFutureValue,
-            other => TeamworkUserIdentityType::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for TeamworkUserIdentityType {
-    fn as_str(&self) -> &str {
-        TeamworkUserIdentityType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        TeamworkUserIdentityType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for TeamworkUserIdentityType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(TeamworkUserIdentityType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for TeamworkUserIdentityType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for TeamworkUserIdentityType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for TeamworkUserIdentityType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(TeamworkUserIdentityType);
+::odata_runtime::__private::enum_members!(
+    TeamworkUserIdentityType, Other, [0 AadUser "aadUser", 1 OnPremiseAadUser
+    "onPremiseAadUser", 2 AnonymousGuest "anonymousGuest", 3 FederatedUser
+    "federatedUser", 4 PersonalMicrosoftAccountUser "personalMicrosoftAccountUser", 5
+    SkypeUser "skypeUser", 6 PhoneUser "phoneUser", 7 UnknownFutureValue
+    "unknownFutureValue"], [0, 2, 3, 1, 4, 6, 5, 7]
+);
 
 /// OData complex type `microsoft.graph.userIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2189,83 +925,8 @@ pub struct UserIdentity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for UserIdentity {
-    const TYPE_NAME: &'static str = "microsoft.graph.userIdentity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "ipAddress" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.ip_address,
-                    &mut self.extra,
-                    "ipAddress",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "userPrincipalName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user_principal_name,
-                    &mut self.extra,
-                    "userPrincipalName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "ipAddress",
-            &self.ip_address,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "userPrincipalName",
-            &self.user_principal_name,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(UserIdentity);
+::odata_runtime::__private::impl_structure!(
+    UserIdentity, "microsoft.graph.userIdentity", extra, [0 display_name "displayName", 1
+    id "id", 2 ip_address "ipAddress", 3 user_principal_name "userPrincipalName"], [0, 1,
+    2, 3]
+);

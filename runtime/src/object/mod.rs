@@ -2,16 +2,18 @@
 //! ([`Extra`]), their (de)serialization, and polymorphic dispatch on `@odata.type`.
 //!
 //! A generated struct has one `Option` field per declared property plus `extra: Extra`, and
-//! implements [`Structure`] with two `match`/list bodies; [`impl_structure_serde!`](crate::impl_structure_serde) then
-//! gives it serde and [`Edm`] impls. A type hierarchy becomes an enum implementing
-//! [`Polymorphic`]. The helpers the generated bodies call (`read_field`, `write_field`,
+//! implements [`Structure`]: a table of the properties' wire names and two `match`es that say
+//! which field an index names; [`impl_structure_serde!`](crate::impl_structure_serde) then
+//! gives it serde and [`Edm`] impls. Finding a key, null tracking, the order of what is
+//! written and [`Extra`] are the runtime's, written once here. A type hierarchy becomes an
+//! enum implementing [`Polymorphic`]. The helpers the generated bodies call (`read`, `write`,
 //! `serialize_structure`, ...) are reached through the hidden module
 //! [`odata_runtime::__private`](crate::__private): they are not API for hand-written code and
 //! may change in any release. The complete shape of generated code:
 //!
 //! ```
 //! use odata_runtime::__private as object;
-//! use odata_runtime::object::{Extra, Polymorphic, Rest, Structure};
+//! use odata_runtime::object::{Extra, Polymorphic, Read, Rest, Structure};
 //! use odata_runtime::serde::de::MapAccess;
 //! use odata_runtime::serde::ser::SerializeMap;
 //! use odata_runtime::serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -25,16 +27,21 @@
 //!
 //! impl Structure for Endpoint {
 //!     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.endpoint";
-//!     fn set_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-//!         match key {
-//!             "userAgent" => object::read_field(map, &mut self.user_agent, &mut self.extra, "userAgent")?,
-//!             _ => return Ok(false),
+//!     const FIELDS: &'static [&'static str] = &["userAgent"];
+//!     const BY_NAME: &'static [u32] = &[0];
+//!     fn read_field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<Read, A::Error> {
+//!         use object::read;
+//!         match index {
+//!             0 => read(map, &mut self.user_agent),
+//!             _ => object::undeclared(),
 //!         }
-//!         Ok(true)
 //!     }
-//!     fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-//!         object::write_field(map, "userAgent", &self.user_agent, &self.extra)?;
-//!         Ok(())
+//!     fn write_field<M: SerializeMap>(&self, index: usize, key: &'static str, map: &mut M) -> Result<bool, M::Error> {
+//!         use object::write;
+//!         match index {
+//!             0 => write(map, key, &self.user_agent),
+//!             _ => Ok(false),
+//!         }
 //!     }
 //!     fn extra(&self) -> &Extra { &self.extra }
 //!     fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
@@ -51,18 +58,24 @@
 //!
 //! impl Structure for ParticipantEndpoint {
 //!     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.participantEndpoint";
-//!     fn set_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-//!         match key {
-//!             "userAgent" => object::read_field(map, &mut self.user_agent, &mut self.extra, "userAgent")?,
-//!             "cpuCoresCount" => object::read_field(map, &mut self.cpu_cores_count, &mut self.extra, "cpuCoresCount")?,
-//!             _ => return Ok(false),
+//!     const FIELDS: &'static [&'static str] = &["userAgent", "cpuCoresCount"];
+//!     // "cpuCoresCount" < "userAgent"
+//!     const BY_NAME: &'static [u32] = &[1, 0];
+//!     fn read_field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<Read, A::Error> {
+//!         use object::read;
+//!         match index {
+//!             0 => read(map, &mut self.user_agent),
+//!             1 => read(map, &mut self.cpu_cores_count),
+//!             _ => object::undeclared(),
 //!         }
-//!         Ok(true)
 //!     }
-//!     fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-//!         object::write_field(map, "userAgent", &self.user_agent, &self.extra)?;
-//!         object::write_field(map, "cpuCoresCount", &self.cpu_cores_count, &self.extra)?;
-//!         Ok(())
+//!     fn write_field<M: SerializeMap>(&self, index: usize, key: &'static str, map: &mut M) -> Result<bool, M::Error> {
+//!         use object::write;
+//!         match index {
+//!             0 => write(map, key, &self.user_agent),
+//!             1 => write(map, key, &self.cpu_cores_count),
+//!             _ => Ok(false),
+//!         }
 //!     }
 //!     fn extra(&self) -> &Extra { &self.extra }
 //!     fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
@@ -134,8 +147,8 @@
 //!   `"NaN"`/`"INF"` for doubles. Through `flatten`, serde_json hands numbers over as `f64`
 //!   already, so the exact digits would be gone.
 //!
-//! The trait is two generated `match`/list bodies per type, so the generated code stays small
-//! and the wire logic lives here, tested once.
+//! The trait is a table of names and two one-line-per-field `match`es per type, so the
+//! generated code stays small and cheap to compile, and the wire logic lives here, tested once.
 
 mod extra;
 mod polymorphic;
@@ -152,22 +165,52 @@ pub use extra::Extra;
 use extra::{is_context_key, is_type_key, CONTEXT_KEY, CONTEXT_KEY_SHORT, TYPE_KEY, TYPE_KEY_SHORT};
 pub use polymorphic::{deserialize_polymorphic, Polymorphic, Rest};
 
+/// What [`Structure::read_field`] did with a property's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// The value was read into its field.
+    Value,
+    /// The value was `null`: the field is `None` and the property is recorded as null.
+    Null,
+    /// No field has this index in this build (a property compiled out by a cargo feature):
+    /// nothing was read, and the caller keeps the value in [`Extra`].
+    Undeclared,
+}
+
 /// Implemented by generated structs (entity and complex types).
 ///
 /// Every declared property is an `Option` field; what the schema does not declare is kept in
-/// an [`Extra`] field. See the [module docs](self) for a complete generated struct.
+/// an [`Extra`] field. A property is known by its index in [`FIELDS`](Structure::FIELDS): the
+/// runtime finds the index of a key, and the generated code only says which field an index
+/// names, once for reading and once for writing. See the [module docs](self) for a complete
+/// generated struct.
 pub trait Structure: Default {
     /// Qualified OData type name, e.g. `"microsoft.graph.callRecords.session"`.
     const TYPE_NAME: &'static str;
 
-    /// Sets the field named `key` from the map's next value (normally via [`read_field`]) and
-    /// returns `Ok(true)`; returns `Ok(false)` without reading the value when `key` is not a
-    /// declared property (the caller then keeps it in [`Extra`]).
-    fn set_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    /// The wire names of the declared properties, in the order they are written (inherited
+    /// properties first). A property's position here is its index.
+    const FIELDS: &'static [&'static str];
 
-    /// Writes every declared field with [`write_field`]: the `Some` ones, and the `None` ones
-    /// that [`Extra`] records as having arrived as `null` (as `null`).
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    /// The indices of [`FIELDS`](Structure::FIELDS) ordered by wire name (byte order), so a
+    /// key is found by binary search.
+    const BY_NAME: &'static [u32];
+
+    /// Reads the map's next value into the field of property `index` (normally via
+    /// [`read`]). The default, for a type without fields, reads nothing and returns
+    /// [`Read::Undeclared`].
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<Read, A::Error> {
+        let _ = (index, map);
+        Ok(Read::Undeclared)
+    }
+
+    /// Writes the field of property `index` under `key` (its wire name) when it is `Some`
+    /// (normally via [`write`]); returns whether it wrote an entry. The default, for a type
+    /// without fields, writes nothing.
+    fn write_field<M: SerializeMap>(&self, index: usize, key: &'static str, map: &mut M) -> Result<bool, M::Error> {
+        let _ = (index, key, map);
+        Ok(false)
+    }
 
     /// The unknown data kept with this value.
     fn extra(&self) -> &Extra;
@@ -177,49 +220,76 @@ pub trait Structure: Default {
 }
 
 #[doc(hidden)]
-/// Reads one declared property into `slot`; a JSON `null` sets `None` and records `name` as
-/// null in `extra`, any other value clears that record.
-pub fn read_field<'de, A: MapAccess<'de>, T: Edm>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    extra: &mut Extra,
-    name: &'static str,
-) -> Result<(), A::Error> {
+/// Reads one declared property's value into `slot`: [`Read::Null`] for a JSON `null`,
+/// [`Read::Value`] otherwise.
+#[inline]
+pub fn read<'de, A: MapAccess<'de>, T: Edm>(map: &mut A, slot: &mut Option<T>) -> Result<Read, A::Error> {
     let In(value) = map.next_value::<In<Option<T>>>()?;
-    if value.is_some() {
-        extra.clear_null(name);
-    } else {
-        extra.mark_null(name);
-    }
+    let read = if value.is_some() { Read::Value } else { Read::Null };
     *slot = value;
-    Ok(())
+    Ok(read)
 }
 
 #[doc(hidden)]
-/// Writes one declared property: `Some(v)` as `v`, `None` as `null` when `extra` records that
-/// it arrived as `null`, and otherwise nothing.
-pub fn write_field<M: SerializeMap, T: Edm>(
-    map: &mut M,
-    name: &str,
-    slot: &Option<T>,
-    extra: &Extra,
-) -> Result<(), M::Error> {
+/// Writes one declared property when it is `Some`; returns whether it wrote an entry.
+#[inline]
+pub fn write<M: SerializeMap, T: Edm>(map: &mut M, key: &str, slot: &Option<T>) -> Result<bool, M::Error> {
     match slot {
-        Some(value) => map.serialize_entry(name, &Out(value)),
-        None if extra.is_null(name) => map.serialize_entry(name, &None::<()>),
-        None => Ok(()),
+        Some(value) => map.serialize_entry(key, &Out(value)).map(|()| true),
+        None => Ok(false),
     }
+}
+
+#[doc(hidden)]
+/// What a generated `read_field` answers for an index no field has in this build.
+#[inline]
+pub fn undeclared<E>() -> Result<Read, E> {
+    Ok(Read::Undeclared)
+}
+
+/// The index of the property named `key`: a binary search of `by_name` (indices of `fields`
+/// ordered by name). One copy for every structure.
+fn field_index(fields: &[&'static str], by_name: &[u32], key: &str) -> Option<(usize, &'static str)> {
+    let name = |i: u32| usize::try_from(i).ok().and_then(|i| fields.get(i)).copied().unwrap_or_default();
+    let at = by_name.binary_search_by(|&i| name(i).cmp(key)).ok()?;
+    let index = by_name.get(at).copied()?;
+    Some((usize::try_from(index).ok()?, name(index)))
 }
 
 #[doc(hidden)]
 /// Reads the remaining entries of `map` into `value`: declared properties through
-/// [`Structure::set_field`], everything else into its [`Extra`] as [`serde_json::Value`].
-/// For repeated keys the last one wins. Unknown data never causes an error.
+/// [`Structure::read_field`] (a `null` is recorded in [`Extra`], any other value clears that
+/// record), everything else into its [`Extra`] as [`serde_json::Value`]. For repeated keys the
+/// last one wins. Unknown data never causes an error.
 pub fn fill_into<'de, A: MapAccess<'de>, T: Structure>(value: &mut T, mut map: A) -> Result<(), A::Error> {
     while let Some(KeyCow(key)) = map.next_key::<KeyCow<'de>>()? {
-        if !value.set_field(&key, &mut map)? {
-            let unknown: Value = map.next_value()?;
-            value.extra_mut().insert(key.into_owned(), unknown);
+        if let Some((index, name)) = field_index(T::FIELDS, T::BY_NAME, &key) {
+            match value.read_field(index, &mut map)? {
+                Read::Value => {
+                    value.extra_mut().clear_null(name);
+                    continue;
+                }
+                Read::Null => {
+                    value.extra_mut().mark_null(name);
+                    continue;
+                }
+                Read::Undeclared => {}
+            }
+        }
+        let unknown: Value = map.next_value()?;
+        value.extra_mut().insert(key.into_owned(), unknown);
+    }
+    Ok(())
+}
+
+#[doc(hidden)]
+/// Writes every declared field of `value` ([`Structure::write_field`]): the `Some` ones, and
+/// as `null` the `None` ones that [`Extra`] records as having arrived as `null`.
+pub fn write_fields<M: SerializeMap, T: Structure>(value: &T, map: &mut M) -> Result<(), M::Error> {
+    let extra = value.extra();
+    for (index, &key) in T::FIELDS.iter().enumerate() {
+        if !value.write_field(index, key, map)? && extra.is_null(key) {
+            map.serialize_entry(key, &None::<()>)?;
         }
     }
     Ok(())
@@ -287,7 +357,7 @@ impl Serialize for HashName<'_> {
 /// Order: `@odata.context`, then `@odata.type` (from `extra`, or else `odata_type` when
 /// given, with or without its `#`), then the other keys of `extra` that contain `@` (instance
 /// annotations such as `@odata.etag` and property annotations such as
-/// `sessions@odata.nextLink`), then the declared fields ([`Structure::write_fields`]), then
+/// `sessions@odata.nextLink`), then the declared fields ([`write_fields`]), then
 /// the remaining keys of `extra` (unknown properties).
 ///
 /// `extra` should not hold keys that are declared properties: they would be written twice.
@@ -318,7 +388,7 @@ pub fn serialize_structure<S: Serializer, T: Structure>(
             map.serialize_entry(key, v)?;
         }
     }
-    value.write_fields(&mut map)?;
+    write_fields(value, &mut map)?;
     for (key, v) in extra {
         if !key.contains('@') {
             map.serialize_entry(key, v)?;
@@ -359,5 +429,77 @@ macro_rules! impl_structure_serde {
             }
             $crate::impl_edm_via_serde!($ty);
         )+
+    };
+}
+
+#[doc(hidden)]
+/// Implements [`Structure`](crate::object::Structure), serde and
+/// [`Edm`](crate::wire::Edm) for a generated struct from the list of its fields: each one's
+/// index, Rust name and wire name, optionally behind `#[cfg(...)]` attributes. The second
+/// list is [`Structure::BY_NAME`](crate::object::Structure::BY_NAME).
+///
+/// ```
+/// #[derive(Debug, Clone, Default, PartialEq)]
+/// pub struct Endpoint {
+///     pub user_agent: Option<String>,
+///     pub r#type: Option<String>,
+///     pub extra: odata_runtime::object::Extra,
+/// }
+/// odata_runtime::__private::impl_structure!(
+///     Endpoint, "microsoft.graph.callRecords.endpoint", extra,
+///     [0 user_agent "userAgent", 1 r#type "type"],
+///     [1, 0]
+/// );
+///
+/// let e: Endpoint = serde_json::from_str(r#"{"type":"pc","userAgent":null}"#).unwrap();
+/// assert_eq!(e.r#type.as_deref(), Some("pc"));
+/// assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"userAgent":null,"type":"pc"}"#);
+/// ```
+#[macro_export]
+macro_rules! impl_structure {
+    (
+        $ty:ident, $name:literal, $extra:ident,
+        [$($(#[$cfg:meta])* $index:literal $field:ident $wire:literal),* $(,)?],
+        [$($by:literal),* $(,)?] $(,)?
+    ) => {
+        impl $crate::object::Structure for $ty {
+            const TYPE_NAME: &'static str = $name;
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+            const BY_NAME: &'static [u32] = &[$($by),*];
+
+            #[allow(unused_variables, clippy::match_single_binding)]
+            fn read_field<'de, A: $crate::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> ::core::result::Result<$crate::object::Read, A::Error> {
+                match index {
+                    $($(#[$cfg])* $index => $crate::object::read(map, &mut self.$field),)*
+                    _ => ::core::result::Result::Ok($crate::object::Read::Undeclared),
+                }
+            }
+
+            #[allow(unused_variables, clippy::match_single_binding)]
+            fn write_field<M: $crate::serde::ser::SerializeMap>(
+                &self,
+                index: usize,
+                key: &'static str,
+                map: &mut M,
+            ) -> ::core::result::Result<bool, M::Error> {
+                match index {
+                    $($(#[$cfg])* $index => $crate::object::write(map, key, &self.$field),)*
+                    _ => ::core::result::Result::Ok(false),
+                }
+            }
+
+            fn extra(&self) -> &$crate::object::Extra {
+                &self.$extra
+            }
+
+            fn extra_mut(&mut self) -> &mut $crate::object::Extra {
+                &mut self.$extra
+            }
+        }
+        $crate::impl_structure_serde!($ty);
     };
 }

@@ -6,7 +6,7 @@
 /// OData enum type `fx.enums.access` (flags: a property of this type holds a set, on the wire as `"a,b"`).
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Access {
     /// `none` (value 0).
@@ -22,70 +22,10 @@ pub enum Access {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl Access {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [Access] = &[
-        Access::None,
-        Access::Read,
-        Access::Write,
-        Access::Admin,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Access::None => "none",
-            Access::Read => "read",
-            Access::Write => "write",
-            Access::Admin => "admin",
-            Access::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "none" => Access::None,
-            "read" => Access::Read,
-            "write" => Access::Write,
-            "admin" => Access::Admin,
-            other => Access::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for Access {
-    fn as_str(&self) -> &str {
-        Access::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        Access::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for Access {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Access::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for Access {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for Access {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for Access {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(Access);
+::odata_runtime::__private::enum_members!(
+    Access, Other, [0 None "none", 1 Read "read", 2 Write "write", 3 Admin "admin"], [3,
+    0, 1, 2]
+);
 
 /// OData complex type `fx.enums.holder`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,82 +44,16 @@ pub struct Holder {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Holder {
-    const TYPE_NAME: &'static str = "fx.enums.holder";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "access" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.access,
-                    &mut self.extra,
-                    "access",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "band" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.band,
-                    &mut self.extra,
-                    "band",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "bands" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.bands,
-                    &mut self.extra,
-                    "bands",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "old" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.old,
-                    &mut self.extra,
-                    "old",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "access",
-            &self.access,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "band", &self.band, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "bands", &self.bands, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "old", &self.old, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Holder);
+::odata_runtime::__private::impl_structure!(
+    Holder, "fx.enums.holder", extra, [0 access "access", 1 band "band", 2 bands "bands",
+    3 old "old"], [0, 1, 2, 3]
+);
 
 /// OData enum type `fx.enums.legacy`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 #[deprecated(note = "Use wifiBand. (deprecated 2021-01-01)")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Legacy {
     /// `old` (value 0).
@@ -189,68 +63,16 @@ pub enum Legacy {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl Legacy {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [Legacy] = &[Legacy::Old, Legacy::Older];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Legacy::Old => "old",
-            Legacy::Older => "older",
-            Legacy::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "old" => Legacy::Old,
-            "older" => Legacy::Older,
-            other => Legacy::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for Legacy {
-    fn as_str(&self) -> &str {
-        Legacy::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        Legacy::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for Legacy {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Legacy::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for Legacy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for Legacy {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for Legacy {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(Legacy);
+::odata_runtime::__private::enum_members!(
+    Legacy, Other, [0 Old "old", 1 Older "older"], [0, 1]
+);
 
 /// OData enum type `fx.enums.wifiBand`.
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 ///
 /// An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WifiBand {
     /// `unknown` (value 0).
@@ -264,67 +86,8 @@ pub enum WifiBand {
     /// A value this version of the schema does not know, kept as received.
     Other(::std::string::String),
 }
-impl WifiBand {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [WifiBand] = &[
-        WifiBand::Unknown,
-        WifiBand::Frequency24GHz,
-        WifiBand::UnknownFutureValue,
-        WifiBand::Frequency60GHz,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WifiBand::Unknown => "unknown",
-            WifiBand::Frequency24GHz => "frequency24GHz",
-            WifiBand::UnknownFutureValue => "unknownFutureValue",
-            WifiBand::Frequency60GHz => "frequency60GHz",
-            WifiBand::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "unknown" => WifiBand::Unknown,
-            "frequency24GHz" => WifiBand::Frequency24GHz,
-            "unknownFutureValue" => WifiBand::UnknownFutureValue,
-            "frequency60GHz" => WifiBand::Frequency60GHz,
-            other => WifiBand::Other(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for WifiBand {
-    fn as_str(&self) -> &str {
-        WifiBand::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        WifiBand::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for WifiBand {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(WifiBand::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for WifiBand {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for WifiBand {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for WifiBand {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(WifiBand);
+::odata_runtime::__private::enum_members!(
+    WifiBand, Other, [0 Unknown "unknown", 1 Frequency24GHz "frequency24GHz", 2
+    UnknownFutureValue "unknownFutureValue", 3 Frequency60GHz "frequency60GHz"], [1, 3,
+    0, 2]
+);

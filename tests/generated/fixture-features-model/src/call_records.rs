@@ -39,99 +39,11 @@ pub struct CallRecord {
         feature = "users"
     )
 )]
-impl ::odata_runtime::object::Structure for CallRecord {
-    const TYPE_NAME: &'static str = "fx.svc.callRecords.callRecord";
-    #[allow(unused_variables, clippy::match_single_binding)]
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "modalities" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.modalities,
-                    &mut self.extra,
-                    "modalities",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "organizer" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.organizer,
-                    &mut self.extra,
-                    "organizer",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            #[cfg(any(feature = "call-records", feature = "communications"))]
-            "sessions" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.sessions,
-                    &mut self.extra,
-                    "sessions",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    #[allow(unused_variables, clippy::match_single_binding)]
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "modalities",
-            &self.modalities,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "organizer",
-            &self.organizer,
-            &self.extra,
-        )?;
-        #[cfg(any(feature = "call-records", feature = "communications"))]
-        ::odata_runtime::__private::write_field(
-            map,
-            "sessions",
-            &self.sessions,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-::odata_runtime::__private::impl_structure_serde!(CallRecord);
+::odata_runtime::__private::impl_structure!(
+    CallRecord, "fx.svc.callRecords.callRecord", extra, [0 id "id", 1 modalities
+    "modalities", 2 organizer "organizer", #[cfg(any(feature = "call-records", feature =
+    "communications"))] 3 sessions "sessions"], [0, 1, 2, 3]
+);
 
 /// OData enum type `fx.svc.callRecords.modality`.
 ///
@@ -147,7 +59,7 @@ impl ::odata_runtime::object::Structure for CallRecord {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Modality {
     /// `audio` (value 0).
@@ -168,121 +80,10 @@ pub enum Modality {
         feature = "users"
     )
 )]
-impl Modality {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [Modality] = &[
-        Modality::Audio,
-        Modality::Video,
-        Modality::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Modality::Audio => "audio",
-            Modality::Video => "video",
-            Modality::UnknownFutureValue => "unknownFutureValue",
-            Modality::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "audio" => Modality::Audio,
-            "video" => Modality::Video,
-            "unknownFutureValue" => Modality::UnknownFutureValue,
-            other => Modality::Other(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::odata_runtime::enums::EnumMember for Modality {
-    fn as_str(&self) -> &str {
-        Modality::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        Modality::from_wire(s)
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for Modality {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Modality::from_wire(s))
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for Modality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::odata_runtime::serde::Serialize for Modality {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for Modality {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-::odata_runtime::impl_edm_via_serde!(Modality);
+::odata_runtime::__private::enum_members!(
+    Modality, Other, [0 Audio "audio", 1 Video "video", 2 UnknownFutureValue
+    "unknownFutureValue"], [0, 2, 1]
+);
 
 /// OData entity type `fx.svc.callRecords.session`, derived from `fx.svc.entity`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
@@ -297,54 +98,6 @@ pub struct Session {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "call-records", feature = "communications"))]
-impl ::odata_runtime::object::Structure for Session {
-    const TYPE_NAME: &'static str = "fx.svc.callRecords.session";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "caller" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.caller,
-                    &mut self.extra,
-                    "caller",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "caller",
-            &self.caller,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "call-records", feature = "communications"))]
-::odata_runtime::__private::impl_structure_serde!(Session);
+::odata_runtime::__private::impl_structure!(
+    Session, "fx.svc.callRecords.session", extra, [0 id "id", 1 caller "caller"], [1, 0]
+);

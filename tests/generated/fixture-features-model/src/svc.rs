@@ -21,76 +21,10 @@ pub struct CloudCommunications {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "call-records", feature = "communications"))]
-impl ::odata_runtime::object::Structure for CloudCommunications {
-    const TYPE_NAME: &'static str = "fx.svc.cloudCommunications";
-    #[allow(unused_variables, clippy::match_single_binding)]
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "callRecords" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.call_records,
-                    &mut self.extra,
-                    "callRecords",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            #[cfg(feature = "communications")]
-            "presences" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.presences,
-                    &mut self.extra,
-                    "presences",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    #[allow(unused_variables, clippy::match_single_binding)]
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "callRecords",
-            &self.call_records,
-            &self.extra,
-        )?;
-        #[cfg(feature = "communications")]
-        ::odata_runtime::__private::write_field(
-            map,
-            "presences",
-            &self.presences,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "call-records", feature = "communications"))]
-::odata_runtime::__private::impl_structure_serde!(CloudCommunications);
+::odata_runtime::__private::impl_structure!(
+    CloudCommunications, "fx.svc.cloudCommunications", extra, [0 id "id", 1 call_records
+    "callRecords", #[cfg(feature = "communications")] 2 presences "presences"], [1, 0, 2]
+);
 
 /// OData entity type `fx.svc.device`, derived from `fx.svc.directoryObject`.
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
@@ -107,67 +41,10 @@ pub struct Device {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
-impl ::odata_runtime::object::Structure for Device {
-    const TYPE_NAME: &'static str = "fx.svc.device";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "deletedDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.deleted_date_time,
-                    &mut self.extra,
-                    "deletedDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "model" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.model,
-                    &mut self.extra,
-                    "model",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "model", &self.model, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "devices", feature = "directory-objects"))]
-::odata_runtime::__private::impl_structure_serde!(Device);
+::odata_runtime::__private::impl_structure!(
+    Device, "fx.svc.device", extra, [0 id "id", 1 deleted_date_time "deletedDateTime", 2
+    model "model"], [1, 0, 2]
+);
 
 /// OData entity type `fx.svc.directoryObject`, derived from `fx.svc.entity`.
 #[cfg(
@@ -196,64 +73,10 @@ pub struct DirectoryObject {
         feature = "users"
     )
 )]
-impl ::odata_runtime::object::Structure for DirectoryObject {
-    const TYPE_NAME: &'static str = "fx.svc.directoryObject";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "deletedDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.deleted_date_time,
-                    &mut self.extra,
-                    "deletedDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(
-    any(
-        feature = "devices",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-::odata_runtime::__private::impl_structure_serde!(DirectoryObject);
+::odata_runtime::__private::impl_structure!(
+    DirectoryObject, "fx.svc.directoryObject", extra, [0 id "id", 1 deleted_date_time
+    "deletedDateTime"], [1, 0]
+);
 /// `fx.svc.directoryObject` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.svc.directoryObject` and its type name kept in `extra`; it is written back unchanged.
@@ -446,41 +269,9 @@ pub struct Entity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Entity {
-    const TYPE_NAME: &'static str = "fx.svc.entity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Entity);
+::odata_runtime::__private::impl_structure!(
+    Entity, "fx.svc.entity", extra, [0 id "id"], [0]
+);
 /// `fx.svc.entity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.svc.entity` and its type name kept in `extra`; it is written back unchanged.
@@ -761,55 +552,9 @@ pub struct Identity {
         feature = "users"
     )
 )]
-impl ::odata_runtime::object::Structure for Identity {
-    const TYPE_NAME: &'static str = "fx.svc.identity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-::odata_runtime::__private::impl_structure_serde!(Identity);
+::odata_runtime::__private::impl_structure!(
+    Identity, "fx.svc.identity", extra, [0 display_name "displayName"], [0]
+);
 
 /// OData complex type `fx.svc.identitySet`.
 #[cfg(
@@ -838,50 +583,9 @@ pub struct IdentitySet {
         feature = "users"
     )
 )]
-impl ::odata_runtime::object::Structure for IdentitySet {
-    const TYPE_NAME: &'static str = "fx.svc.identitySet";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "user" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.user,
-                    &mut self.extra,
-                    "user",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "user", &self.user, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-::odata_runtime::__private::impl_structure_serde!(IdentitySet);
+::odata_runtime::__private::impl_structure!(
+    IdentitySet, "fx.svc.identitySet", extra, [0 user "user"], [0]
+);
 
 /// OData complex type `fx.svc.lonely`.
 #[cfg(feature = "svc-unreached")]
@@ -894,42 +598,9 @@ pub struct Lonely {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "svc-unreached")]
-impl ::odata_runtime::object::Structure for Lonely {
-    const TYPE_NAME: &'static str = "fx.svc.lonely";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "note" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.note,
-                    &mut self.extra,
-                    "note",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "note", &self.note, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "svc-unreached")]
-::odata_runtime::__private::impl_structure_serde!(Lonely);
+::odata_runtime::__private::impl_structure!(
+    Lonely, "fx.svc.lonely", extra, [0 note "note"], [0]
+);
 
 /// OData entity type `fx.svc.message`, derived from `fx.svc.entity`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
@@ -946,67 +617,10 @@ pub struct Message {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-impl ::odata_runtime::object::Structure for Message {
-    const TYPE_NAME: &'static str = "fx.svc.message";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "from" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.from,
-                    &mut self.extra,
-                    "from",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "subject" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.subject,
-                    &mut self.extra,
-                    "subject",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "from", &self.from, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "subject",
-            &self.subject,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-::odata_runtime::__private::impl_structure_serde!(Message);
+::odata_runtime::__private::impl_structure!(
+    Message, "fx.svc.message", extra, [0 id "id", 1 from "from", 2 subject "subject"],
+    [1, 0, 2]
+);
 
 /// OData entity type `fx.svc.presence`, derived from `fx.svc.entity`.
 #[cfg(feature = "communications")]
@@ -1021,52 +635,9 @@ pub struct Presence {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "communications")]
-impl ::odata_runtime::object::Structure for Presence {
-    const TYPE_NAME: &'static str = "fx.svc.presence";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "state" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.state,
-                    &mut self.extra,
-                    "state",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "state", &self.state, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "communications")]
-::odata_runtime::__private::impl_structure_serde!(Presence);
+::odata_runtime::__private::impl_structure!(
+    Presence, "fx.svc.presence", extra, [0 id "id", 1 state "state"], [0, 1]
+);
 
 /// OData enum type `fx.svc.presenceState`.
 ///
@@ -1081,7 +652,7 @@ impl ::odata_runtime::object::Structure for Presence {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PresenceState {
     /// `available` (value 0).
@@ -1101,115 +672,10 @@ pub enum PresenceState {
         feature = "users"
     )
 )]
-impl PresenceState {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [PresenceState] = &[
-        PresenceState::Available,
-        PresenceState::Busy,
-        PresenceState::UnknownFutureValue,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PresenceState::Available => "available",
-            PresenceState::Busy => "busy",
-            PresenceState::UnknownFutureValue => "unknownFutureValue",
-            PresenceState::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "available" => PresenceState::Available,
-            "busy" => PresenceState::Busy,
-            "unknownFutureValue" => PresenceState::UnknownFutureValue,
-            other => PresenceState::Other(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::odata_runtime::enums::EnumMember for PresenceState {
-    fn as_str(&self) -> &str {
-        PresenceState::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        PresenceState::from_wire(s)
-    }
-}
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for PresenceState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(PresenceState::from_wire(s))
-    }
-}
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for PresenceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl ::odata_runtime::serde::Serialize for PresenceState {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for PresenceState {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
-::odata_runtime::impl_edm_via_serde!(PresenceState);
+::odata_runtime::__private::enum_members!(
+    PresenceState, Other, [0 Available "available", 1 Busy "busy", 2 UnknownFutureValue
+    "unknownFutureValue"], [0, 1, 2]
+);
 
 /// OData entity type `fx.svc.user`, derived from `fx.svc.directoryObject`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
@@ -1235,133 +701,9 @@ pub struct User {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-impl ::odata_runtime::object::Structure for User {
-    const TYPE_NAME: &'static str = "fx.svc.user";
-    #[allow(unused_variables, clippy::match_single_binding)]
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "deletedDateTime" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.deleted_date_time,
-                    &mut self.extra,
-                    "deletedDateTime",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "displayName" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.display_name,
-                    &mut self.extra,
-                    "displayName",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "presence" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.presence,
-                    &mut self.extra,
-                    "presence",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            #[cfg(any(feature = "devices", feature = "directory-objects"))]
-            "devices" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.devices,
-                    &mut self.extra,
-                    "devices",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "manager" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.manager,
-                    &mut self.extra,
-                    "manager",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "messages" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.messages,
-                    &mut self.extra,
-                    "messages",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    #[allow(unused_variables, clippy::match_single_binding)]
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "displayName",
-            &self.display_name,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "presence",
-            &self.presence,
-            &self.extra,
-        )?;
-        #[cfg(any(feature = "devices", feature = "directory-objects"))]
-        ::odata_runtime::__private::write_field(
-            map,
-            "devices",
-            &self.devices,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "manager",
-            &self.manager,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "messages",
-            &self.messages,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-::odata_runtime::__private::impl_structure_serde!(User);
+::odata_runtime::__private::impl_structure!(
+    User, "fx.svc.user", extra, [0 id "id", 1 deleted_date_time "deletedDateTime", 2
+    display_name "displayName", 3 presence "presence", #[cfg(any(feature = "devices",
+    feature = "directory-objects"))] 4 devices "devices", 5 manager "manager", 6 messages
+    "messages"], [1, 4, 2, 0, 5, 6, 3]
+);

@@ -14,44 +14,6 @@ pub struct Model {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "client")]
-impl ::odata_runtime::object::Structure for Model {
-    const TYPE_NAME: &'static str = "client.model";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "crate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.crate_,
-                    &mut self.extra,
-                    "crate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "crate",
-            &self.crate_,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "client")]
-::odata_runtime::__private::impl_structure_serde!(Model);
+::odata_runtime::__private::impl_structure!(
+    Model, "client.model", extra, [0 crate_ "crate"], [0]
+);

@@ -14,42 +14,9 @@ pub struct Blob {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "blobs", feature = "model"))]
-impl ::odata_runtime::object::Structure for Blob {
-    const TYPE_NAME: &'static str = "Model.Blob";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "bytes" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.bytes,
-                    &mut self.extra,
-                    "bytes",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "bytes", &self.bytes, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "blobs", feature = "model"))]
-::odata_runtime::__private::impl_structure_serde!(Blob);
+::odata_runtime::__private::impl_structure!(
+    Blob, "Model.Blob", extra, [0 bytes "bytes"], [0]
+);
 
 /// OData entity type `Model.Client`.
 #[cfg(any(feature = "clients", feature = "model"))]
@@ -74,112 +41,11 @@ pub struct Client {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "clients", feature = "model"))]
-impl ::odata_runtime::object::Structure for Client {
-    const TYPE_NAME: &'static str = "Model.Client";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "Self" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.self_2,
-                    &mut self.extra,
-                    "Self",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "Type" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.type_2,
-                    &mut self.extra,
-                    "Type",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "größe" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.größe,
-                    &mut self.extra,
-                    "größe",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "naïve_x" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.naïve_x,
-                    &mut self.extra,
-                    "naïve_x",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "self" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.self_3,
-                    &mut self.extra,
-                    "self",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "self_" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.self_,
-                    &mut self.extra,
-                    "self_",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "type" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.r#type,
-                    &mut self.extra,
-                    "type",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "Self", &self.self_2, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "Type", &self.type_2, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "größe",
-            &self.größe,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "naïve_x",
-            &self.naïve_x,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "self", &self.self_3, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "self_", &self.self_, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "type", &self.r#type, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "clients", feature = "model"))]
-::odata_runtime::__private::impl_structure_serde!(Client);
+::odata_runtime::__private::impl_structure!(
+    Client, "Model.Client", extra, [0 self_2 "Self", 1 type_2 "Type", 2 größe
+    "größe", 3 naïve_x "naïve_x", 4 self_3 "self", 5 self_ "self_", 6 r#type "type"],
+    [0, 1, 2, 3, 4, 5, 6]
+);
 
 /// OData entity type `Model.client`.
 #[cfg(any(feature = "clients-2", feature = "model"))]
@@ -192,42 +58,9 @@ pub struct Client2 {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "clients-2", feature = "model"))]
-impl ::odata_runtime::object::Structure for Client2 {
-    const TYPE_NAME: &'static str = "Model.client";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "when" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.when,
-                    &mut self.extra,
-                    "when",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "when", &self.when, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "clients-2", feature = "model"))]
-::odata_runtime::__private::impl_structure_serde!(Client2);
+::odata_runtime::__private::impl_structure!(
+    Client2, "Model.client", extra, [0 when "when"], [0]
+);
 
 /// OData entity type `Model.Error`.
 #[cfg(any(feature = "errors", feature = "model"))]
@@ -240,42 +73,9 @@ pub struct Error {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "errors", feature = "model"))]
-impl ::odata_runtime::object::Structure for Error {
-    const TYPE_NAME: &'static str = "Model.Error";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "code" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.code,
-                    &mut self.extra,
-                    "code",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "code", &self.code, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "errors", feature = "model"))]
-::odata_runtime::__private::impl_structure_serde!(Error);
+::odata_runtime::__private::impl_structure!(
+    Error, "Model.Error", extra, [0 code "code"], [0]
+);
 
 /// OData entity type `Model.Flag`.
 #[cfg(any(feature = "flags", feature = "model"))]
@@ -288,42 +88,7 @@ pub struct Flag {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "flags", feature = "model"))]
-impl ::odata_runtime::object::Structure for Flag {
-    const TYPE_NAME: &'static str = "Model.Flag";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "on" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.on,
-                    &mut self.extra,
-                    "on",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "on", &self.on, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "flags", feature = "model"))]
-::odata_runtime::__private::impl_structure_serde!(Flag);
+::odata_runtime::__private::impl_structure!(Flag, "Model.Flag", extra, [0 on "on"], [0]);
 
 /// OData entity type `Model.Ratio`.
 #[cfg(any(feature = "model", feature = "ratios"))]
@@ -336,42 +101,9 @@ pub struct Ratio {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "model", feature = "ratios"))]
-impl ::odata_runtime::object::Structure for Ratio {
-    const TYPE_NAME: &'static str = "Model.Ratio";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "value" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.value,
-                    &mut self.extra,
-                    "value",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "value", &self.value, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "model", feature = "ratios"))]
-::odata_runtime::__private::impl_structure_serde!(Ratio);
+::odata_runtime::__private::impl_structure!(
+    Ratio, "Model.Ratio", extra, [0 value "value"], [0]
+);
 
 /// OData entity type `Model.Réservation`.
 #[cfg(any(feature = "model", feature = "réservations"))]
@@ -386,57 +118,9 @@ pub struct Réservation {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "model", feature = "réservations"))]
-impl ::odata_runtime::object::Structure for Réservation {
-    const TYPE_NAME: &'static str = "Model.Réservation";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "day" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.day,
-                    &mut self.extra,
-                    "day",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "length" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.length,
-                    &mut self.extra,
-                    "length",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "day", &self.day, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "length",
-            &self.length,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "model", feature = "réservations"))]
-::odata_runtime::__private::impl_structure_serde!(Réservation);
+::odata_runtime::__private::impl_structure!(
+    Réservation, "Model.Réservation", extra, [0 day "day", 1 length "length"], [0, 1]
+);
 
 /// OData entity type `Model.Slot`.
 #[cfg(any(feature = "model", feature = "slots"))]
@@ -449,39 +133,4 @@ pub struct Slot {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(any(feature = "model", feature = "slots"))]
-impl ::odata_runtime::object::Structure for Slot {
-    const TYPE_NAME: &'static str = "Model.Slot";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "at" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.at,
-                    &mut self.extra,
-                    "at",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "at", &self.at, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(any(feature = "model", feature = "slots"))]
-::odata_runtime::__private::impl_structure_serde!(Slot);
+::odata_runtime::__private::impl_structure!(Slot, "Model.Slot", extra, [0 at "at"], [0]);

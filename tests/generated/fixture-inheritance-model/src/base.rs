@@ -12,41 +12,9 @@ pub struct Bag {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Bag {
-    const TYPE_NAME: &'static str = "fx.base.bag";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "known" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.known,
-                    &mut self.extra,
-                    "known",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "known", &self.known, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Bag);
+::odata_runtime::__private::impl_structure!(
+    Bag, "fx.base.bag", extra, [0 known "known"], [0]
+);
 
 /// OData entity type `fx.base.entity`; abstract: the service sends one of its derived types.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -57,41 +25,9 @@ pub struct Entity {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Entity {
-    const TYPE_NAME: &'static str = "fx.base.entity";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Entity);
+::odata_runtime::__private::impl_structure!(
+    Entity, "fx.base.entity", extra, [0 id "id"], [0]
+);
 /// `fx.base.entity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.entity` and its type name kept in `extra`; it is written back unchanged.
@@ -178,41 +114,9 @@ pub struct Shape {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Shape {
-    const TYPE_NAME: &'static str = "fx.base.shape";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "label" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.label,
-                    &mut self.extra,
-                    "label",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Shape);
+::odata_runtime::__private::impl_structure!(
+    Shape, "fx.base.shape", extra, [0 label "label"], [0]
+);
 /// `fx.base.shape` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.shape` and its type name kept in `extra`; it is written back unchanged.

@@ -14,56 +14,9 @@ pub struct Circle {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Circle {
-    const TYPE_NAME: &'static str = "fx.base.more.circle";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "label" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.label,
-                    &mut self.extra,
-                    "label",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "radius" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.radius,
-                    &mut self.extra,
-                    "radius",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "radius",
-            &self.radius,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Circle);
+::odata_runtime::__private::impl_structure!(
+    Circle, "fx.base.more.circle", extra, [0 label "label", 1 radius "radius"], [0, 1]
+);
 
 /// OData entity type `fx.base.more.drawing`, derived from `fx.base.entity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -88,106 +41,11 @@ pub struct Drawing {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Drawing {
-    const TYPE_NAME: &'static str = "fx.base.more.drawing";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "bag" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.bag,
-                    &mut self.extra,
-                    "bag",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "description" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.description,
-                    &mut self.extra,
-                    "description",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "main" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.main,
-                    &mut self.extra,
-                    "main",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "outline" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.outline,
-                    &mut self.extra,
-                    "outline",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "shapes" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.shapes,
-                    &mut self.extra,
-                    "shapes",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "bag", &self.bag, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "description",
-            &self.description,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "main", &self.main, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "outline",
-            &self.outline,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "shapes",
-            &self.shapes,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Drawing);
+::odata_runtime::__private::impl_structure!(
+    Drawing, "fx.base.more.drawing", extra, [0 id "id", 1 bag "bag", 2 description
+    "description", 3 main "main", 4 outline "outline", 5 shapes "shapes"], [1, 2, 0, 3,
+    4, 5]
+);
 /// `fx.base.more.drawing` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.more.drawing` and its type name kept in `extra`; it is written back unchanged.
@@ -281,56 +139,10 @@ pub struct Polygon {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Polygon {
-    const TYPE_NAME: &'static str = "fx.base.more.polygon";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "label" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.label,
-                    &mut self.extra,
-                    "label",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "corners" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.corners,
-                    &mut self.extra,
-                    "corners",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "corners",
-            &self.corners,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Polygon);
+::odata_runtime::__private::impl_structure!(
+    Polygon, "fx.base.more.polygon", extra, [0 label "label", 1 corners "corners"], [1,
+    0]
+);
 /// `fx.base.more.polygon` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.base.more.polygon` and its type name kept in `extra`; it is written back unchanged.
@@ -438,121 +250,11 @@ pub struct SpecialDrawing {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for SpecialDrawing {
-    const TYPE_NAME: &'static str = "fx.base.more.specialDrawing";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "bag" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.bag,
-                    &mut self.extra,
-                    "bag",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "description" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.description,
-                    &mut self.extra,
-                    "description",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "main" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.main,
-                    &mut self.extra,
-                    "main",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "outline" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.outline,
-                    &mut self.extra,
-                    "outline",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "shapes" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.shapes,
-                    &mut self.extra,
-                    "shapes",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "special" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.special,
-                    &mut self.extra,
-                    "special",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "bag", &self.bag, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "description",
-            &self.description,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "main", &self.main, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "outline",
-            &self.outline,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "shapes",
-            &self.shapes,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "special",
-            &self.special,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(SpecialDrawing);
+::odata_runtime::__private::impl_structure!(
+    SpecialDrawing, "fx.base.more.specialDrawing", extra, [0 id "id", 1 bag "bag", 2
+    description "description", 3 main "main", 4 outline "outline", 5 shapes "shapes", 6
+    special "special"], [1, 2, 0, 3, 4, 5, 6]
+);
 
 /// OData complex type `fx.base.more.square`, derived from `fx.base.more.polygon`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -567,63 +269,7 @@ pub struct Square {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Square {
-    const TYPE_NAME: &'static str = "fx.base.more.square";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "label" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.label,
-                    &mut self.extra,
-                    "label",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "corners" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.corners,
-                    &mut self.extra,
-                    "corners",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "side" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.side,
-                    &mut self.extra,
-                    "side",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "label", &self.label, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "corners",
-            &self.corners,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "side", &self.side, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Square);
+::odata_runtime::__private::impl_structure!(
+    Square, "fx.base.more.square", extra, [0 label "label", 1 corners "corners", 2 side
+    "side"], [1, 0, 2]
+);

@@ -16,52 +16,9 @@ pub struct Aliased {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "aliased")]
-impl ::odata_runtime::object::Structure for Aliased {
-    const TYPE_NAME: &'static str = "fx.keys.Aliased";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "color" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.color,
-                    &mut self.extra,
-                    "color",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "ident" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.ident,
-                    &mut self.extra,
-                    "ident",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "color", &self.color, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "ident", &self.ident, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "aliased")]
-::odata_runtime::__private::impl_structure_serde!(Aliased);
+::odata_runtime::__private::impl_structure!(
+    Aliased, "fx.keys.Aliased", extra, [0 color "color", 1 ident "ident"], [0, 1]
+);
 
 /// OData entity type `fx.keys.ByBinary`.
 #[cfg(feature = "by-binary")]
@@ -74,42 +31,9 @@ pub struct ByBinary {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-binary")]
-impl ::odata_runtime::object::Structure for ByBinary {
-    const TYPE_NAME: &'static str = "fx.keys.ByBinary";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-binary")]
-::odata_runtime::__private::impl_structure_serde!(ByBinary);
+::odata_runtime::__private::impl_structure!(
+    ByBinary, "fx.keys.ByBinary", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByBoolean`.
 #[cfg(feature = "by-boolean")]
@@ -122,42 +46,9 @@ pub struct ByBoolean {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-boolean")]
-impl ::odata_runtime::object::Structure for ByBoolean {
-    const TYPE_NAME: &'static str = "fx.keys.ByBoolean";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-boolean")]
-::odata_runtime::__private::impl_structure_serde!(ByBoolean);
+::odata_runtime::__private::impl_structure!(
+    ByBoolean, "fx.keys.ByBoolean", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByByte`.
 #[cfg(feature = "by-byte")]
@@ -170,42 +61,9 @@ pub struct ByByte {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-byte")]
-impl ::odata_runtime::object::Structure for ByByte {
-    const TYPE_NAME: &'static str = "fx.keys.ByByte";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-byte")]
-::odata_runtime::__private::impl_structure_serde!(ByByte);
+::odata_runtime::__private::impl_structure!(
+    ByByte, "fx.keys.ByByte", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByDate`.
 #[cfg(feature = "by-date")]
@@ -218,42 +76,9 @@ pub struct ByDate {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-date")]
-impl ::odata_runtime::object::Structure for ByDate {
-    const TYPE_NAME: &'static str = "fx.keys.ByDate";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-date")]
-::odata_runtime::__private::impl_structure_serde!(ByDate);
+::odata_runtime::__private::impl_structure!(
+    ByDate, "fx.keys.ByDate", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByDateTimeOffset`.
 #[cfg(feature = "by-date-time-offset")]
@@ -266,42 +91,9 @@ pub struct ByDateTimeOffset {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-date-time-offset")]
-impl ::odata_runtime::object::Structure for ByDateTimeOffset {
-    const TYPE_NAME: &'static str = "fx.keys.ByDateTimeOffset";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-date-time-offset")]
-::odata_runtime::__private::impl_structure_serde!(ByDateTimeOffset);
+::odata_runtime::__private::impl_structure!(
+    ByDateTimeOffset, "fx.keys.ByDateTimeOffset", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByDecimal`.
 #[cfg(feature = "by-decimal")]
@@ -314,42 +106,9 @@ pub struct ByDecimal {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-decimal")]
-impl ::odata_runtime::object::Structure for ByDecimal {
-    const TYPE_NAME: &'static str = "fx.keys.ByDecimal";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-decimal")]
-::odata_runtime::__private::impl_structure_serde!(ByDecimal);
+::odata_runtime::__private::impl_structure!(
+    ByDecimal, "fx.keys.ByDecimal", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByDefinition`.
 #[cfg(feature = "by-definition")]
@@ -362,42 +121,9 @@ pub struct ByDefinition {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-definition")]
-impl ::odata_runtime::object::Structure for ByDefinition {
-    const TYPE_NAME: &'static str = "fx.keys.ByDefinition";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "code" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.code,
-                    &mut self.extra,
-                    "code",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "code", &self.code, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-definition")]
-::odata_runtime::__private::impl_structure_serde!(ByDefinition);
+::odata_runtime::__private::impl_structure!(
+    ByDefinition, "fx.keys.ByDefinition", extra, [0 code "code"], [0]
+);
 
 /// OData entity type `fx.keys.ByDouble`.
 #[cfg(feature = "by-double")]
@@ -410,42 +136,9 @@ pub struct ByDouble {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-double")]
-impl ::odata_runtime::object::Structure for ByDouble {
-    const TYPE_NAME: &'static str = "fx.keys.ByDouble";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-double")]
-::odata_runtime::__private::impl_structure_serde!(ByDouble);
+::odata_runtime::__private::impl_structure!(
+    ByDouble, "fx.keys.ByDouble", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByDuration`.
 #[cfg(feature = "by-duration")]
@@ -458,42 +151,9 @@ pub struct ByDuration {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-duration")]
-impl ::odata_runtime::object::Structure for ByDuration {
-    const TYPE_NAME: &'static str = "fx.keys.ByDuration";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-duration")]
-::odata_runtime::__private::impl_structure_serde!(ByDuration);
+::odata_runtime::__private::impl_structure!(
+    ByDuration, "fx.keys.ByDuration", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByEnum`.
 #[cfg(feature = "by-enum")]
@@ -506,42 +166,9 @@ pub struct ByEnum {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-enum")]
-impl ::odata_runtime::object::Structure for ByEnum {
-    const TYPE_NAME: &'static str = "fx.keys.ByEnum";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "color" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.color,
-                    &mut self.extra,
-                    "color",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "color", &self.color, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-enum")]
-::odata_runtime::__private::impl_structure_serde!(ByEnum);
+::odata_runtime::__private::impl_structure!(
+    ByEnum, "fx.keys.ByEnum", extra, [0 color "color"], [0]
+);
 
 /// OData entity type `fx.keys.ByGuid`.
 #[cfg(feature = "by-guid")]
@@ -554,42 +181,9 @@ pub struct ByGuid {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-guid")]
-impl ::odata_runtime::object::Structure for ByGuid {
-    const TYPE_NAME: &'static str = "fx.keys.ByGuid";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-guid")]
-::odata_runtime::__private::impl_structure_serde!(ByGuid);
+::odata_runtime::__private::impl_structure!(
+    ByGuid, "fx.keys.ByGuid", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByInt16`.
 #[cfg(feature = "by-int16")]
@@ -602,42 +196,9 @@ pub struct ByInt16 {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-int16")]
-impl ::odata_runtime::object::Structure for ByInt16 {
-    const TYPE_NAME: &'static str = "fx.keys.ByInt16";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-int16")]
-::odata_runtime::__private::impl_structure_serde!(ByInt16);
+::odata_runtime::__private::impl_structure!(
+    ByInt16, "fx.keys.ByInt16", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByInt32`.
 #[cfg(feature = "by-int32")]
@@ -650,42 +211,9 @@ pub struct ByInt32 {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-int32")]
-impl ::odata_runtime::object::Structure for ByInt32 {
-    const TYPE_NAME: &'static str = "fx.keys.ByInt32";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-int32")]
-::odata_runtime::__private::impl_structure_serde!(ByInt32);
+::odata_runtime::__private::impl_structure!(
+    ByInt32, "fx.keys.ByInt32", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByInt64`.
 #[cfg(feature = "by-int64")]
@@ -698,42 +226,9 @@ pub struct ByInt64 {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-int64")]
-impl ::odata_runtime::object::Structure for ByInt64 {
-    const TYPE_NAME: &'static str = "fx.keys.ByInt64";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-int64")]
-::odata_runtime::__private::impl_structure_serde!(ByInt64);
+::odata_runtime::__private::impl_structure!(
+    ByInt64, "fx.keys.ByInt64", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.BySByte`.
 #[cfg(feature = "by-s-byte")]
@@ -746,42 +241,9 @@ pub struct BySByte {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-s-byte")]
-impl ::odata_runtime::object::Structure for BySByte {
-    const TYPE_NAME: &'static str = "fx.keys.BySByte";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-s-byte")]
-::odata_runtime::__private::impl_structure_serde!(BySByte);
+::odata_runtime::__private::impl_structure!(
+    BySByte, "fx.keys.BySByte", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.BySingle`.
 #[cfg(feature = "by-single")]
@@ -794,42 +256,9 @@ pub struct BySingle {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-single")]
-impl ::odata_runtime::object::Structure for BySingle {
-    const TYPE_NAME: &'static str = "fx.keys.BySingle";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-single")]
-::odata_runtime::__private::impl_structure_serde!(BySingle);
+::odata_runtime::__private::impl_structure!(
+    BySingle, "fx.keys.BySingle", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByString`.
 #[cfg(feature = "by-string")]
@@ -842,42 +271,9 @@ pub struct ByString {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-string")]
-impl ::odata_runtime::object::Structure for ByString {
-    const TYPE_NAME: &'static str = "fx.keys.ByString";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-string")]
-::odata_runtime::__private::impl_structure_serde!(ByString);
+::odata_runtime::__private::impl_structure!(
+    ByString, "fx.keys.ByString", extra, [0 id "id"], [0]
+);
 
 /// OData entity type `fx.keys.ByTimeOfDay`.
 #[cfg(feature = "by-time-of-day")]
@@ -890,42 +286,9 @@ pub struct ByTimeOfDay {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "by-time-of-day")]
-impl ::odata_runtime::object::Structure for ByTimeOfDay {
-    const TYPE_NAME: &'static str = "fx.keys.ByTimeOfDay";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "by-time-of-day")]
-::odata_runtime::__private::impl_structure_serde!(ByTimeOfDay);
+::odata_runtime::__private::impl_structure!(
+    ByTimeOfDay, "fx.keys.ByTimeOfDay", extra, [0 id "id"], [0]
+);
 
 /// OData type definition `fx.keys.Code` over `Edm.String`.
 #[cfg(feature = "by-definition")]
@@ -935,7 +298,7 @@ pub type Code = ::std::string::String;
 ///
 /// Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.
 #[cfg(any(feature = "aliased", feature = "by-enum"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Color {
     /// `red` (value 0).
@@ -946,67 +309,9 @@ pub enum Color {
     Other(::std::string::String),
 }
 #[cfg(any(feature = "aliased", feature = "by-enum"))]
-impl Color {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [Color] = &[Color::Red, Color::Blue];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Color::Red => "red",
-            Color::Blue => "blue",
-            Color::Other(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "red" => Color::Red,
-            "blue" => Color::Blue,
-            other => Color::Other(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(any(feature = "aliased", feature = "by-enum"))]
-impl ::odata_runtime::enums::EnumMember for Color {
-    fn as_str(&self) -> &str {
-        Color::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        Color::from_wire(s)
-    }
-}
-#[cfg(any(feature = "aliased", feature = "by-enum"))]
-impl ::std::str::FromStr for Color {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Color::from_wire(s))
-    }
-}
-#[cfg(any(feature = "aliased", feature = "by-enum"))]
-impl ::std::fmt::Display for Color {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "aliased", feature = "by-enum"))]
-impl ::odata_runtime::serde::Serialize for Color {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-#[cfg(any(feature = "aliased", feature = "by-enum"))]
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for Color {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-#[cfg(any(feature = "aliased", feature = "by-enum"))]
-::odata_runtime::impl_edm_via_serde!(Color);
+::odata_runtime::__private::enum_members!(
+    Color, Other, [0 Red "red", 1 Blue "blue"], [1, 0]
+);
 
 /// OData entity type `fx.keys.Composite`.
 #[cfg(feature = "composites")]
@@ -1023,67 +328,10 @@ pub struct Composite {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "composites")]
-impl ::odata_runtime::object::Structure for Composite {
-    const TYPE_NAME: &'static str = "fx.keys.Composite";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "active" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.active,
-                    &mut self.extra,
-                    "active",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "name" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.name,
-                    &mut self.extra,
-                    "name",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "year" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.year,
-                    &mut self.extra,
-                    "year",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "active",
-            &self.active,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "name", &self.name, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "year", &self.year, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "composites")]
-::odata_runtime::__private::impl_structure_serde!(Composite);
+::odata_runtime::__private::impl_structure!(
+    Composite, "fx.keys.Composite", extra, [0 active "active", 1 name "name", 2 year
+    "year"], [0, 1, 2]
+);
 
 /// OData entity type `fx.keys.Fixed`.
 #[cfg(feature = "fixed")]
@@ -1096,42 +344,9 @@ pub struct Fixed {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "fixed")]
-impl ::odata_runtime::object::Structure for Fixed {
-    const TYPE_NAME: &'static str = "fx.keys.Fixed";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "fixed")]
-::odata_runtime::__private::impl_structure_serde!(Fixed);
+::odata_runtime::__private::impl_structure!(
+    Fixed, "fx.keys.Fixed", extra, [0 id "id"], [0]
+);
 
 /// OData complex type `fx.keys.Ident`.
 #[cfg(feature = "aliased")]
@@ -1144,39 +359,6 @@ pub struct Ident {
     pub extra: ::odata_runtime::object::Extra,
 }
 #[cfg(feature = "aliased")]
-impl ::odata_runtime::object::Structure for Ident {
-    const TYPE_NAME: &'static str = "fx.keys.Ident";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "part" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.part,
-                    &mut self.extra,
-                    "part",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "part", &self.part, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-#[cfg(feature = "aliased")]
-::odata_runtime::__private::impl_structure_serde!(Ident);
+::odata_runtime::__private::impl_structure!(
+    Ident, "fx.keys.Ident", extra, [0 part "part"], [0]
+);

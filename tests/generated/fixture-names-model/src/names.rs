@@ -10,29 +10,9 @@ pub struct AnyShape {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for AnyShape {
-    const TYPE_NAME: &'static str = "fx.names.anyShape";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(AnyShape);
+::odata_runtime::__private::impl_structure!(
+    AnyShape, "fx.names.anyShape", extra, [], []
+);
 
 /// OData complex type `fx.names.circle`, derived from `fx.names.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,29 +21,7 @@ pub struct Circle {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Circle {
-    const TYPE_NAME: &'static str = "fx.names.circle";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Circle);
+::odata_runtime::__private::impl_structure!(Circle, "fx.names.circle", extra, [], []);
 
 /// OData complex type `fx.names.Option`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,46 +32,9 @@ pub struct Option {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Option {
-    const TYPE_NAME: &'static str = "fx.names.Option";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "result" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.result,
-                    &mut self.extra,
-                    "result",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "result",
-            &self.result,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Option);
+::odata_runtime::__private::impl_structure!(
+    Option, "fx.names.Option", extra, [0 result "result"], [0]
+);
 
 /// OData complex type `fx.names.Result`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -124,51 +45,14 @@ pub struct Result {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Result {
-    const TYPE_NAME: &'static str = "fx.names.Result";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "string" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.string,
-                    &mut self.extra,
-                    "string",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "string",
-            &self.string,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Result);
+::odata_runtime::__private::impl_structure!(
+    Result, "fx.names.Result", extra, [0 string "string"], [0]
+);
 
 /// OData enum type `fx.names.Self`.
 ///
 /// Values this version of the schema does not know are kept in the `Other2` variant, so reading never fails on a new member.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SelfType {
     /// `self` (value 0).
@@ -184,73 +68,10 @@ pub enum SelfType {
     /// A value this version of the schema does not know, kept as received.
     Other2(::std::string::String),
 }
-impl SelfType {
-    /// Every member the schema declares, in schema order.
-    pub const MEMBERS: &'static [SelfType] = &[
-        SelfType::SelfValue,
-        SelfType::Other,
-        SelfType::Type,
-        SelfType::Value2,
-        SelfType::Value,
-    ];
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SelfType::SelfValue => "self",
-            SelfType::Other => "Other",
-            SelfType::Type => "type",
-            SelfType::Value2 => "value",
-            SelfType::Value => "Value",
-            SelfType::Other2(s) => s.as_str(),
-        }
-    }
-    /// The member with this wire name; an unknown name gives the fallback variant.
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "self" => SelfType::SelfValue,
-            "Other" => SelfType::Other,
-            "type" => SelfType::Type,
-            "value" => SelfType::Value2,
-            "Value" => SelfType::Value,
-            other => SelfType::Other2(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::odata_runtime::enums::EnumMember for SelfType {
-    fn as_str(&self) -> &str {
-        SelfType::as_str(self)
-    }
-    fn from_wire(s: &str) -> Self {
-        SelfType::from_wire(s)
-    }
-}
-impl ::std::str::FromStr for SelfType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(SelfType::from_wire(s))
-    }
-}
-impl ::std::fmt::Display for SelfType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::odata_runtime::serde::Serialize for SelfType {
-    fn serialize<S: ::odata_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::odata_runtime::__private::serialize_enum(self, serializer)
-    }
-}
-impl<'de> ::odata_runtime::serde::Deserialize<'de> for SelfType {
-    fn deserialize<D: ::odata_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::odata_runtime::__private::deserialize_enum(deserializer)
-    }
-}
-::odata_runtime::impl_edm_via_serde!(SelfType);
+::odata_runtime::__private::enum_members!(
+    SelfType, Other2, [0 SelfValue "self", 1 Other "Other", 2 Type "type", 3 Value2
+    "value", 4 Value "Value"], [1, 4, 0, 2, 3]
+);
 
 /// OData complex type `fx.names.shape`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -259,29 +80,7 @@ pub struct Shape {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Shape {
-    const TYPE_NAME: &'static str = "fx.names.shape";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Shape);
+::odata_runtime::__private::impl_structure!(Shape, "fx.names.shape", extra, [], []);
 /// `fx.names.shape` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.names.shape` and its type name kept in `extra`; it is written back unchanged.
@@ -371,29 +170,7 @@ pub struct String {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for String {
-    const TYPE_NAME: &'static str = "fx.names.String";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(String);
+::odata_runtime::__private::impl_structure!(String, "fx.names.String", extra, [], []);
 
 /// OData complex type `fx.names.string`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -402,29 +179,7 @@ pub struct String2 {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for String2 {
-    const TYPE_NAME: &'static str = "fx.names.string";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(String2);
+::odata_runtime::__private::impl_structure!(String2, "fx.names.string", extra, [], []);
 
 /// OData complex type `fx.names.type`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -461,228 +216,10 @@ pub struct Type {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra_2: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Type {
-    const TYPE_NAME: &'static str = "fx.names.type";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "HTTPStatusCode" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.http_status_code,
-                    &mut self.extra_2,
-                    "HTTPStatusCode",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "Value" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.value_2,
-                    &mut self.extra_2,
-                    "Value",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "async" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.r#async,
-                    &mut self.extra_2,
-                    "async",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "crate" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.crate_,
-                    &mut self.extra_2,
-                    "crate",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "extra" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.extra,
-                    &mut self.extra_2,
-                    "extra",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "httpStatusCode" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.http_status_code_2,
-                    &mut self.extra_2,
-                    "httpStatusCode",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "iOS" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.i_os,
-                    &mut self.extra_2,
-                    "iOS",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "kind" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.kind,
-                    &mut self.extra_2,
-                    "kind",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "organizer_v2" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.organizer_v2,
-                    &mut self.extra_2,
-                    "organizer_v2",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "self" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.self_,
-                    &mut self.extra_2,
-                    "self",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "super" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.super_,
-                    &mut self.extra_2,
-                    "super",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "type" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.r#type,
-                    &mut self.extra_2,
-                    "type",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "value" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.value,
-                    &mut self.extra_2,
-                    "value",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "wifi80211ax" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.wifi80211ax,
-                    &mut self.extra_2,
-                    "wifi80211ax",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "HTTPStatusCode",
-            &self.http_status_code,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "Value",
-            &self.value_2,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "async",
-            &self.r#async,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "crate",
-            &self.crate_,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "extra",
-            &self.extra,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "httpStatusCode",
-            &self.http_status_code_2,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(map, "iOS", &self.i_os, &self.extra_2)?;
-        ::odata_runtime::__private::write_field(map, "kind", &self.kind, &self.extra_2)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "organizer_v2",
-            &self.organizer_v2,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "self",
-            &self.self_,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "super",
-            &self.super_,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "type",
-            &self.r#type,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "value",
-            &self.value,
-            &self.extra_2,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "wifi80211ax",
-            &self.wifi80211ax,
-            &self.extra_2,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra_2
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra_2
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Type);
+::odata_runtime::__private::impl_structure!(
+    Type, "fx.names.type", extra_2, [0 http_status_code "HTTPStatusCode", 1 value_2
+    "Value", 2 r#async "async", 3 crate_ "crate", 4 extra "extra", 5 http_status_code_2
+    "httpStatusCode", 6 i_os "iOS", 7 kind "kind", 8 organizer_v2 "organizer_v2", 9 self_
+    "self", 10 super_ "super", 11 r#type "type", 12 value "value", 13 wifi80211ax
+    "wifi80211ax"], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+);

@@ -10,29 +10,7 @@ pub struct Expr {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Expr {
-    const TYPE_NAME: &'static str = "fx.rec.expr";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        ::std::result::Result::Ok(false)
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        _map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Expr);
+::odata_runtime::__private::impl_structure!(Expr, "fx.rec.expr", extra, [], []);
 /// `fx.rec.expr` or any type derived from it, chosen by `@odata.type` when reading.
 ///
 /// A value of a type this version of the schema does not know is read into `Other` with the fields of `fx.rec.expr` and its type name kept in `extra`; it is written back unchanged.
@@ -106,41 +84,9 @@ pub struct Leaf {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Leaf {
-    const TYPE_NAME: &'static str = "fx.rec.leaf";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "name" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.name,
-                    &mut self.extra,
-                    "name",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "name", &self.name, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Leaf);
+::odata_runtime::__private::impl_structure!(
+    Leaf, "fx.rec.leaf", extra, [0 name "name"], [0]
+);
 
 /// OData complex type `fx.rec.negation`, derived from `fx.rec.expr`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -151,46 +97,9 @@ pub struct Negation {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Negation {
-    const TYPE_NAME: &'static str = "fx.rec.negation";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "operand" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.operand,
-                    &mut self.extra,
-                    "operand",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "operand",
-            &self.operand,
-            &self.extra,
-        )?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Negation);
+::odata_runtime::__private::impl_structure!(
+    Negation, "fx.rec.negation", extra, [0 operand "operand"], [0]
+);
 
 /// OData complex type `fx.rec.node`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -205,66 +114,10 @@ pub struct Node {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Node {
-    const TYPE_NAME: &'static str = "fx.rec.node";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "children" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.children,
-                    &mut self.extra,
-                    "children",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "next" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.next,
-                    &mut self.extra,
-                    "next",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "value" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.value,
-                    &mut self.extra,
-                    "value",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(
-            map,
-            "children",
-            &self.children,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "next", &self.next, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "value", &self.value, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Node);
+::odata_runtime::__private::impl_structure!(
+    Node, "fx.rec.node", extra, [0 children "children", 1 next "next", 2 value "value"],
+    [0, 1, 2]
+);
 
 /// OData entity type `fx.rec.person`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -281,81 +134,10 @@ pub struct Person {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Person {
-    const TYPE_NAME: &'static str = "fx.rec.person";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "manager" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.manager,
-                    &mut self.extra,
-                    "manager",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "reports" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.reports,
-                    &mut self.extra,
-                    "reports",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "team" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.team,
-                    &mut self.extra,
-                    "team",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "manager",
-            &self.manager,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(
-            map,
-            "reports",
-            &self.reports,
-            &self.extra,
-        )?;
-        ::odata_runtime::__private::write_field(map, "team", &self.team, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Person);
+::odata_runtime::__private::impl_structure!(
+    Person, "fx.rec.person", extra, [0 id "id", 1 manager "manager", 2 reports "reports",
+    3 team "team"], [0, 1, 2, 3]
+);
 
 /// OData complex type `fx.rec.ping`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -366,41 +148,9 @@ pub struct Ping {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Ping {
-    const TYPE_NAME: &'static str = "fx.rec.ping";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "pong" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.pong,
-                    &mut self.extra,
-                    "pong",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "pong", &self.pong, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Ping);
+::odata_runtime::__private::impl_structure!(
+    Ping, "fx.rec.ping", extra, [0 pong "pong"], [0]
+);
 
 /// OData complex type `fx.rec.pong`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -413,51 +163,9 @@ pub struct Pong {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Pong {
-    const TYPE_NAME: &'static str = "fx.rec.pong";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "leaf" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.leaf,
-                    &mut self.extra,
-                    "leaf",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "ping" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.ping,
-                    &mut self.extra,
-                    "ping",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "leaf", &self.leaf, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "ping", &self.ping, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Pong);
+::odata_runtime::__private::impl_structure!(
+    Pong, "fx.rec.pong", extra, [0 leaf "leaf", 1 ping "ping"], [0, 1]
+);
 
 /// OData entity type `fx.rec.team`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -470,48 +178,6 @@ pub struct Team {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
     pub extra: ::odata_runtime::object::Extra,
 }
-impl ::odata_runtime::object::Structure for Team {
-    const TYPE_NAME: &'static str = "fx.rec.team";
-    fn set_field<'de, A: ::odata_runtime::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "id" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.id,
-                    &mut self.extra,
-                    "id",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            "lead" => {
-                ::odata_runtime::__private::read_field(
-                    map,
-                    &mut self.lead,
-                    &mut self.extra,
-                    "lead",
-                )?;
-                ::std::result::Result::Ok(true)
-            }
-            _ => ::std::result::Result::Ok(false),
-        }
-    }
-    fn write_fields<M: ::odata_runtime::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::odata_runtime::__private::write_field(map, "id", &self.id, &self.extra)?;
-        ::odata_runtime::__private::write_field(map, "lead", &self.lead, &self.extra)?;
-        ::std::result::Result::Ok(())
-    }
-    fn extra(&self) -> &::odata_runtime::object::Extra {
-        &self.extra
-    }
-    fn extra_mut(&mut self) -> &mut ::odata_runtime::object::Extra {
-        &mut self.extra
-    }
-}
-::odata_runtime::__private::impl_structure_serde!(Team);
+::odata_runtime::__private::impl_structure!(
+    Team, "fx.rec.team", extra, [0 id "id", 1 lead "lead"], [0, 1]
+);
