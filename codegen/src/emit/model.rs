@@ -6,8 +6,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{cfg_ref, cfg_type, docs, features_docs, features_toml, rust_file, CrateOptions, Files};
-use crate::model::{Annotations, Deprecation, Model, StructuredKind, TypeId, TypeKind};
-use crate::plan::{Plan, RustType};
+use crate::model::{Annotations, Deprecation, Enum, Model, StructuredKind, TypeId, TypeKind};
+use crate::plan::{Field, Plan, RustType};
 
 /// The items of one type: its struct, enum or alias with their impls.
 fn type_items(model: &Model, plan: &Plan, id: TypeId) -> Result<TokenStream, String> {
@@ -109,14 +109,14 @@ fn lib_docs(plan: &Plan, crate_name: &str) -> String {
     s
 }
 
-fn ident(name: &str) -> Ident {
+pub(super) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
 }
 
-fn type_path(plan: &Plan, id: TypeId, any: bool) -> TokenStream {
+pub(super) fn type_path(plan: &Plan, id: TypeId, any: bool) -> TokenStream {
     let n = &plan.names[id.0 as usize];
     let module = ident(&n.module);
     let name = ident(if any { n.any.as_deref().unwrap_or(&n.name) } else { &n.name });
@@ -142,7 +142,7 @@ fn rust_type(plan: &Plan, t: &RustType) -> TokenStream {
     }
 }
 
-fn type_docs(description: Option<&str>, long: Option<&str>, what: &str) -> Vec<String> {
+pub(super) fn type_docs(description: Option<&str>, long: Option<&str>, what: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(d) = description {
         out.push(docs::text(d));
@@ -171,10 +171,10 @@ fn deprecated(annotations: &Annotations) -> TokenStream {
     }
 }
 
-fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+/// The doc comment and `#[deprecated]` of the struct of structured type `id`.
+pub(super) fn structure_attrs(model: &Model, id: TypeId) -> TokenStream {
     let t = model.ty(id);
     let s = t.structured().expect("structured");
-    let name = ident(&plan.names[id.0 as usize].name);
     let kind = match s.kind {
         StructuredKind::Entity => "entity type",
         StructuredKind::Complex => "complex type",
@@ -192,6 +192,52 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     what.push('.');
     let doc = docs::attrs(&type_docs(t.annotations.description(), t.annotations.long_description(), &what));
     let dep = deprecated(&t.annotations);
+    quote! { #doc #dep }
+}
+
+/// The doc comment and `#[deprecated]` of field `f` of the struct of `id`.
+pub(super) fn field_attrs(model: &Model, id: TypeId, f: &Field) -> TokenStream {
+    let owner = model.ty(f.declared_in);
+    let sx = owner.structured().expect("structured");
+    let (annotations, type_text, nullable) = if f.navigation {
+        let n = &sx.navigation[f.index];
+        let target = model.ty(n.target).qualified();
+        let tt = if n.collection { format!("Collection({target})") } else { target };
+        (&n.annotations, tt, n.nullable != Some(false))
+    } else {
+        let p = &sx.properties[f.index];
+        (&p.annotations, p.ty.csdl(|t| model.ty(t).qualified()), p.nullable())
+    };
+    let mut what = format!(
+        "OData {} `{}` (`{type_text}`{})",
+        if f.navigation { "navigation property" } else { "property" },
+        f.wire,
+        if nullable { "" } else { ", not nullable" }
+    );
+    if f.declared_in != id {
+        what.push_str(&format!(", inherited from `{}`", owner.qualified()));
+    }
+    if f.navigation {
+        what.push_str("; present when expanded");
+    }
+    what.push('.');
+    if annotations.computed() {
+        what.push_str(" Computed by the service.");
+    }
+    let perms = annotations.permissions();
+    let mut paras = type_docs(annotations.description(), annotations.long_description(), &what);
+    if !perms.is_empty() {
+        paras.push(format!("Permissions: {}.", perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")));
+    }
+    let fdoc = docs::attrs(&paras);
+    let fdep = deprecated(annotations);
+    quote! { #fdoc #fdep }
+}
+
+fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+    let t = model.ty(id);
+    let name = ident(&plan.names[id.0 as usize].name);
+    let attrs = structure_attrs(model, id);
     let fields = &plan.fields[&id];
     let extra = ident(&plan.extra_field[&id]);
     let mut decls = Vec::new();
@@ -200,49 +246,13 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     // Whether a field is compiled only with some feature: then a build may have none.
     let mut gated = false;
     for f in fields {
-        let owner = model.ty(f.declared_in);
-        let sx = owner.structured().expect("structured");
-        let (annotations, type_text, nullable) = if f.navigation {
-            let n = &sx.navigation[f.index];
-            let target = model.ty(n.target).qualified();
-            let tt = if n.collection { format!("Collection({target})") } else { target };
-            (&n.annotations, tt, n.nullable != Some(false))
-        } else {
-            let p = &sx.properties[f.index];
-            (&p.annotations, p.ty.csdl(|t| model.ty(t).qualified()), p.nullable())
-        };
-        let mut what = format!(
-            "OData {} `{}` (`{type_text}`{})",
-            if f.navigation { "navigation property" } else { "property" },
-            f.wire,
-            if nullable { "" } else { ", not nullable" }
-        );
-        if f.declared_in != id {
-            what.push_str(&format!(", inherited from `{}`", owner.qualified()));
-        }
-        if f.navigation {
-            what.push_str("; present when expanded");
-        }
-        what.push('.');
-        if annotations.computed() {
-            what.push_str(" Computed by the service.");
-        }
-        let perms = annotations.permissions();
-        let mut paras = type_docs(annotations.description(), annotations.long_description(), &what);
-        if !perms.is_empty() {
-            paras.push(format!(
-                "Permissions: {}.",
-                perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        let fdoc = docs::attrs(&paras);
-        let fdep = deprecated(annotations);
+        let fattrs = field_attrs(model, id, f);
         let fname = ident(&f.rust);
         let fty = rust_type(plan, &f.ty);
         let wire = &f.wire;
         let fcfg = cfg_ref(plan, Some(id), &f.ty.named().into_iter().collect::<Vec<_>>());
         gated |= !fcfg.is_empty();
-        decls.push(quote! { #fdoc #fdep #fcfg pub #fname: ::std::option::Option<#fty>, });
+        decls.push(quote! { #fattrs #fcfg pub #fname: ::std::option::Option<#fty>, });
         reads.push(quote! {
             #fcfg
             #wire => {
@@ -309,8 +319,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let any = any_enum(model, plan, id);
     let cfg = cfg_type(plan, id);
     quote! {
-        #doc
-        #dep
+        #attrs
         #cfg
         #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
@@ -459,45 +468,64 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     }
 }
 
-fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+/// The doc comment and `#[deprecated]` of the enum of enum type `id`; `fallback` says what
+/// becomes of values the schema does not know.
+pub(super) fn enumeration_attrs(model: &Model, id: TypeId, fallback: &str) -> TokenStream {
     let t = model.ty(id);
-    let TypeKind::Enum(e) = &t.kind else { unreachable!("enumeration() is called for enum types") };
-    let name = ident(&plan.names[id.0 as usize].name);
-    let (variants, other) = &plan.variants[&id];
-    let other = ident(other);
-    let ufv = e.unknown_future_value();
+    let TypeKind::Enum(e) = &t.kind else { unreachable!("enumeration_attrs() is called for enum types") };
     let mut what = format!("OData enum type `{}`", t.qualified());
     if e.is_flags {
         what.push_str(" (flags: a property of this type holds a set, on the wire as `\"a,b\"`)");
     }
     what.push('.');
     let mut paras = type_docs(t.annotations.description(), t.annotations.long_description(), &what);
-    paras.push("Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.".replace("`Other`", &format!("`{other}`")));
-    if ufv.is_some() {
+    paras.push(fallback.to_string());
+    if e.unknown_future_value().is_some() {
         paras.push("An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.".into());
     }
     let doc = docs::attrs(&paras);
     let dep = deprecated(&t.annotations);
+    quote! { #doc #dep }
+}
+
+/// The doc comment and `#[deprecated]` of member `k` (wire name `wire`) of `e`.
+pub(super) fn member_attrs(e: &Enum, k: usize, wire: &str) -> TokenStream {
+    let m = &e.members[k];
+    let mut vdoc = vec![];
+    if let Some(d) = m.annotations.description() {
+        vdoc.push(docs::text(d));
+    }
+    let mut line = format!("`{wire}` (value {}).", m.value);
+    match e.unknown_future_value() {
+        Some(u) if k == u => line.push_str(" The sentinel the service sends for members newer than the client asked for."),
+        Some(u) if k > u => line.push_str(" Sent only with the `Prefer: include-unknown-enum-members` request header; otherwise the service sends `unknownFutureValue`."),
+        _ => {}
+    }
+    vdoc.push(line);
+    let vdoc = docs::attrs(&vdoc);
+    let vdep = deprecated(&m.annotations);
+    quote! { #vdoc #vdep }
+}
+
+fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+    let t = model.ty(id);
+    let TypeKind::Enum(e) = &t.kind else { unreachable!("enumeration() is called for enum types") };
+    let name = ident(&plan.names[id.0 as usize].name);
+    let (variants, other) = &plan.variants[&id];
+    let attrs = enumeration_attrs(
+        model,
+        id,
+        &format!("Values this version of the schema does not know are kept in the `{other}` variant, so reading never fails on a new member."),
+    );
+    let other = ident(other);
     let mut decls = Vec::new();
     let mut to_str = Vec::new();
     let mut from_str = Vec::new();
     let mut all = Vec::new();
-    for (k, ((wire, rust), m)) in variants.iter().zip(&e.members).enumerate() {
+    for (k, (wire, rust)) in variants.iter().enumerate() {
         let v = ident(rust);
-        let mut vdoc = vec![];
-        if let Some(d) = m.annotations.description() {
-            vdoc.push(docs::text(d));
-        }
-        let mut line = format!("`{wire}` (value {}).", m.value);
-        match ufv {
-            Some(u) if k == u => line.push_str(" The sentinel the service sends for members newer than the client asked for."),
-            Some(u) if k > u => line.push_str(" Sent only with the `Prefer: include-unknown-enum-members` request header; otherwise the service sends `unknownFutureValue`."),
-            _ => {}
-        }
-        vdoc.push(line);
-        let vdoc = docs::attrs(&vdoc);
-        let vdep = deprecated(&m.annotations);
-        decls.push(quote! { #vdoc #vdep #v, });
+        let vattrs = member_attrs(e, k, wire);
+        decls.push(quote! { #vattrs #v, });
         to_str.push(quote! { #name::#v => #wire, });
         from_str.push(quote! { #wire => #name::#v, });
         all.push(quote! { #name::#v, });
@@ -505,8 +533,7 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let other_doc = " A value this version of the schema does not know, kept as received.";
     let cfg = cfg_type(plan, id);
     quote! {
-        #doc
-        #dep
+        #attrs
         #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
