@@ -18,29 +18,45 @@ fn type_items(model: &Model, plan: &Plan, id: TypeId) -> Result<TokenStream, Str
         TypeKind::Definition { underlying, .. } => {
             let ident = ident(&plan.names[id.0 as usize].name);
             let ty: syn::Type = syn::parse_str(crate::plan::primitive(underlying)).map_err(|e| e.to_string())?;
-            let doc = docs::attrs(&type_docs(
-                t.annotations.description(),
-                t.annotations.long_description(),
-                &format!("OData type definition `{}` over `Edm.{underlying}`.", t.qualified()),
-            ));
+            let doc = definition_attrs(model, id);
             let cfg = cfg_type(plan, id);
             quote! { #doc #cfg pub type #ident = #ty; }
         }
     })
 }
 
-/// Builds every file of the model crate.
-pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
-    let mut files = Files::new();
-    let crate_name = format!("{}-model", opts.crate_prefix);
+/// The doc comment of the alias of type definition `id`.
+pub(super) fn definition_attrs(model: &Model, id: TypeId) -> TokenStream {
+    let t = model.ty(id);
+    let TypeKind::Definition { underlying, .. } = &t.kind else {
+        unreachable!("definition_attrs() is called for type definitions")
+    };
+    docs::attrs(&type_docs(
+        t.annotations.description(),
+        t.annotations.long_description(),
+        &format!("OData type definition `{}` over `Edm.{underlying}`.", t.qualified()),
+    ))
+}
+
+/// Every module of the crate with its types, sorted by Rust name.
+pub(super) fn types_by_module<'p>(model: &Model, plan: &'p Plan) -> std::collections::BTreeMap<&'p str, Vec<TypeId>> {
     let mut module_types: std::collections::BTreeMap<&str, Vec<TypeId>> =
         plan.modules.keys().map(|m| (m.as_str(), Vec::new())).collect();
     for i in 0..model.types.len() {
         module_types.entry(plan.names[i].module.as_str()).or_default().push(TypeId(i as u32));
     }
-    let mut mods = Vec::new();
-    for (module, mut ids) in module_types {
+    for ids in module_types.values_mut() {
         ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
+    }
+    module_types
+}
+
+/// Builds every file of the model crate.
+pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
+    let mut files = Files::new();
+    let crate_name = format!("{}-model", opts.crate_prefix);
+    let mut mods = Vec::new();
+    for (module, ids) in types_by_module(model, plan) {
         let items = super::format_items(&ids, |&id| type_items(model, plan, id))?;
         let ns = &plan.modules[module];
         let doc = format!(" Types of the OData namespace `{ns}`.");
