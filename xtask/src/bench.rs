@@ -1,4 +1,5 @@
-//! `bench reader`: the cost of reading Graph against the raw quick-xml floor, one run, medians.
+//! `bench reader`: the cost of reading Graph against the raw quick-xml floor, one run, medians;
+//! `bench graph`: generation, size and cargo builds of a whole document's crates.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -180,13 +181,16 @@ pub struct GraphBench {
     pub runs: usize,
     /// The feature measured alone.
     pub feature: String,
-    /// Skip the cargo check and build rows.
+    /// Skip the cargo rows (the crates are still written).
     pub no_compile: bool,
 }
 
 /// `bench graph`: generation of a whole document against the raw quick-xml floor, the size of
-/// what it writes, and `cargo check`/`cargo build` of the model crate with every feature and
-/// with one, each with its wall time and peak memory.
+/// what it writes, then the model crate measured against its serde-derive baseline (the same
+/// types as plain `#[derive(Serialize, Deserialize)]`, see `codegen::emit::baseline`):
+/// `cargo check` and `cargo build` with every feature and with one, and `cargo doc` with every
+/// feature (with the size of its HTML), each with its wall time and peak memory; then the client
+/// crate's check rows and the ratios of the two model crates.
 pub fn graph(b: &GraphBench) -> ExitCode {
     let bytes = match std::fs::read(&b.file) {
         Ok(bytes) => bytes,
@@ -204,8 +208,10 @@ pub fn graph(b: &GraphBench) -> ExitCode {
         },
     };
     // Interleaved rounds: the floor, then the stages, then the whole pipeline.
-    let mut samples: [Vec<f64>; 6] = Default::default();
+    let mut samples: [Vec<f64>; 7] = Default::default();
     let mut generated = None;
+    let mut baseline = None;
+    let mut properties = 0;
     for _ in 0..b.runs {
         samples[0].push(time_ms(|| {
             std::hint::black_box(raw_events(&bytes));
@@ -226,21 +232,28 @@ pub fn graph(b: &GraphBench) -> ExitCode {
         let t = Instant::now();
         let c = codegen::emit::client_crate(&model, &plan, &options.crate_options);
         samples[4].push(t.elapsed().as_secs_f64() * 1e3);
-        if let Err(e) = m.as_ref().and(c.as_ref()) {
+        let t = Instant::now();
+        let s = codegen::emit::baseline::serde_baseline_crate(&model, &plan, &options.crate_options);
+        samples[5].push(t.elapsed().as_secs_f64() * 1e3);
+        if let Err(e) = m.as_ref().and(c.as_ref()).and(s.as_ref()) {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
+        // Declared properties, each once: inherited ones are counted where they are declared.
+        properties =
+            model.types.iter().filter_map(|t| t.structured()).map(|s| s.properties.len() + s.navigation.len()).sum();
+        baseline = s.ok();
         drop((model, plan, m, c));
         let t = Instant::now();
         let g = codegen::generate(&name, &bytes, &options);
-        samples[5].push(t.elapsed().as_secs_f64() * 1e3);
+        samples[6].push(t.elapsed().as_secs_f64() * 1e3);
         generated = g.ok();
     }
-    let [floor, load, plan, model, client, total] = samples.map(|mut v| {
+    let [floor, load, plan, model, client, serde, total] = samples.map(|mut v| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     });
-    let Some(generated) = generated else {
+    let (Some(generated), Some(baseline)) = (generated, baseline) else {
         eprintln!("error: generation failed");
         return ExitCode::from(1);
     };
@@ -260,13 +273,15 @@ pub fn graph(b: &GraphBench) -> ExitCode {
         ("plan (names, boxing, features)", plan),
         ("emit + format the model crate", model),
         ("emit + format the client crate", client),
+        ("emit + format the serde-derive baseline (not part of generation)", serde),
         ("whole generation (`codegen::generate`)", total),
     ] {
         println!("| {stage} | {ms:.0} | {:.1} |", ms / floor);
     }
 
+    let files: Vec<(&String, &String)> = generated.files.iter().chain(&baseline).collect();
     let mut size: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
-    for (path, text) in &generated.files {
+    for (path, text) in &files {
         let krate = path.split('/').next().unwrap_or_default();
         let e = size.entry(krate).or_default();
         if path.ends_with(".rs") {
@@ -279,21 +294,26 @@ pub fn graph(b: &GraphBench) -> ExitCode {
         .files
         .get("graph-model/Cargo.toml")
         .map_or(0, |t| t.lines().skip_while(|l| *l != "[features]").filter(|l| l.ends_with(" = []")).count());
+    let lines = |k: &str| size.get(k).map_or(0, |e| e.2);
+    let per_property = |k: &str| lines(k) as f64 / properties.max(1) as f64;
     println!();
     println!("| generated crate | .rs files | bytes | lines |");
     println!("|---|---:|---:|---:|");
     for (k, (files, bytes, lines)) in &size {
         println!("| {k} | {files} | {bytes} | {lines} |");
     }
+    println!(
+        "| lines per property of graph-model ({properties} declared, structural and navigation) | | | {:.1} |",
+        per_property(MODEL)
+    );
+    println!("| lines per property of graph-serde | | | {:.1} |", per_property(SERDE));
     println!("model crate features: {features}");
-    if b.no_compile {
-        return ExitCode::SUCCESS;
-    }
 
+    // The crates are written also without the cargo rows, to be built by hand.
     let crates = b.out.join("crates");
     let _ = std::fs::remove_dir_all(&crates);
     let mut writes: Vec<(std::path::PathBuf, Vec<u8>)> =
-        generated.files.iter().map(|(p, t)| (crates.join(p), t.as_bytes().to_vec())).collect();
+        files.iter().map(|(p, t)| (crates.join(p), t.as_bytes().to_vec())).collect();
     if let Some(lock) = b.lock.as_ref().and_then(|l| std::fs::read(l).ok()) {
         for k in size.keys() {
             writes.push((crates.join(k).join("Cargo.lock"), lock.clone()));
@@ -302,6 +322,10 @@ pub fn graph(b: &GraphBench) -> ExitCode {
     if let Err(e) = crate::fsx::write_all_atomic(&writes) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
+    }
+    if b.no_compile {
+        println!("crates written to {}", crates.display());
+        return ExitCode::SUCCESS;
     }
     let target = b.out.join("target");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -318,7 +342,7 @@ pub fn graph(b: &GraphBench) -> ExitCode {
     };
     // Dependencies first, for both profiles, so the rows measure the generated crate alone.
     for cmd in ["check", "build"] {
-        for k in ["graph-model", "graph-client"] {
+        for k in [MODEL, CLIENT, SERDE] {
             if let Err(e) = measure(&mut run(&[cmd], k)) {
                 eprintln!("error: cargo {cmd} of {k} without features: {e}");
                 return ExitCode::from(1);
@@ -329,34 +353,111 @@ pub fn graph(b: &GraphBench) -> ExitCode {
     println!("| cargo (dependencies built, generated crate from scratch) | wall s | peak memory MiB |");
     println!("|---|---:|---:|");
     let feature_arg = format!("--features={}", b.feature);
-    let rows: [(&str, &str, &str); 7] = [
-        ("graph-model", "check", "--all-features"),
-        ("graph-model", "check", &feature_arg),
-        ("graph-model", "build", "--all-features"),
-        ("graph-model", "build", &feature_arg),
-        ("graph-model", "check", "--no-default-features"),
-        ("graph-client", "check", &feature_arg),
-        ("graph-client", "check", "--all-features"),
-    ];
-    for (k, cmd, features) in rows {
+    // The crate is cleaned (its HTML too) before each row.
+    let row = |k: &str, args: &[&str]| -> Result<Measured, ()> {
         let clean = run(&["clean", "-p", k], k).status();
+        let html = target.join("doc").join(k.replace('-', "_"));
+        let _ = std::fs::remove_dir_all(&html);
         if !clean.is_ok_and(|s| s.success()) {
             eprintln!("error: cargo clean -p {k} failed");
-            return ExitCode::from(1);
+            return Err(());
         }
-        let label = format!("`cargo {cmd} {features}` of {k}");
-        match measure(&mut run(&[cmd, features], k)) {
-            Ok((secs, peak)) => println!(
-                "| {label} | {secs:.1} | {} |",
-                peak.map_or("n/a".to_string(), |kib| format!("{:.0}", kib as f64 / 1024.0))
-            ),
+        let label = format!("`cargo {}` of {k}", args.join(" "));
+        match measure(&mut run(args, k)) {
+            Ok((secs, peak)) => {
+                let html_mb = (args[0] == "doc").then(|| dir_bytes(&html) as f64 / 1e6);
+                let label = match html_mb {
+                    Some(mb) => format!("{label} ({mb:.1} MB of HTML)"),
+                    None => label,
+                };
+                println!("| {label} | {secs:.1} | {} |", mib(peak));
+                Ok(Measured { secs, peak, html_mb })
+            }
             Err(e) => {
                 eprintln!("error: {label}: {e}");
-                return ExitCode::from(1);
+                Err(())
             }
+        }
+    };
+    // Model crate and baseline side by side, row by row.
+    let compared: [&[&str]; 5] = [
+        &["check", "--all-features"],
+        &["check", &feature_arg],
+        &["build", "--all-features"],
+        &["build", &feature_arg],
+        &["doc", "--no-deps", "--all-features"],
+    ];
+    let mut pairs = Vec::new();
+    for args in compared {
+        let (Ok(m), Ok(s)) = (row(MODEL, args), row(SERDE, args)) else { return ExitCode::from(1) };
+        pairs.push((args.join(" "), m, s));
+    }
+    for (k, args) in [
+        (MODEL, &["check", "--no-default-features"] as &[&str]),
+        (CLIENT, &["check", &feature_arg]),
+        (CLIENT, &["check", "--all-features"]),
+    ] {
+        if row(k, args).is_err() {
+            return ExitCode::from(1);
+        }
+    }
+
+    println!();
+    println!("model vs serde-derive baseline:");
+    println!();
+    println!("| | {MODEL} | {SERDE} | model / serde |");
+    println!("|---|---:|---:|---:|");
+    let ratio = |m: f64, s: f64| if s > 0.0 { format!("{:.2}", m / s) } else { "n/a".into() };
+    let (lm, ls) = (lines(MODEL) as f64, lines(SERDE) as f64);
+    println!("| .rs lines | {lm:.0} | {ls:.0} | {} |", ratio(lm, ls));
+    println!("| lines per property | {:.1} | {:.1} | {} |", per_property(MODEL), per_property(SERDE), ratio(lm, ls));
+    for (args, m, s) in &pairs {
+        println!("| `cargo {args}` wall s | {:.1} | {:.1} | {} |", m.secs, s.secs, ratio(m.secs, s.secs));
+        if let (Some(pm), Some(ps)) = (m.peak, s.peak) {
+            println!(
+                "| `cargo {args}` peak MiB | {} | {} | {} |",
+                mib(m.peak),
+                mib(s.peak),
+                ratio(pm as f64, ps as f64)
+            );
+        }
+        if let (Some(hm), Some(hs)) = (m.html_mb, s.html_mb) {
+            println!("| `cargo {args}` HTML MB | {hm:.1} | {hs:.1} | {} |", ratio(hm, hs));
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The crates `bench graph` builds.
+const MODEL: &str = "graph-model";
+const CLIENT: &str = "graph-client";
+const SERDE: &str = "graph-serde";
+
+/// One measured cargo run.
+struct Measured {
+    secs: f64,
+    /// Peak resident memory in KiB, where known.
+    peak: Option<u64>,
+    /// The size of the crate's HTML, for `cargo doc`.
+    html_mb: Option<f64>,
+}
+
+/// KiB as whole MiB, or `n/a`.
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".to_string(), |kib| format!("{:.0}", kib as f64 / 1024.0))
+}
+
+/// The bytes of every file under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            Ok(_) => e.metadata().map_or(0, |m| m.len()),
+            Err(_) => 0,
+        })
+        .sum()
 }
 
 /// Runs `cmd` to the end: wall seconds and, on Unix, the peak resident memory in KiB of the

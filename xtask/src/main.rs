@@ -103,7 +103,8 @@ enum BenchCommand {
         runs: usize,
     },
     /// A whole document: generation against the raw quick-xml floor, generated size, and
-    /// cargo check/build time and peak memory of the model crate, all features and one.
+    /// cargo check/build/doc time and peak memory of the model crate beside its serde-derive
+    /// baseline, all features and one, then the client crate's check.
     Graph {
         /// The document (default: graph-beta-2021-07-13.xml in $ODATA_SHARED_DIR/metadata or ../shared/metadata).
         #[arg(long)]
@@ -117,7 +118,7 @@ enum BenchCommand {
         /// The feature measured alone.
         #[arg(long, default_value = "call-records")]
         feature: String,
-        /// Only the generation rows: no cargo check or build.
+        /// Only the generation rows and size, and the crates written: no cargo check, build or doc.
         #[arg(long)]
         no_compile: bool,
     },

@@ -2,6 +2,8 @@
 //! prettyplease prints it; everything is iterated in sorted order, so the same model gives the
 //! same bytes.
 
+/// Only for `cargo xtask bench graph`: the model crate's types as plain serde derives.
+pub mod baseline;
 mod client;
 pub mod docs;
 mod filters;

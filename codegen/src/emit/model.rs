@@ -6,8 +6,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{cfg_ref, cfg_type, docs, features_docs, features_toml, rust_file, CrateOptions, Files};
-use crate::model::{Annotations, Deprecation, Model, StructuredKind, TypeId, TypeKind};
-use crate::plan::{Plan, RustType};
+use crate::model::{Annotations, Deprecation, Enum, Model, StructuredKind, TypeId, TypeKind};
+use crate::plan::{Field, Plan, RustType};
 
 /// The items of one type: its struct, enum or alias with their impls.
 fn type_items(model: &Model, plan: &Plan, id: TypeId) -> Result<TokenStream, String> {
@@ -18,29 +18,45 @@ fn type_items(model: &Model, plan: &Plan, id: TypeId) -> Result<TokenStream, Str
         TypeKind::Definition { underlying, .. } => {
             let ident = ident(&plan.names[id.0 as usize].name);
             let ty: syn::Type = syn::parse_str(crate::plan::primitive(underlying)).map_err(|e| e.to_string())?;
-            let doc = docs::attrs(&type_docs(
-                t.annotations.description(),
-                t.annotations.long_description(),
-                &format!("OData type definition `{}` over `Edm.{underlying}`.", t.qualified()),
-            ));
+            let doc = definition_attrs(model, id);
             let cfg = cfg_type(plan, id);
             quote! { #doc #cfg pub type #ident = #ty; }
         }
     })
 }
 
-/// Builds every file of the model crate.
-pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
-    let mut files = Files::new();
-    let crate_name = format!("{}-model", opts.crate_prefix);
+/// The doc comment of the alias of type definition `id`.
+pub(super) fn definition_attrs(model: &Model, id: TypeId) -> TokenStream {
+    let t = model.ty(id);
+    let TypeKind::Definition { underlying, .. } = &t.kind else {
+        unreachable!("definition_attrs() is called for type definitions")
+    };
+    docs::attrs(&type_docs(
+        t.annotations.description(),
+        t.annotations.long_description(),
+        &format!("OData type definition `{}` over `Edm.{underlying}`.", t.qualified()),
+    ))
+}
+
+/// Every module of the crate with its types, sorted by Rust name.
+pub(super) fn types_by_module<'p>(model: &Model, plan: &'p Plan) -> std::collections::BTreeMap<&'p str, Vec<TypeId>> {
     let mut module_types: std::collections::BTreeMap<&str, Vec<TypeId>> =
         plan.modules.keys().map(|m| (m.as_str(), Vec::new())).collect();
     for i in 0..model.types.len() {
         module_types.entry(plan.names[i].module.as_str()).or_default().push(TypeId(i as u32));
     }
-    let mut mods = Vec::new();
-    for (module, mut ids) in module_types {
+    for ids in module_types.values_mut() {
         ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
+    }
+    module_types
+}
+
+/// Builds every file of the model crate.
+pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
+    let mut files = Files::new();
+    let crate_name = format!("{}-model", opts.crate_prefix);
+    let mut mods = Vec::new();
+    for (module, ids) in types_by_module(model, plan) {
         let items = super::format_items(&ids, |&id| type_items(model, plan, id))?;
         let ns = &plan.modules[module];
         let doc = format!(" Types of the OData namespace `{ns}`.");
@@ -109,14 +125,14 @@ fn lib_docs(plan: &Plan, crate_name: &str) -> String {
     s
 }
 
-fn ident(name: &str) -> Ident {
+pub(super) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
 }
 
-fn type_path(plan: &Plan, id: TypeId, any: bool) -> TokenStream {
+pub(super) fn type_path(plan: &Plan, id: TypeId, any: bool) -> TokenStream {
     let n = &plan.names[id.0 as usize];
     let module = ident(&n.module);
     let name = ident(if any { n.any.as_deref().unwrap_or(&n.name) } else { &n.name });
@@ -142,7 +158,7 @@ fn rust_type(plan: &Plan, t: &RustType) -> TokenStream {
     }
 }
 
-fn type_docs(description: Option<&str>, long: Option<&str>, what: &str) -> Vec<String> {
+pub(super) fn type_docs(description: Option<&str>, long: Option<&str>, what: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(d) = description {
         out.push(docs::text(d));
@@ -171,10 +187,10 @@ fn deprecated(annotations: &Annotations) -> TokenStream {
     }
 }
 
-fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+/// The doc comment and `#[deprecated]` of the struct of structured type `id`.
+pub(super) fn structure_attrs(model: &Model, id: TypeId) -> TokenStream {
     let t = model.ty(id);
     let s = t.structured().expect("structured");
-    let name = ident(&plan.names[id.0 as usize].name);
     let kind = match s.kind {
         StructuredKind::Entity => "entity type",
         StructuredKind::Complex => "complex type",
@@ -192,54 +208,64 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     what.push('.');
     let doc = docs::attrs(&type_docs(t.annotations.description(), t.annotations.long_description(), &what));
     let dep = deprecated(&t.annotations);
+    quote! { #doc #dep }
+}
+
+/// The doc comment and `#[deprecated]` of field `f` of the struct of `id`.
+pub(super) fn field_attrs(model: &Model, id: TypeId, f: &Field) -> TokenStream {
+    let owner = model.ty(f.declared_in);
+    let sx = owner.structured().expect("structured");
+    let (annotations, type_text, nullable) = if f.navigation {
+        let n = &sx.navigation[f.index];
+        let target = model.ty(n.target).qualified();
+        let tt = if n.collection { format!("Collection({target})") } else { target };
+        (&n.annotations, tt, n.nullable != Some(false))
+    } else {
+        let p = &sx.properties[f.index];
+        (&p.annotations, p.ty.csdl(|t| model.ty(t).qualified()), p.nullable())
+    };
+    let mut what = format!(
+        "OData {} `{}` (`{type_text}`{})",
+        if f.navigation { "navigation property" } else { "property" },
+        f.wire,
+        if nullable { "" } else { ", not nullable" }
+    );
+    if f.declared_in != id {
+        what.push_str(&format!(", inherited from `{}`", owner.qualified()));
+    }
+    if f.navigation {
+        what.push_str("; present when expanded");
+    }
+    what.push('.');
+    if annotations.computed() {
+        what.push_str(" Computed by the service.");
+    }
+    let perms = annotations.permissions();
+    let mut paras = type_docs(annotations.description(), annotations.long_description(), &what);
+    if !perms.is_empty() {
+        paras.push(format!("Permissions: {}.", perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")));
+    }
+    let fdoc = docs::attrs(&paras);
+    let fdep = deprecated(annotations);
+    quote! { #fdoc #fdep }
+}
+
+fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+    let t = model.ty(id);
+    let name = ident(&plan.names[id.0 as usize].name);
+    let attrs = structure_attrs(model, id);
     let fields = &plan.fields[&id];
     let extra = ident(&plan.extra_field[&id]);
     let mut decls = Vec::new();
     let mut entries = Vec::new();
     let mut wires = Vec::new();
     for (k, f) in fields.iter().enumerate() {
-        let owner = model.ty(f.declared_in);
-        let sx = owner.structured().expect("structured");
-        let (annotations, type_text, nullable) = if f.navigation {
-            let n = &sx.navigation[f.index];
-            let target = model.ty(n.target).qualified();
-            let tt = if n.collection { format!("Collection({target})") } else { target };
-            (&n.annotations, tt, n.nullable != Some(false))
-        } else {
-            let p = &sx.properties[f.index];
-            (&p.annotations, p.ty.csdl(|t| model.ty(t).qualified()), p.nullable())
-        };
-        let mut what = format!(
-            "OData {} `{}` (`{type_text}`{})",
-            if f.navigation { "navigation property" } else { "property" },
-            f.wire,
-            if nullable { "" } else { ", not nullable" }
-        );
-        if f.declared_in != id {
-            what.push_str(&format!(", inherited from `{}`", owner.qualified()));
-        }
-        if f.navigation {
-            what.push_str("; present when expanded");
-        }
-        what.push('.');
-        if annotations.computed() {
-            what.push_str(" Computed by the service.");
-        }
-        let perms = annotations.permissions();
-        let mut paras = type_docs(annotations.description(), annotations.long_description(), &what);
-        if !perms.is_empty() {
-            paras.push(format!(
-                "Permissions: {}.",
-                perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        let fdoc = docs::attrs(&paras);
-        let fdep = deprecated(annotations);
+        let fattrs = field_attrs(model, id, f);
         let fname = ident(&f.rust);
         let fty = rust_type(plan, &f.ty);
         let wire = &f.wire;
         let fcfg = cfg_ref(plan, Some(id), &f.ty.named().into_iter().collect::<Vec<_>>());
-        decls.push(quote! { #fdoc #fdep #fcfg pub #fname: ::std::option::Option<#fty>, });
+        decls.push(quote! { #fattrs #fcfg pub #fname: ::std::option::Option<#fty>, });
         let index = proc_macro2::Literal::usize_unsuffixed(k);
         entries.push(quote! { #fcfg #index #fname #wire });
         wires.push(wire);
@@ -250,8 +276,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let any = any_enum(model, plan, id);
     let cfg = cfg_type(plan, id);
     quote! {
-        #doc
-        #dep
+        #attrs
         #cfg
         #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
@@ -390,44 +415,63 @@ fn any_enum(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     }
 }
 
-fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+/// The doc comment and `#[deprecated]` of the enum of enum type `id`; `fallback` says what
+/// becomes of values the schema does not know.
+pub(super) fn enumeration_attrs(model: &Model, id: TypeId, fallback: &str) -> TokenStream {
     let t = model.ty(id);
-    let TypeKind::Enum(e) = &t.kind else { unreachable!("enumeration() is called for enum types") };
-    let name = ident(&plan.names[id.0 as usize].name);
-    let (variants, other) = &plan.variants[&id];
-    let other = ident(other);
-    let ufv = e.unknown_future_value();
+    let TypeKind::Enum(e) = &t.kind else { unreachable!("enumeration_attrs() is called for enum types") };
     let mut what = format!("OData enum type `{}`", t.qualified());
     if e.is_flags {
         what.push_str(" (flags: a property of this type holds a set, on the wire as `\"a,b\"`)");
     }
     what.push('.');
     let mut paras = type_docs(t.annotations.description(), t.annotations.long_description(), &what);
-    paras.push("Values this version of the schema does not know are kept in the `Other` variant, so reading never fails on a new member.".replace("`Other`", &format!("`{other}`")));
-    if ufv.is_some() {
+    paras.push(fallback.to_string());
+    if e.unknown_future_value().is_some() {
         paras.push("An evolvable enum: members after `unknownFutureValue` are sent only to clients that ask with the `Prefer: include-unknown-enum-members` header.".into());
     }
     let doc = docs::attrs(&paras);
     let dep = deprecated(&t.annotations);
+    quote! { #doc #dep }
+}
+
+/// The doc comment and `#[deprecated]` of member `k` (wire name `wire`) of `e`.
+pub(super) fn member_attrs(e: &Enum, k: usize, wire: &str) -> TokenStream {
+    let m = &e.members[k];
+    let mut vdoc = vec![];
+    if let Some(d) = m.annotations.description() {
+        vdoc.push(docs::text(d));
+    }
+    let mut line = format!("`{wire}` (value {}).", m.value);
+    match e.unknown_future_value() {
+        Some(u) if k == u => line.push_str(" The sentinel the service sends for members newer than the client asked for."),
+        Some(u) if k > u => line.push_str(" Sent only with the `Prefer: include-unknown-enum-members` request header; otherwise the service sends `unknownFutureValue`."),
+        _ => {}
+    }
+    vdoc.push(line);
+    let vdoc = docs::attrs(&vdoc);
+    let vdep = deprecated(&m.annotations);
+    quote! { #vdoc #vdep }
+}
+
+fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
+    let t = model.ty(id);
+    let TypeKind::Enum(e) = &t.kind else { unreachable!("enumeration() is called for enum types") };
+    let name = ident(&plan.names[id.0 as usize].name);
+    let (variants, other) = &plan.variants[&id];
+    let attrs = enumeration_attrs(
+        model,
+        id,
+        &format!("Values this version of the schema does not know are kept in the `{other}` variant, so reading never fails on a new member."),
+    );
+    let other = ident(other);
     let mut decls = Vec::new();
     let mut entries = Vec::new();
     let mut wires = Vec::new();
-    for (k, ((wire, rust), m)) in variants.iter().zip(&e.members).enumerate() {
+    for (k, (wire, rust)) in variants.iter().enumerate() {
         let v = ident(rust);
-        let mut vdoc = vec![];
-        if let Some(d) = m.annotations.description() {
-            vdoc.push(docs::text(d));
-        }
-        let mut line = format!("`{wire}` (value {}).", m.value);
-        match ufv {
-            Some(u) if k == u => line.push_str(" The sentinel the service sends for members newer than the client asked for."),
-            Some(u) if k > u => line.push_str(" Sent only with the `Prefer: include-unknown-enum-members` request header; otherwise the service sends `unknownFutureValue`."),
-            _ => {}
-        }
-        vdoc.push(line);
-        let vdoc = docs::attrs(&vdoc);
-        let vdep = deprecated(&m.annotations);
-        decls.push(quote! { #vdoc #vdep #v, });
+        let vattrs = member_attrs(e, k, wire);
+        decls.push(quote! { #vattrs #v, });
         let index = proc_macro2::Literal::usize_unsuffixed(k);
         entries.push(quote! { #index #v #wire });
         wires.push(wire);
@@ -436,8 +480,7 @@ fn enumeration(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let other_doc = " A value this version of the schema does not know, kept as received.";
     let cfg = cfg_type(plan, id);
     quote! {
-        #doc
-        #dep
+        #attrs
         #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
