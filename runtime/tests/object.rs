@@ -54,7 +54,7 @@ impl Structure for Endpoint {
 
 odata_runtime::impl_structure_serde!(Endpoint);
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 struct ParticipantEndpoint {
     user_agent: Option<String>,
     cpu_cores_count: Option<i32>,
@@ -105,7 +105,7 @@ impl Serialize for AnyEndpoint {
 
 odata_runtime::impl_edm_via_serde!(AnyEndpoint);
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 struct Session {
     id: Option<String>,
     start_date_time: Option<DateTimeOffset>,
@@ -473,4 +473,15 @@ fn every_key_of_a_table_is_found_and_others_are_not() {
     for k in ["a", "call", "idx", "z"] {
         assert!(s.extra.get(k).is_some(), "{k} kept in extra");
     }
+}
+
+#[test]
+fn debug_shows_wire_names_and_json_values() {
+    let s: Session = serde_json::from_str(r#"{"count":"7","id":null,"x":true,"duration":"PT1M"}"#).unwrap();
+    assert_eq!(
+        format!("{s:?}"),
+        r#"Session { id: null, duration: "PT1M", count: 7, extra: Extra { properties: {"x": Bool(true)}, nulls: ["id"] } }"#
+    );
+    let pretty = format!("{s:#?}");
+    assert!(pretty.starts_with("Session {\n    id: null,\n    duration: \"PT1M\",\n"), "{pretty}");
 }

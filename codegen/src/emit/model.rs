@@ -278,7 +278,7 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     quote! {
         #attrs
         #cfg
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData entity type `microsoft.graph.callRecords.callRecord`, derived from `microsoft.graph.entity`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallRecord {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `microsoft.graph.entity`.
@@ -111,7 +111,7 @@ pub enum ClientPlatform {
 );
 
 /// OData complex type `microsoft.graph.callRecords.clientUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClientUserAgent {
     /// OData property `applicationVersion` (`Edm.String`), inherited from `microsoft.graph.callRecords.userAgent`.
@@ -132,7 +132,7 @@ pub struct ClientUserAgent {
 );
 
 /// OData complex type `microsoft.graph.callRecords.deviceInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceInfo {
     /// OData property `captureDeviceDriver` (`Edm.String`).
@@ -201,7 +201,7 @@ pub struct DeviceInfo {
 );
 
 /// OData complex type `microsoft.graph.callRecords.directRoutingLogRow`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectRoutingLogRow {
     /// OData property `callEndSubReason` (`Edm.Int32`).
@@ -266,7 +266,7 @@ pub struct DirectRoutingLogRow {
 );
 
 /// OData complex type `microsoft.graph.callRecords.endpoint`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Endpoint {
     /// OData property `userAgent` (`microsoft.graph.callRecords.userAgent`).
@@ -378,7 +378,7 @@ impl ::std::convert::From<crate::call_records::ServiceEndpoint> for AnyEndpoint 
 }
 
 /// OData complex type `microsoft.graph.callRecords.failureInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FailureInfo {
     /// OData property `reason` (`Edm.String`).
@@ -418,7 +418,7 @@ pub enum FailureStage {
 );
 
 /// OData complex type `microsoft.graph.callRecords.feedbackTokenSet`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeedbackTokenSet {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -429,7 +429,7 @@ pub struct FeedbackTokenSet {
 );
 
 /// OData complex type `microsoft.graph.callRecords.media`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Media {
     /// OData property `calleeDevice` (`microsoft.graph.callRecords.deviceInfo`).
@@ -456,7 +456,7 @@ pub struct Media {
 );
 
 /// OData complex type `microsoft.graph.callRecords.mediaStream`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MediaStream {
     /// OData property `averageAudioDegradation` (`Edm.Single`).
@@ -616,7 +616,7 @@ pub enum NetworkConnectionType {
 );
 
 /// OData complex type `microsoft.graph.callRecords.networkInfo`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInfo {
     /// OData property `bandwidthLowEventRatio` (`Edm.Single`).
@@ -690,7 +690,7 @@ pub struct NetworkInfo {
 );
 
 /// OData complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParticipantEndpoint {
     /// OData property `userAgent` (`microsoft.graph.callRecords.userAgent`), inherited from `microsoft.graph.callRecords.endpoint`.
@@ -753,7 +753,7 @@ pub enum PstnCallDurationSource {
 );
 
 /// OData complex type `microsoft.graph.callRecords.pstnCallLogRow`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PstnCallLogRow {
     /// OData property `callDurationSource` (`microsoft.graph.callRecords.pstnCallDurationSource`).
@@ -822,7 +822,7 @@ pub struct PstnCallLogRow {
 );
 
 /// OData entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Segment {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `microsoft.graph.entity`.
@@ -849,7 +849,7 @@ pub struct Segment {
 );
 
 /// OData complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceEndpoint {
     /// OData property `userAgent` (`microsoft.graph.callRecords.userAgent`), inherited from `microsoft.graph.callRecords.endpoint`.
@@ -940,7 +940,7 @@ pub enum ServiceRole {
 );
 
 /// OData complex type `microsoft.graph.callRecords.serviceUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceUserAgent {
     /// OData property `applicationVersion` (`Edm.String`), inherited from `microsoft.graph.callRecords.userAgent`.
@@ -959,7 +959,7 @@ pub struct ServiceUserAgent {
 );
 
 /// OData entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `microsoft.graph.entity`.
@@ -991,7 +991,7 @@ pub struct Session {
 );
 
 /// OData complex type `microsoft.graph.callRecords.userAgent`; abstract: the service sends one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserAgent {
     /// OData property `applicationVersion` (`Edm.String`).
@@ -1089,7 +1089,7 @@ impl ::std::convert::From<crate::call_records::ServiceUserAgent> for AnyUserAgen
 }
 
 /// OData complex type `microsoft.graph.callRecords.userFeedback`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserFeedback {
     /// OData property `rating` (`microsoft.graph.callRecords.userFeedbackRating`, not nullable).

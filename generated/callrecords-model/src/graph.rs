@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `microsoft.graph.chatMessageFromIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMessageFromIdentitySet {
     /// OData property `application` (`microsoft.graph.identity`), inherited from `microsoft.graph.identitySet`.
@@ -22,7 +22,7 @@ pub struct ChatMessageFromIdentitySet {
 );
 
 /// OData complex type `microsoft.graph.chatMessageMentionedIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMessageMentionedIdentitySet {
     /// OData property `application` (`microsoft.graph.identity`), inherited from `microsoft.graph.identitySet`.
@@ -45,7 +45,7 @@ pub struct ChatMessageMentionedIdentitySet {
 );
 
 /// OData complex type `microsoft.graph.chatMessageReactionIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMessageReactionIdentitySet {
     /// OData property `application` (`microsoft.graph.identity`), inherited from `microsoft.graph.identitySet`.
@@ -63,7 +63,7 @@ pub struct ChatMessageReactionIdentitySet {
 );
 
 /// OData entity type `microsoft.graph.cloudCommunications`, derived from `microsoft.graph.entity`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudCommunications {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `microsoft.graph.entity`.
@@ -81,7 +81,7 @@ pub struct CloudCommunications {
 );
 
 /// OData complex type `microsoft.graph.detailsInfo`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DetailsInfo {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -92,7 +92,7 @@ pub struct DetailsInfo {
 );
 
 /// OData entity type `microsoft.graph.entity`; abstract: the service sends one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entity {
     /// OData property `id` (`Edm.String`, not nullable).
@@ -209,7 +209,7 @@ impl ::std::convert::From<crate::graph::CloudCommunications> for AnyEntity {
 }
 
 /// OData complex type `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Identity {
     /// OData property `displayName` (`Edm.String`).
@@ -466,7 +466,7 @@ impl ::std::convert::From<crate::graph::UserIdentity> for AnyIdentity {
 }
 
 /// OData complex type `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdentitySet {
     /// OData property `application` (`microsoft.graph.identity`).
@@ -611,7 +611,7 @@ for AnyIdentitySet {
 }
 
 /// OData complex type `microsoft.graph.initiator`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Initiator {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -653,7 +653,7 @@ pub enum InitiatorType {
 );
 
 /// OData complex type `microsoft.graph.programResource`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramResource {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -671,7 +671,7 @@ pub struct ProgramResource {
 );
 
 /// OData complex type `microsoft.graph.provisionedIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionedIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -692,7 +692,7 @@ pub struct ProvisionedIdentity {
 );
 
 /// OData complex type `microsoft.graph.provisioningServicePrincipal`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisioningServicePrincipal {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -708,7 +708,7 @@ pub struct ProvisioningServicePrincipal {
 );
 
 /// OData complex type `microsoft.graph.provisioningSystem`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisioningSystem {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -726,7 +726,7 @@ pub struct ProvisioningSystem {
 );
 
 /// OData complex type `microsoft.graph.servicePrincipalIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -744,7 +744,7 @@ pub struct ServicePrincipalIdentity {
 );
 
 /// OData complex type `microsoft.graph.teamworkApplicationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamworkApplicationIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -795,7 +795,7 @@ pub enum TeamworkApplicationIdentityType {
 );
 
 /// OData complex type `microsoft.graph.teamworkConversationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamworkConversationIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -840,7 +840,7 @@ pub enum TeamworkConversationIdentityType {
 );
 
 /// OData complex type `microsoft.graph.teamworkTagIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamworkTagIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -856,7 +856,7 @@ pub struct TeamworkTagIdentity {
 );
 
 /// OData complex type `microsoft.graph.teamworkUserIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamworkUserIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.
@@ -911,7 +911,7 @@ pub enum TeamworkUserIdentityType {
 );
 
 /// OData complex type `microsoft.graph.userIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserIdentity {
     /// OData property `displayName` (`Edm.String`), inherited from `microsoft.graph.identity`.

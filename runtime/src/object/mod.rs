@@ -296,6 +296,84 @@ pub fn write_fields<M: SerializeMap, T: Structure>(value: &T, map: &mut M) -> Re
 }
 
 #[doc(hidden)]
+/// `Debug` for a structure, written once here instead of derived per type: the Rust type
+/// name, then each declared property that is set (or arrived as `null`) under its wire name
+/// with its value as OData JSON (what [`serialize_structure`] writes), then `extra`.
+///
+/// `{:#?}` pretty-prints the JSON values too.
+pub fn debug_structure<T: Structure>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let name = std::any::type_name::<T>();
+    let name = name.rsplit("::").next().unwrap_or(name);
+    let mut entries = DebugEntries { fields: f.debug_struct(name) };
+    write_fields(value, &mut entries).map_err(|DebugError| fmt::Error)?;
+    entries.fields.field("extra", value.extra()).finish()
+}
+
+/// A `SerializeMap` that hands each entry to a `DebugStruct`, its value as JSON text.
+struct DebugEntries<'a, 'b> {
+    fields: fmt::DebugStruct<'a, 'b>,
+}
+
+/// JSON text shown by `Debug` (compact, or indented under `{:#?}`).
+struct JsonText(Value);
+
+impl fmt::Debug for JsonText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            write!(f, "{:#}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+#[derive(Debug)]
+struct DebugError;
+
+impl fmt::Display for DebugError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value could not be shown")
+    }
+}
+
+impl std::error::Error for DebugError {}
+
+impl serde::ser::Error for DebugError {
+    fn custom<M: fmt::Display>(_: M) -> Self {
+        DebugError
+    }
+}
+
+impl SerializeMap for DebugEntries<'_, '_> {
+    type Ok = ();
+    type Error = DebugError;
+
+    fn serialize_key<K: ?Sized + Serialize>(&mut self, _: &K) -> Result<(), DebugError> {
+        Err(DebugError)
+    }
+
+    fn serialize_value<V: ?Sized + Serialize>(&mut self, _: &V) -> Result<(), DebugError> {
+        Err(DebugError)
+    }
+
+    fn serialize_entry<K: ?Sized + Serialize, V: ?Sized + Serialize>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result<(), DebugError> {
+        let Ok(Value::String(key)) = serde_json::to_value(key) else { return Err(DebugError) };
+        // A value serde_json cannot represent is shown by its error rather than failing `Debug`.
+        let text = serde_json::to_value(value).unwrap_or_else(|e| Value::String(format!("<{e}>")));
+        self.fields.field(&key, &JsonText(text));
+        Ok(())
+    }
+
+    fn end(self) -> Result<(), DebugError> {
+        Ok(())
+    }
+}
+
+#[doc(hidden)]
 /// Reads a new `T` from the remaining entries of `map` (see [`fill_into`]).
 pub fn fill_structure<'de, A: MapAccess<'de>, T: Structure>(map: A) -> Result<T, A::Error> {
     let mut value = T::default();
@@ -433,13 +511,14 @@ macro_rules! impl_structure_serde {
 }
 
 #[doc(hidden)]
-/// Implements [`Structure`](crate::object::Structure), serde and
-/// [`Edm`](crate::wire::Edm) for a generated struct from the list of its fields: each one's
+/// Implements [`Structure`](crate::object::Structure), serde, [`Edm`](crate::wire::Edm),
+/// `Default` (every field `None`) and `Debug` (through
+/// [`debug_structure`](crate::object::debug_structure)) for a generated struct from the list of its fields: each one's
 /// index, Rust name and wire name, optionally behind `#[cfg(...)]` attributes. The second
 /// list is [`Structure::BY_NAME`](crate::object::Structure::BY_NAME).
 ///
 /// ```
-/// #[derive(Debug, Clone, Default, PartialEq)]
+/// #[derive(Clone, PartialEq)]
 /// pub struct Endpoint {
 ///     pub user_agent: Option<String>,
 ///     pub r#type: Option<String>,
@@ -454,6 +533,10 @@ macro_rules! impl_structure_serde {
 /// let e: Endpoint = serde_json::from_str(r#"{"type":"pc","userAgent":null}"#).unwrap();
 /// assert_eq!(e.r#type.as_deref(), Some("pc"));
 /// assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"userAgent":null,"type":"pc"}"#);
+/// assert_eq!(
+///     format!("{e:?}"),
+///     r#"Endpoint { userAgent: null, type: "pc", extra: Extra { properties: {}, nulls: ["userAgent"] } }"#
+/// );
 /// ```
 #[macro_export]
 macro_rules! impl_structure {
@@ -498,6 +581,20 @@ macro_rules! impl_structure {
 
             fn extra_mut(&mut self) -> &mut $crate::object::Extra {
                 &mut self.$extra
+            }
+        }
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::object::debug_structure(self, f)
+            }
+        }
+        impl ::core::default::Default for $ty {
+            /// Every property absent (`None`), nothing in `extra`.
+            fn default() -> Self {
+                $ty {
+                    $($(#[$cfg])* $field: ::core::option::Option::None,)*
+                    $extra: $crate::object::Extra::new(),
+                }
             }
         }
         $crate::impl_structure_serde!($ty);

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `CatalogService.Address`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// OData property `city` (`Edm.String`).
@@ -24,7 +24,7 @@ pub struct Address {
 );
 
 /// OData entity type `CatalogService.Attachments`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Attachments {
     /// OData property `ID` (`Edm.Guid`, not nullable).
@@ -44,7 +44,7 @@ pub struct Attachments {
 );
 
 /// OData entity type `CatalogService.Authors`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Authors {
     /// OData property `ID` (`Edm.Int32`, not nullable).
@@ -74,7 +74,7 @@ pub struct Authors {
 );
 
 /// OData entity type `CatalogService.Books`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Books {
     /// OData property `DraftMessages` (`Collection(CatalogService.DRAFT_DraftAdministrativeData_DraftMessage)`). Computed by the service.
@@ -154,7 +154,7 @@ pub struct Books {
 );
 
 /// OData entity type `CatalogService.Books_texts`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BooksTexts {
     /// OData property `ID` (`Edm.Guid`, not nullable).
@@ -172,7 +172,7 @@ pub struct BooksTexts {
 );
 
 /// OData entity type `CatalogService.Chapters`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Chapters {
     /// OData property `DraftMessages` (`Collection(CatalogService.DRAFT_DraftAdministrativeData_DraftMessage)`). Computed by the service.
@@ -215,7 +215,7 @@ pub struct Chapters {
 );
 
 /// OData entity type `CatalogService.Countries`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Countries {
     /// OData property `code` (`Edm.String`, not nullable).
@@ -230,7 +230,7 @@ pub struct Countries {
 );
 
 /// OData entity type `CatalogService.DraftAdministrativeData`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DraftAdministrativeData {
     /// OData property `CreatedByUser` (`Edm.String`).
@@ -264,7 +264,7 @@ pub struct DraftAdministrativeData {
 );
 
 /// OData complex type `CatalogService.DRAFT_DraftAdministrativeData_DraftMessage`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DraftDraftAdministrativeDataDraftMessage {
     /// OData property `additionalTargets` (`Collection(Edm.String)`).
@@ -295,7 +295,7 @@ pub struct DraftDraftAdministrativeDataDraftMessage {
 );
 
 /// OData complex type `CatalogService.Echo`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Echo {
     /// OData property `address` (`CatalogService.Address`).
@@ -342,7 +342,7 @@ pub struct Echo {
 );
 
 /// OData entity type `CatalogService.ExchangeRates`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExchangeRates {
     /// OData property `currency` (`Edm.String`, not nullable).
@@ -360,7 +360,7 @@ pub struct ExchangeRates {
 );
 
 /// OData entity type `CatalogService.Feedback`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Feedback {
     /// OData property `ID` (`Edm.Guid`, not nullable).
@@ -383,7 +383,7 @@ pub struct Feedback {
 pub type Genre = ::std::string::String;
 
 /// OData complex type `CatalogService.Money`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Money {
     /// OData property `amount` (`Edm.Decimal`).
@@ -399,7 +399,7 @@ pub struct Money {
 );
 
 /// OData entity type `CatalogService.OrderItems`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderItems {
     /// OData property `ID` (`Edm.Guid`, not nullable).
@@ -426,7 +426,7 @@ pub struct OrderItems {
 );
 
 /// OData complex type `CatalogService.OrderLine`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderLine {
     /// OData property `book` (`Edm.Guid`).
@@ -442,7 +442,7 @@ pub struct OrderLine {
 );
 
 /// OData entity type `CatalogService.Orders`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Orders {
     /// OData property `ID` (`Edm.Guid`, not nullable).
@@ -512,7 +512,7 @@ pub struct Orders {
 pub type Priority = i32;
 
 /// OData entity type `CatalogService.Settings`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Settings {
     /// OData property `ID` (`Edm.Int32`, not nullable).
@@ -532,7 +532,7 @@ pub struct Settings {
 );
 
 /// OData complex type `CatalogService.Summary`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Summary {
     /// OData property `authors` (`Edm.Int32`).

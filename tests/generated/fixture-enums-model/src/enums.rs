@@ -28,7 +28,7 @@ pub enum Access {
 );
 
 /// OData complex type `fx.enums.holder`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Holder {
     /// OData property `access` (`fx.enums.access`).

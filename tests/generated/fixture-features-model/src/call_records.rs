@@ -13,7 +13,7 @@
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallRecord {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
@@ -87,7 +87,7 @@ pub enum Modality {
 
 /// OData entity type `fx.svc.callRecords.session`, derived from `fx.svc.entity`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.

@@ -5,7 +5,7 @@
 
 /// OData entity type `fx.svc.cloudCommunications`, derived from `fx.svc.entity`.
 #[cfg(any(feature = "call-records", feature = "communications"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudCommunications {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
@@ -28,7 +28,7 @@ pub struct CloudCommunications {
 
 /// OData entity type `fx.svc.device`, derived from `fx.svc.directoryObject`.
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Device {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
@@ -55,7 +55,7 @@ pub struct Device {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryObject {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
@@ -261,7 +261,7 @@ impl ::std::convert::From<crate::svc::User> for AnyDirectoryObject {
 }
 
 /// OData entity type `fx.svc.entity`; abstract: the service sends one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entity {
     /// OData property `id` (`Edm.String`, not nullable).
@@ -535,7 +535,7 @@ impl ::std::convert::From<crate::svc::User> for AnyEntity {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Identity {
     /// OData property `displayName` (`Edm.String`).
@@ -566,7 +566,7 @@ pub struct Identity {
         feature = "users"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdentitySet {
     /// OData property `user` (`fx.svc.identity`).
@@ -589,7 +589,7 @@ pub struct IdentitySet {
 
 /// OData complex type `fx.svc.lonely`.
 #[cfg(feature = "svc-unreached")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Lonely {
     /// OData property `note` (`Edm.String`).
@@ -604,7 +604,7 @@ pub struct Lonely {
 
 /// OData entity type `fx.svc.message`, derived from `fx.svc.entity`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
@@ -624,7 +624,7 @@ pub struct Message {
 
 /// OData entity type `fx.svc.presence`, derived from `fx.svc.entity`.
 #[cfg(feature = "communications")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Presence {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.
@@ -679,7 +679,7 @@ pub enum PresenceState {
 
 /// OData entity type `fx.svc.user`, derived from `fx.svc.directoryObject`.
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.svc.entity`.

@@ -5,7 +5,7 @@
 
 /// OData complex type `client.model`.
 #[cfg(feature = "client")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Model {
     /// OData property `crate` (`Edm.String`).

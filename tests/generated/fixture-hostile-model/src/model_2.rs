@@ -5,7 +5,7 @@
 
 /// OData entity type `Model.Blob`.
 #[cfg(any(feature = "blobs", feature = "model"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Blob {
     /// OData property `bytes` (`Edm.Binary`, not nullable).
@@ -20,7 +20,7 @@ pub struct Blob {
 
 /// OData entity type `Model.Client`.
 #[cfg(any(feature = "clients", feature = "model"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Client {
     /// OData property `Self` (`Edm.String`).
@@ -49,7 +49,7 @@ pub struct Client {
 
 /// OData entity type `Model.client`.
 #[cfg(any(feature = "clients-2", feature = "model"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Client2 {
     /// OData property `when` (`Edm.DateTimeOffset`, not nullable).
@@ -64,7 +64,7 @@ pub struct Client2 {
 
 /// OData entity type `Model.Error`.
 #[cfg(any(feature = "errors", feature = "model"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Error {
     /// OData property `code` (`Edm.Int64`, not nullable).
@@ -79,7 +79,7 @@ pub struct Error {
 
 /// OData entity type `Model.Flag`.
 #[cfg(any(feature = "flags", feature = "model"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Flag {
     /// OData property `on` (`Edm.Boolean`, not nullable).
@@ -92,7 +92,7 @@ pub struct Flag {
 
 /// OData entity type `Model.Ratio`.
 #[cfg(any(feature = "model", feature = "ratios"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ratio {
     /// OData property `value` (`Edm.Decimal`, not nullable).
@@ -107,7 +107,7 @@ pub struct Ratio {
 
 /// OData entity type `Model.Réservation`.
 #[cfg(any(feature = "model", feature = "réservations"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Réservation {
     /// OData property `day` (`Edm.Date`, not nullable).
@@ -124,7 +124,7 @@ pub struct Réservation {
 
 /// OData entity type `Model.Slot`.
 #[cfg(any(feature = "model", feature = "slots"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Slot {
     /// OData property `at` (`Edm.TimeOfDay`, not nullable).

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `fx.base.bag`; open: dynamic properties are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Bag {
     /// OData property `known` (`Edm.String`).
@@ -17,7 +17,7 @@ pub struct Bag {
 );
 
 /// OData entity type `fx.base.entity`; abstract: the service sends one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Entity {
     /// OData property `id` (`Edm.String`, not nullable).
@@ -106,7 +106,7 @@ impl ::std::convert::From<crate::more::SpecialDrawing> for AnyEntity {
 }
 
 /// OData complex type `fx.base.shape`; abstract: the service sends one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Shape {
     /// OData property `label` (`Edm.String`).

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `fx.base.more.circle`, derived from `fx.base.shape`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Circle {
     /// OData property `label` (`Edm.String`), inherited from `fx.base.shape`.
@@ -19,7 +19,7 @@ pub struct Circle {
 );
 
 /// OData entity type `fx.base.more.drawing`, derived from `fx.base.entity`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Drawing {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.base.entity`.
@@ -129,7 +129,7 @@ impl ::std::convert::From<crate::more::SpecialDrawing> for AnyDrawing {
 }
 
 /// OData complex type `fx.base.more.polygon`, derived from `fx.base.shape`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Polygon {
     /// OData property `label` (`Edm.String`), inherited from `fx.base.shape`.
@@ -226,7 +226,7 @@ impl ::std::convert::From<crate::more::Square> for AnyPolygon {
 }
 
 /// OData entity type `fx.base.more.specialDrawing`, derived from `fx.base.more.drawing`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpecialDrawing {
     /// OData property `id` (`Edm.String`, not nullable), inherited from `fx.base.entity`.
@@ -257,7 +257,7 @@ pub struct SpecialDrawing {
 );
 
 /// OData complex type `fx.base.more.square`, derived from `fx.base.more.polygon`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     /// OData property `label` (`Edm.String`), inherited from `fx.base.shape`.

@@ -5,7 +5,7 @@
 
 /// OData entity type `fx.keys.Aliased`.
 #[cfg(feature = "aliased")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Aliased {
     /// OData property `color` (`fx.keys.Color`, not nullable).
@@ -22,7 +22,7 @@ pub struct Aliased {
 
 /// OData entity type `fx.keys.ByBinary`.
 #[cfg(feature = "by-binary")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByBinary {
     /// OData property `id` (`Edm.Binary`, not nullable).
@@ -37,7 +37,7 @@ pub struct ByBinary {
 
 /// OData entity type `fx.keys.ByBoolean`.
 #[cfg(feature = "by-boolean")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByBoolean {
     /// OData property `id` (`Edm.Boolean`, not nullable).
@@ -52,7 +52,7 @@ pub struct ByBoolean {
 
 /// OData entity type `fx.keys.ByByte`.
 #[cfg(feature = "by-byte")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByByte {
     /// OData property `id` (`Edm.Byte`, not nullable).
@@ -67,7 +67,7 @@ pub struct ByByte {
 
 /// OData entity type `fx.keys.ByDate`.
 #[cfg(feature = "by-date")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByDate {
     /// OData property `id` (`Edm.Date`, not nullable).
@@ -82,7 +82,7 @@ pub struct ByDate {
 
 /// OData entity type `fx.keys.ByDateTimeOffset`.
 #[cfg(feature = "by-date-time-offset")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByDateTimeOffset {
     /// OData property `id` (`Edm.DateTimeOffset`, not nullable).
@@ -97,7 +97,7 @@ pub struct ByDateTimeOffset {
 
 /// OData entity type `fx.keys.ByDecimal`.
 #[cfg(feature = "by-decimal")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByDecimal {
     /// OData property `id` (`Edm.Decimal`, not nullable).
@@ -112,7 +112,7 @@ pub struct ByDecimal {
 
 /// OData entity type `fx.keys.ByDefinition`.
 #[cfg(feature = "by-definition")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByDefinition {
     /// OData property `code` (`fx.keys.Code`, not nullable).
@@ -127,7 +127,7 @@ pub struct ByDefinition {
 
 /// OData entity type `fx.keys.ByDouble`.
 #[cfg(feature = "by-double")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByDouble {
     /// OData property `id` (`Edm.Double`, not nullable).
@@ -142,7 +142,7 @@ pub struct ByDouble {
 
 /// OData entity type `fx.keys.ByDuration`.
 #[cfg(feature = "by-duration")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByDuration {
     /// OData property `id` (`Edm.Duration`, not nullable).
@@ -157,7 +157,7 @@ pub struct ByDuration {
 
 /// OData entity type `fx.keys.ByEnum`.
 #[cfg(feature = "by-enum")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByEnum {
     /// OData property `color` (`fx.keys.Color`, not nullable).
@@ -172,7 +172,7 @@ pub struct ByEnum {
 
 /// OData entity type `fx.keys.ByGuid`.
 #[cfg(feature = "by-guid")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByGuid {
     /// OData property `id` (`Edm.Guid`, not nullable).
@@ -187,7 +187,7 @@ pub struct ByGuid {
 
 /// OData entity type `fx.keys.ByInt16`.
 #[cfg(feature = "by-int16")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByInt16 {
     /// OData property `id` (`Edm.Int16`, not nullable).
@@ -202,7 +202,7 @@ pub struct ByInt16 {
 
 /// OData entity type `fx.keys.ByInt32`.
 #[cfg(feature = "by-int32")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByInt32 {
     /// OData property `id` (`Edm.Int32`, not nullable).
@@ -217,7 +217,7 @@ pub struct ByInt32 {
 
 /// OData entity type `fx.keys.ByInt64`.
 #[cfg(feature = "by-int64")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByInt64 {
     /// OData property `id` (`Edm.Int64`, not nullable).
@@ -232,7 +232,7 @@ pub struct ByInt64 {
 
 /// OData entity type `fx.keys.BySByte`.
 #[cfg(feature = "by-s-byte")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BySByte {
     /// OData property `id` (`Edm.SByte`, not nullable).
@@ -247,7 +247,7 @@ pub struct BySByte {
 
 /// OData entity type `fx.keys.BySingle`.
 #[cfg(feature = "by-single")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BySingle {
     /// OData property `id` (`Edm.Single`, not nullable).
@@ -262,7 +262,7 @@ pub struct BySingle {
 
 /// OData entity type `fx.keys.ByString`.
 #[cfg(feature = "by-string")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByString {
     /// OData property `id` (`Edm.String`, not nullable).
@@ -277,7 +277,7 @@ pub struct ByString {
 
 /// OData entity type `fx.keys.ByTimeOfDay`.
 #[cfg(feature = "by-time-of-day")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByTimeOfDay {
     /// OData property `id` (`Edm.TimeOfDay`, not nullable).
@@ -315,7 +315,7 @@ pub enum Color {
 
 /// OData entity type `fx.keys.Composite`.
 #[cfg(feature = "composites")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Composite {
     /// OData property `active` (`Edm.Boolean`, not nullable).
@@ -335,7 +335,7 @@ pub struct Composite {
 
 /// OData entity type `fx.keys.Fixed`.
 #[cfg(feature = "fixed")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Fixed {
     /// OData property `id` (`Edm.Int32`, not nullable).
@@ -350,7 +350,7 @@ pub struct Fixed {
 
 /// OData complex type `fx.keys.Ident`.
 #[cfg(feature = "aliased")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ident {
     /// OData property `part` (`Edm.Int32`, not nullable).

@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `fx.names.anyShape`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AnyShape {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -15,7 +15,7 @@ pub struct AnyShape {
 );
 
 /// OData complex type `fx.names.circle`, derived from `fx.names.shape`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Circle {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -24,7 +24,7 @@ pub struct Circle {
 ::odata_runtime::__private::impl_structure!(Circle, "fx.names.circle", extra, [], []);
 
 /// OData complex type `fx.names.Option`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Option {
     /// OData property `result` (`fx.names.Result`).
@@ -37,7 +37,7 @@ pub struct Option {
 );
 
 /// OData complex type `fx.names.Result`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
     /// OData property `string` (`Edm.String`).
@@ -74,7 +74,7 @@ pub enum SelfType {
 );
 
 /// OData complex type `fx.names.shape`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Shape {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -164,7 +164,7 @@ impl ::std::convert::From<crate::names::Circle> for AnyShape2 {
 }
 
 /// OData complex type `fx.names.String`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct String {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -173,7 +173,7 @@ pub struct String {
 ::odata_runtime::__private::impl_structure!(String, "fx.names.String", extra, [], []);
 
 /// OData complex type `fx.names.string`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct String2 {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -182,7 +182,7 @@ pub struct String2 {
 ::odata_runtime::__private::impl_structure!(String2, "fx.names.string", extra, [], []);
 
 /// OData complex type `fx.names.type`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Type {
     /// OData property `HTTPStatusCode` (`Edm.Int32`).

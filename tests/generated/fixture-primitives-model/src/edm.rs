@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `fx.edm.everything`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Everything {
     /// OData property `binary` (`Edm.Binary`).

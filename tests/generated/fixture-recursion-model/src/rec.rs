@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 
 /// OData complex type `fx.rec.expr`; abstract: the service sends one of its derived types.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Expr {
     /// Unknown properties, instance annotations and properties that arrived as `null`, kept so a value is written back as it was read.
@@ -76,7 +76,7 @@ impl ::std::convert::From<crate::rec::Negation> for AnyExpr {
 }
 
 /// OData complex type `fx.rec.leaf`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Leaf {
     /// OData property `name` (`Edm.String`).
@@ -89,7 +89,7 @@ pub struct Leaf {
 );
 
 /// OData complex type `fx.rec.negation`, derived from `fx.rec.expr`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Negation {
     /// OData property `operand` (`fx.rec.expr`).
@@ -102,7 +102,7 @@ pub struct Negation {
 );
 
 /// OData complex type `fx.rec.node`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     /// OData property `children` (`Collection(fx.rec.node)`).
@@ -120,7 +120,7 @@ pub struct Node {
 );
 
 /// OData entity type `fx.rec.person`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Person {
     /// OData property `id` (`Edm.Int64`, not nullable).
@@ -140,7 +140,7 @@ pub struct Person {
 );
 
 /// OData complex type `fx.rec.ping`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ping {
     /// OData property `pong` (`fx.rec.pong`).
@@ -153,7 +153,7 @@ pub struct Ping {
 );
 
 /// OData complex type `fx.rec.pong`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pong {
     /// OData property `leaf` (`fx.rec.leaf`).
@@ -168,7 +168,7 @@ pub struct Pong {
 );
 
 /// OData entity type `fx.rec.team`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Team {
     /// OData property `id` (`Edm.Int64`, not nullable).
