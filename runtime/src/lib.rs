@@ -53,6 +53,8 @@ pub mod __private {
         path::{encode_segment, function_call, key_predicate},
     };
     pub use crate::enums::{deserialize_enum, serialize_enum};
+    #[cfg(feature = "client")]
+    pub use crate::filter_operands;
     pub use crate::object::{
         deserialize_polymorphic, deserialize_structure, fill_into, fill_structure, fill_structure_after_type, read,
         serialize_structure, serialize_typed, undeclared, write, write_fields,

@@ -42,16 +42,9 @@ pub(super) fn entity_filters(
         let fcfg = cfg_ref(plan, Some(id), &targets);
         let enum_type = enum_of(model, &ty).map(|e| {
             let qualified = model.ty(e).qualified();
-            quote! { .enum_type(#qualified) }
+            quote! { = #qualified }
         });
-        let doc = format!(" `{wire}`{}, as a filter operand.", if f.navigation { " (navigation)" } else { "" });
-        fns.push(quote! {
-            #[doc = #doc]
-            #fcfg
-            pub fn #name() -> ::odata_runtime::client::filter::Property<#prop, #value> {
-                ::odata_runtime::client::filter::Property::new(#wire) #enum_type
-            }
-        });
+        fns.push(quote! { #fcfg #name #wire => #value #enum_type });
     }
     let doc = format!(
         " Typed `$filter` operands of `{q}`: `{filter_name}::property().ge(value)`, combined with \
@@ -86,12 +79,8 @@ pub(super) fn entity_filters(
         #[derive(Debug, Clone, Copy)]
         pub struct #filter;
 
-        // A property may be called `default` or `new`.
         #cfg
-        #[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-        impl #filter {
-            #(#fns)*
-        }
+        ::odata_runtime::__private::filter_operands!(#filter, #prop, [#(#fns),*]);
 
         #(#structured)*
     }

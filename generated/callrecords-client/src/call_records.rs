@@ -60,88 +60,20 @@ impl CallRecordProperty {
 /// Typed `$filter` operands of `microsoft.graph.callRecords.callRecord`: `CallRecordFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct CallRecordFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl CallRecordFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `endDateTime`, as a filter operand.
-    pub fn end_date_time() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("endDateTime")
-    }
-    /// `joinWebUrl`, as a filter operand.
-    pub fn join_web_url() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("joinWebUrl")
-    }
-    /// `lastModifiedDateTime`, as a filter operand.
-    pub fn last_modified_date_time() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("lastModifiedDateTime")
-    }
-    /// `modalities`, as a filter operand.
-    pub fn modalities() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::vec::Vec<::callrecords_model::call_records::Modality>,
-    > {
-        ::odata_runtime::client::filter::Property::new("modalities")
-            .enum_type("microsoft.graph.callRecords.modality")
-    }
-    /// `organizer`, as a filter operand.
-    pub fn organizer() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::callrecords_model::graph::AnyIdentitySet,
-    > {
-        ::odata_runtime::client::filter::Property::new("organizer")
-    }
-    /// `participants`, as a filter operand.
-    pub fn participants() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::vec::Vec<::callrecords_model::graph::AnyIdentitySet>,
-    > {
-        ::odata_runtime::client::filter::Property::new("participants")
-    }
-    /// `startDateTime`, as a filter operand.
-    pub fn start_date_time() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("startDateTime")
-    }
-    /// `type`, as a filter operand.
-    pub fn r#type() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::callrecords_model::call_records::CallType,
-    > {
-        ::odata_runtime::client::filter::Property::new("type")
-            .enum_type("microsoft.graph.callRecords.callType")
-    }
-    /// `version`, as a filter operand.
-    pub fn version() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        i64,
-    > {
-        ::odata_runtime::client::filter::Property::new("version")
-    }
-    /// `sessions` (navigation), as a filter operand.
-    pub fn sessions() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::vec::Vec<::callrecords_model::call_records::Session>,
-    > {
-        ::odata_runtime::client::filter::Property::new("sessions")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    CallRecordFilter, CallRecordProperty, [id "id" => ::std::string::String,
+    end_date_time "endDateTime" => ::odata_runtime::edm::DateTimeOffset, join_web_url
+    "joinWebUrl" => ::std::string::String, last_modified_date_time "lastModifiedDateTime"
+    => ::odata_runtime::edm::DateTimeOffset, modalities "modalities" => ::std::vec::Vec <
+    ::callrecords_model::call_records::Modality > =
+    "microsoft.graph.callRecords.modality", organizer "organizer" =>
+    ::callrecords_model::graph::AnyIdentitySet, participants "participants" =>
+    ::std::vec::Vec < ::callrecords_model::graph::AnyIdentitySet >, start_date_time
+    "startDateTime" => ::odata_runtime::edm::DateTimeOffset, r#type "type" =>
+    ::callrecords_model::call_records::CallType = "microsoft.graph.callRecords.callType",
+    version "version" => i64, sessions "sessions" => ::std::vec::Vec <
+    ::callrecords_model::call_records::Session >]
+);
 impl ::odata_runtime::client::filter::Structured<CallRecordProperty>
 for ::callrecords_model::call_records::CallRecord {}
 /// The path to one `microsoft.graph.callRecords.callRecord`.
@@ -403,58 +335,15 @@ impl SegmentProperty {
 /// Typed `$filter` operands of `microsoft.graph.callRecords.segment`: `SegmentFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct SegmentFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl SegmentFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `callee`, as a filter operand.
-    pub fn callee() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::callrecords_model::call_records::AnyEndpoint,
-    > {
-        ::odata_runtime::client::filter::Property::new("callee")
-    }
-    /// `caller`, as a filter operand.
-    pub fn caller() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::callrecords_model::call_records::AnyEndpoint,
-    > {
-        ::odata_runtime::client::filter::Property::new("caller")
-    }
-    /// `endDateTime`, as a filter operand.
-    pub fn end_date_time() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("endDateTime")
-    }
-    /// `failureInfo`, as a filter operand.
-    pub fn failure_info() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::callrecords_model::call_records::FailureInfo,
-    > {
-        ::odata_runtime::client::filter::Property::new("failureInfo")
-    }
-    /// `media`, as a filter operand.
-    pub fn media() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::std::vec::Vec<::callrecords_model::call_records::Media>,
-    > {
-        ::odata_runtime::client::filter::Property::new("media")
-    }
-    /// `startDateTime`, as a filter operand.
-    pub fn start_date_time() -> ::odata_runtime::client::filter::Property<
-        SegmentProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("startDateTime")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    SegmentFilter, SegmentProperty, [id "id" => ::std::string::String, callee "callee" =>
+    ::callrecords_model::call_records::AnyEndpoint, caller "caller" =>
+    ::callrecords_model::call_records::AnyEndpoint, end_date_time "endDateTime" =>
+    ::odata_runtime::edm::DateTimeOffset, failure_info "failureInfo" =>
+    ::callrecords_model::call_records::FailureInfo, media "media" => ::std::vec::Vec <
+    ::callrecords_model::call_records::Media >, start_date_time "startDateTime" =>
+    ::odata_runtime::edm::DateTimeOffset]
+);
 impl ::odata_runtime::client::filter::Structured<SegmentProperty>
 for ::callrecords_model::call_records::Segment {}
 /// The path to one `microsoft.graph.callRecords.segment`.
@@ -652,66 +541,17 @@ impl SessionProperty {
 /// Typed `$filter` operands of `microsoft.graph.callRecords.session`: `SessionFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl SessionFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `callee`, as a filter operand.
-    pub fn callee() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::callrecords_model::call_records::AnyEndpoint,
-    > {
-        ::odata_runtime::client::filter::Property::new("callee")
-    }
-    /// `caller`, as a filter operand.
-    pub fn caller() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::callrecords_model::call_records::AnyEndpoint,
-    > {
-        ::odata_runtime::client::filter::Property::new("caller")
-    }
-    /// `endDateTime`, as a filter operand.
-    pub fn end_date_time() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("endDateTime")
-    }
-    /// `failureInfo`, as a filter operand.
-    pub fn failure_info() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::callrecords_model::call_records::FailureInfo,
-    > {
-        ::odata_runtime::client::filter::Property::new("failureInfo")
-    }
-    /// `modalities`, as a filter operand.
-    pub fn modalities() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::std::vec::Vec<::callrecords_model::call_records::Modality>,
-    > {
-        ::odata_runtime::client::filter::Property::new("modalities")
-            .enum_type("microsoft.graph.callRecords.modality")
-    }
-    /// `startDateTime`, as a filter operand.
-    pub fn start_date_time() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("startDateTime")
-    }
-    /// `segments` (navigation), as a filter operand.
-    pub fn segments() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::std::vec::Vec<::callrecords_model::call_records::Segment>,
-    > {
-        ::odata_runtime::client::filter::Property::new("segments")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    SessionFilter, SessionProperty, [id "id" => ::std::string::String, callee "callee" =>
+    ::callrecords_model::call_records::AnyEndpoint, caller "caller" =>
+    ::callrecords_model::call_records::AnyEndpoint, end_date_time "endDateTime" =>
+    ::odata_runtime::edm::DateTimeOffset, failure_info "failureInfo" =>
+    ::callrecords_model::call_records::FailureInfo, modalities "modalities" =>
+    ::std::vec::Vec < ::callrecords_model::call_records::Modality > =
+    "microsoft.graph.callRecords.modality", start_date_time "startDateTime" =>
+    ::odata_runtime::edm::DateTimeOffset, segments "segments" => ::std::vec::Vec <
+    ::callrecords_model::call_records::Segment >]
+);
 impl ::odata_runtime::client::filter::Structured<SessionProperty>
 for ::callrecords_model::call_records::Session {}
 /// The path to one `microsoft.graph.callRecords.session`.

@@ -33,23 +33,11 @@ impl CloudCommunicationsProperty {
 /// Typed `$filter` operands of `microsoft.graph.cloudCommunications`: `CloudCommunicationsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct CloudCommunicationsFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl CloudCommunicationsFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        CloudCommunicationsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `callRecords` (navigation), as a filter operand.
-    pub fn call_records() -> ::odata_runtime::client::filter::Property<
-        CloudCommunicationsProperty,
-        ::std::vec::Vec<::callrecords_model::call_records::CallRecord>,
-    > {
-        ::odata_runtime::client::filter::Property::new("callRecords")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    CloudCommunicationsFilter, CloudCommunicationsProperty, [id "id" =>
+    ::std::string::String, call_records "callRecords" => ::std::vec::Vec <
+    ::callrecords_model::call_records::CallRecord >]
+);
 impl ::odata_runtime::client::filter::Structured<CloudCommunicationsProperty>
 for ::callrecords_model::graph::CloudCommunications {}
 /// The path to one `microsoft.graph.cloudCommunications`.

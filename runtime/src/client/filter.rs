@@ -545,3 +545,38 @@ mod tests {
         assert_eq!(f.as_str(), "sessions/any(s:s/all(s1:s1 gt 1))");
     }
 }
+
+#[doc(hidden)]
+/// Writes the functions of a generated filter struct (`CallRecordFilter::id()`, ...) from the
+/// list of its properties: each one's function name, wire name and (after `=>`) value type, optionally the
+/// qualified name of its enumeration type after `=`, optionally behind `#[cfg(...)]`.
+///
+/// ```
+/// #[derive(Clone, Copy)]
+/// pub enum ItemProperty { Name }
+/// impl odata_runtime::client::Field for ItemProperty {
+///     fn name(self) -> &'static str { "name" }
+/// }
+/// pub struct ItemFilter;
+/// odata_runtime::__private::filter_operands!(ItemFilter, ItemProperty, [name "name" => String]);
+/// assert_eq!(ItemFilter::name().eq("x").as_str(), "name eq 'x'");
+/// ```
+#[macro_export]
+macro_rules! filter_operands {
+    (
+        $filter:ident, $prop:ty,
+        [$($(#[$cfg:meta])* $name:ident $wire:literal => $value:ty $(= $enum_type:literal)?),* $(,)?] $(,)?
+    ) => {
+        // A property may be called `default` or `new`.
+        #[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
+        impl $filter {
+            $(
+                #[doc = ::core::concat!("`", $wire, "`, as a filter operand.")]
+                $(#[$cfg])*
+                pub fn $name() -> $crate::client::filter::Property<$prop, $value> {
+                    $crate::client::filter::Property::new($wire) $(.enum_type($enum_type))?
+                }
+            )*
+        }
+    };
+}

@@ -39,37 +39,11 @@ impl AttachmentsProperty {
 /// Typed `$filter` operands of `CatalogService.Attachments`: `AttachmentsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct AttachmentsFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl AttachmentsFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        AttachmentsProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `content`, as a filter operand.
-    pub fn content() -> ::odata_runtime::client::filter::Property<
-        AttachmentsProperty,
-        ::odata_runtime::serde_json::Value,
-    > {
-        ::odata_runtime::client::filter::Property::new("content")
-    }
-    /// `fileName`, as a filter operand.
-    pub fn file_name() -> ::odata_runtime::client::filter::Property<
-        AttachmentsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("fileName")
-    }
-    /// `mediaType`, as a filter operand.
-    pub fn media_type() -> ::odata_runtime::client::filter::Property<
-        AttachmentsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("mediaType")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    AttachmentsFilter, AttachmentsProperty, [id "ID" => ::odata_runtime::edm::Guid,
+    content "content" => ::odata_runtime::serde_json::Value, file_name "fileName" =>
+    ::std::string::String, media_type "mediaType" => ::std::string::String]
+);
 impl ::odata_runtime::client::filter::Structured<AttachmentsProperty>
 for ::fixture_cap_model::catalog_service::Attachments {}
 /// The path to one `CatalogService.Attachments`.
@@ -271,62 +245,14 @@ impl AuthorsProperty {
 /// Typed `$filter` operands of `CatalogService.Authors`: `AuthorsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct AuthorsFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl AuthorsFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<AuthorsProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `address_city`, as a filter operand.
-    pub fn address_city() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("address_city")
-    }
-    /// `address_country`, as a filter operand.
-    pub fn address_country() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("address_country")
-    }
-    /// `address_postalCode`, as a filter operand.
-    pub fn address_postal_code() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("address_postalCode")
-    }
-    /// `address_street`, as a filter operand.
-    pub fn address_street() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("address_street")
-    }
-    /// `dateOfBirth`, as a filter operand.
-    pub fn date_of_birth() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::odata_runtime::edm::Date,
-    > {
-        ::odata_runtime::client::filter::Property::new("dateOfBirth")
-    }
-    /// `name`, as a filter operand.
-    pub fn name() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("name")
-    }
-    /// `books` (navigation), as a filter operand.
-    pub fn books() -> ::odata_runtime::client::filter::Property<
-        AuthorsProperty,
-        ::std::vec::Vec<::fixture_cap_model::catalog_service::Books>,
-    > {
-        ::odata_runtime::client::filter::Property::new("books")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    AuthorsFilter, AuthorsProperty, [id "ID" => i32, address_city "address_city" =>
+    ::std::string::String, address_country "address_country" => ::std::string::String,
+    address_postal_code "address_postalCode" => ::std::string::String, address_street
+    "address_street" => ::std::string::String, date_of_birth "dateOfBirth" =>
+    ::odata_runtime::edm::Date, name "name" => ::std::string::String, books "books" =>
+    ::std::vec::Vec < ::fixture_cap_model::catalog_service::Books >]
+);
 impl ::odata_runtime::client::filter::Structured<AuthorsProperty>
 for ::fixture_cap_model::catalog_service::Authors {}
 /// The path to one `CatalogService.Authors`.
@@ -573,163 +499,27 @@ impl BooksProperty {
 /// Typed `$filter` operands of `CatalogService.Books`: `BooksFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct BooksFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl BooksFilter {
-    /// `DraftMessages`, as a filter operand.
-    pub fn draft_messages() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::vec::Vec<
-            ::fixture_cap_model::catalog_service::DraftDraftAdministrativeDataDraftMessage,
-        >,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftMessages")
-    }
-    /// `HasActiveEntity`, as a filter operand.
-    pub fn has_active_entity() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("HasActiveEntity")
-    }
-    /// `HasDraftEntity`, as a filter operand.
-    pub fn has_draft_entity() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("HasDraftEntity")
-    }
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `IsActiveEntity`, as a filter operand.
-    pub fn is_active_entity() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("IsActiveEntity")
-    }
-    /// `author_ID`, as a filter operand.
-    pub fn author_id() -> ::odata_runtime::client::filter::Property<BooksProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("author_ID")
-    }
-    /// `createdAt`, as a filter operand.
-    pub fn created_at() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("createdAt")
-    }
-    /// `createdBy`, as a filter operand.
-    pub fn created_by() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("createdBy")
-    }
-    /// `currency`, as a filter operand.
-    pub fn currency() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("currency")
-    }
-    /// `genre`, as a filter operand.
-    pub fn genre() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("genre")
-    }
-    /// `modifiedAt`, as a filter operand.
-    pub fn modified_at() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("modifiedAt")
-    }
-    /// `modifiedBy`, as a filter operand.
-    pub fn modified_by() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("modifiedBy")
-    }
-    /// `price`, as a filter operand.
-    pub fn price() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("price")
-    }
-    /// `published`, as a filter operand.
-    pub fn published() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::odata_runtime::edm::Date,
-    > {
-        ::odata_runtime::client::filter::Property::new("published")
-    }
-    /// `rating`, as a filter operand.
-    pub fn rating() -> ::odata_runtime::client::filter::Property<BooksProperty, f64> {
-        ::odata_runtime::client::filter::Property::new("rating")
-    }
-    /// `stock`, as a filter operand.
-    pub fn stock() -> ::odata_runtime::client::filter::Property<BooksProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("stock")
-    }
-    /// `title`, as a filter operand.
-    pub fn title() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("title")
-    }
-    /// `DraftAdministrativeData` (navigation), as a filter operand.
-    pub fn draft_administrative_data() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::fixture_cap_model::catalog_service::DraftAdministrativeData,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftAdministrativeData")
-    }
-    /// `SiblingEntity` (navigation), as a filter operand.
-    pub fn sibling_entity() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::fixture_cap_model::catalog_service::Books,
-    > {
-        ::odata_runtime::client::filter::Property::new("SiblingEntity")
-    }
-    /// `author` (navigation), as a filter operand.
-    pub fn author() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::fixture_cap_model::catalog_service::Authors,
-    > {
-        ::odata_runtime::client::filter::Property::new("author")
-    }
-    /// `chapters` (navigation), as a filter operand.
-    pub fn chapters() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::vec::Vec<::fixture_cap_model::catalog_service::Chapters>,
-    > {
-        ::odata_runtime::client::filter::Property::new("chapters")
-    }
-    /// `localized` (navigation), as a filter operand.
-    pub fn localized() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::fixture_cap_model::catalog_service::BooksTexts,
-    > {
-        ::odata_runtime::client::filter::Property::new("localized")
-    }
-    /// `texts` (navigation), as a filter operand.
-    pub fn texts() -> ::odata_runtime::client::filter::Property<
-        BooksProperty,
-        ::std::vec::Vec<::fixture_cap_model::catalog_service::BooksTexts>,
-    > {
-        ::odata_runtime::client::filter::Property::new("texts")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    BooksFilter, BooksProperty, [draft_messages "DraftMessages" => ::std::vec::Vec <
+    ::fixture_cap_model::catalog_service::DraftDraftAdministrativeDataDraftMessage >,
+    has_active_entity "HasActiveEntity" => bool, has_draft_entity "HasDraftEntity" =>
+    bool, id "ID" => ::odata_runtime::edm::Guid, is_active_entity "IsActiveEntity" =>
+    bool, author_id "author_ID" => i32, created_at "createdAt" =>
+    ::odata_runtime::edm::DateTimeOffset, created_by "createdBy" =>
+    ::std::string::String, currency "currency" => ::std::string::String, genre "genre" =>
+    ::std::string::String, modified_at "modifiedAt" =>
+    ::odata_runtime::edm::DateTimeOffset, modified_by "modifiedBy" =>
+    ::std::string::String, price "price" => ::odata_runtime::edm::Decimal, published
+    "published" => ::odata_runtime::edm::Date, rating "rating" => f64, stock "stock" =>
+    i32, title "title" => ::std::string::String, draft_administrative_data
+    "DraftAdministrativeData" =>
+    ::fixture_cap_model::catalog_service::DraftAdministrativeData, sibling_entity
+    "SiblingEntity" => ::fixture_cap_model::catalog_service::Books, author "author" =>
+    ::fixture_cap_model::catalog_service::Authors, chapters "chapters" => ::std::vec::Vec
+    < ::fixture_cap_model::catalog_service::Chapters >, localized "localized" =>
+    ::fixture_cap_model::catalog_service::BooksTexts, texts "texts" => ::std::vec::Vec <
+    ::fixture_cap_model::catalog_service::BooksTexts >]
+);
 impl ::odata_runtime::client::filter::Structured<BooksProperty>
 for ::fixture_cap_model::catalog_service::Books {}
 /// The path to one `CatalogService.Books`.
@@ -1143,30 +933,10 @@ impl BooksTextsProperty {
 /// Typed `$filter` operands of `CatalogService.Books_texts`: `BooksTextsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct BooksTextsFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl BooksTextsFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        BooksTextsProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `locale`, as a filter operand.
-    pub fn locale() -> ::odata_runtime::client::filter::Property<
-        BooksTextsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("locale")
-    }
-    /// `title`, as a filter operand.
-    pub fn title() -> ::odata_runtime::client::filter::Property<
-        BooksTextsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("title")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    BooksTextsFilter, BooksTextsProperty, [id "ID" => ::odata_runtime::edm::Guid, locale
+    "locale" => ::std::string::String, title "title" => ::std::string::String]
+);
 impl ::odata_runtime::client::filter::Structured<BooksTextsProperty>
 for ::fixture_cap_model::catalog_service::BooksTexts {}
 /// The path to one `CatalogService.Books_texts`.
@@ -1380,82 +1150,17 @@ impl ChaptersProperty {
 /// Typed `$filter` operands of `CatalogService.Chapters`: `ChaptersFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct ChaptersFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ChaptersFilter {
-    /// `DraftMessages`, as a filter operand.
-    pub fn draft_messages() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        ::std::vec::Vec<
-            ::fixture_cap_model::catalog_service::DraftDraftAdministrativeDataDraftMessage,
-        >,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftMessages")
-    }
-    /// `HasActiveEntity`, as a filter operand.
-    pub fn has_active_entity() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("HasActiveEntity")
-    }
-    /// `HasDraftEntity`, as a filter operand.
-    pub fn has_draft_entity() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("HasDraftEntity")
-    }
-    /// `IsActiveEntity`, as a filter operand.
-    pub fn is_active_entity() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("IsActiveEntity")
-    }
-    /// `book_ID`, as a filter operand.
-    pub fn book_id() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("book_ID")
-    }
-    /// `number`, as a filter operand.
-    pub fn number() -> ::odata_runtime::client::filter::Property<ChaptersProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("number")
-    }
-    /// `pages`, as a filter operand.
-    pub fn pages() -> ::odata_runtime::client::filter::Property<ChaptersProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("pages")
-    }
-    /// `title`, as a filter operand.
-    pub fn title() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("title")
-    }
-    /// `DraftAdministrativeData` (navigation), as a filter operand.
-    pub fn draft_administrative_data() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        ::fixture_cap_model::catalog_service::DraftAdministrativeData,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftAdministrativeData")
-    }
-    /// `SiblingEntity` (navigation), as a filter operand.
-    pub fn sibling_entity() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        ::fixture_cap_model::catalog_service::Chapters,
-    > {
-        ::odata_runtime::client::filter::Property::new("SiblingEntity")
-    }
-    /// `book` (navigation), as a filter operand.
-    pub fn book() -> ::odata_runtime::client::filter::Property<
-        ChaptersProperty,
-        ::fixture_cap_model::catalog_service::Books,
-    > {
-        ::odata_runtime::client::filter::Property::new("book")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ChaptersFilter, ChaptersProperty, [draft_messages "DraftMessages" => ::std::vec::Vec
+    < ::fixture_cap_model::catalog_service::DraftDraftAdministrativeDataDraftMessage >,
+    has_active_entity "HasActiveEntity" => bool, has_draft_entity "HasDraftEntity" =>
+    bool, is_active_entity "IsActiveEntity" => bool, book_id "book_ID" =>
+    ::odata_runtime::edm::Guid, number "number" => i32, pages "pages" => i32, title
+    "title" => ::std::string::String, draft_administrative_data "DraftAdministrativeData"
+    => ::fixture_cap_model::catalog_service::DraftAdministrativeData, sibling_entity
+    "SiblingEntity" => ::fixture_cap_model::catalog_service::Chapters, book "book" =>
+    ::fixture_cap_model::catalog_service::Books]
+);
 impl ::odata_runtime::client::filter::Structured<ChaptersProperty>
 for ::fixture_cap_model::catalog_service::Chapters {}
 /// The path to one `CatalogService.Chapters`.
@@ -1705,23 +1410,10 @@ impl CountriesProperty {
 /// Typed `$filter` operands of `CatalogService.Countries`: `CountriesFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct CountriesFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl CountriesFilter {
-    /// `code`, as a filter operand.
-    pub fn code() -> ::odata_runtime::client::filter::Property<
-        CountriesProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("code")
-    }
-    /// `name`, as a filter operand.
-    pub fn name() -> ::odata_runtime::client::filter::Property<
-        CountriesProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("name")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    CountriesFilter, CountriesProperty, [code "code" => ::std::string::String, name
+    "name" => ::std::string::String]
+);
 impl ::odata_runtime::client::filter::Structured<CountriesProperty>
 for ::fixture_cap_model::catalog_service::Countries {}
 /// The path to one `CatalogService.Countries`.
@@ -1861,65 +1553,16 @@ impl DraftAdministrativeDataProperty {
 /// Typed `$filter` operands of `CatalogService.DraftAdministrativeData`: `DraftAdministrativeDataFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct DraftAdministrativeDataFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl DraftAdministrativeDataFilter {
-    /// `CreatedByUser`, as a filter operand.
-    pub fn created_by_user() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("CreatedByUser")
-    }
-    /// `CreationDateTime`, as a filter operand.
-    pub fn creation_date_time() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("CreationDateTime")
-    }
-    /// `DraftIsCreatedByMe`, as a filter operand.
-    pub fn draft_is_created_by_me() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftIsCreatedByMe")
-    }
-    /// `DraftIsProcessedByMe`, as a filter operand.
-    pub fn draft_is_processed_by_me() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftIsProcessedByMe")
-    }
-    /// `DraftUUID`, as a filter operand.
-    pub fn draft_uuid() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("DraftUUID")
-    }
-    /// `InProcessByUser`, as a filter operand.
-    pub fn in_process_by_user() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("InProcessByUser")
-    }
-    /// `LastChangeDateTime`, as a filter operand.
-    pub fn last_change_date_time() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("LastChangeDateTime")
-    }
-    /// `LastChangedByUser`, as a filter operand.
-    pub fn last_changed_by_user() -> ::odata_runtime::client::filter::Property<
-        DraftAdministrativeDataProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("LastChangedByUser")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    DraftAdministrativeDataFilter, DraftAdministrativeDataProperty, [created_by_user
+    "CreatedByUser" => ::std::string::String, creation_date_time "CreationDateTime" =>
+    ::odata_runtime::edm::DateTimeOffset, draft_is_created_by_me "DraftIsCreatedByMe" =>
+    bool, draft_is_processed_by_me "DraftIsProcessedByMe" => bool, draft_uuid "DraftUUID"
+    => ::odata_runtime::edm::Guid, in_process_by_user "InProcessByUser" =>
+    ::std::string::String, last_change_date_time "LastChangeDateTime" =>
+    ::odata_runtime::edm::DateTimeOffset, last_changed_by_user "LastChangedByUser" =>
+    ::std::string::String]
+);
 impl ::odata_runtime::client::filter::Structured<DraftAdministrativeDataProperty>
 for ::fixture_cap_model::catalog_service::DraftAdministrativeData {}
 /// The path to one `CatalogService.DraftAdministrativeData`.
@@ -2110,30 +1753,11 @@ impl ExchangeRatesProperty {
 /// Typed `$filter` operands of `CatalogService.ExchangeRates`: `ExchangeRatesFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct ExchangeRatesFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ExchangeRatesFilter {
-    /// `currency`, as a filter operand.
-    pub fn currency() -> ::odata_runtime::client::filter::Property<
-        ExchangeRatesProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("currency")
-    }
-    /// `rate`, as a filter operand.
-    pub fn rate() -> ::odata_runtime::client::filter::Property<
-        ExchangeRatesProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("rate")
-    }
-    /// `year`, as a filter operand.
-    pub fn year() -> ::odata_runtime::client::filter::Property<
-        ExchangeRatesProperty,
-        i32,
-    > {
-        ::odata_runtime::client::filter::Property::new("year")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ExchangeRatesFilter, ExchangeRatesProperty, [currency "currency" =>
+    ::std::string::String, rate "rate" => ::odata_runtime::edm::Decimal, year "year" =>
+    i32]
+);
 impl ::odata_runtime::client::filter::Structured<ExchangeRatesProperty>
 for ::fixture_cap_model::catalog_service::ExchangeRates {}
 /// The path to one `CatalogService.ExchangeRates`.
@@ -2313,34 +1937,11 @@ impl FeedbackProperty {
 /// Typed `$filter` operands of `CatalogService.Feedback`: `FeedbackFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct FeedbackFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl FeedbackFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        FeedbackProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `createdAt`, as a filter operand.
-    pub fn created_at() -> ::odata_runtime::client::filter::Property<
-        FeedbackProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("createdAt")
-    }
-    /// `message`, as a filter operand.
-    pub fn message() -> ::odata_runtime::client::filter::Property<
-        FeedbackProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("message")
-    }
-    /// `stars`, as a filter operand.
-    pub fn stars() -> ::odata_runtime::client::filter::Property<FeedbackProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("stars")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    FeedbackFilter, FeedbackProperty, [id "ID" => ::odata_runtime::edm::Guid, created_at
+    "createdAt" => ::odata_runtime::edm::DateTimeOffset, message "message" =>
+    ::std::string::String, stars "stars" => i32]
+);
 impl ::odata_runtime::client::filter::Structured<FeedbackProperty>
 for ::fixture_cap_model::catalog_service::Feedback {}
 /// The path to one `CatalogService.Feedback`.
@@ -2491,58 +2092,13 @@ impl OrderItemsProperty {
 /// Typed `$filter` operands of `CatalogService.OrderItems`: `OrderItemsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderItemsFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl OrderItemsFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `book_ID`, as a filter operand.
-    pub fn book_id() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("book_ID")
-    }
-    /// `parent_ID`, as a filter operand.
-    pub fn parent_id() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("parent_ID")
-    }
-    /// `price`, as a filter operand.
-    pub fn price() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("price")
-    }
-    /// `quantity`, as a filter operand.
-    pub fn quantity() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        i32,
-    > {
-        ::odata_runtime::client::filter::Property::new("quantity")
-    }
-    /// `book` (navigation), as a filter operand.
-    pub fn book() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        ::fixture_cap_model::catalog_service::Books,
-    > {
-        ::odata_runtime::client::filter::Property::new("book")
-    }
-    /// `parent` (navigation), as a filter operand.
-    pub fn parent() -> ::odata_runtime::client::filter::Property<
-        OrderItemsProperty,
-        ::fixture_cap_model::catalog_service::Orders,
-    > {
-        ::odata_runtime::client::filter::Property::new("parent")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    OrderItemsFilter, OrderItemsProperty, [id "ID" => ::odata_runtime::edm::Guid, book_id
+    "book_ID" => ::odata_runtime::edm::Guid, parent_id "parent_ID" =>
+    ::odata_runtime::edm::Guid, price "price" => ::odata_runtime::edm::Decimal, quantity
+    "quantity" => i32, book "book" => ::fixture_cap_model::catalog_service::Books, parent
+    "parent" => ::fixture_cap_model::catalog_service::Orders]
+);
 impl ::odata_runtime::client::filter::Structured<OrderItemsProperty>
 for ::fixture_cap_model::catalog_service::OrderItems {}
 /// The path to one `CatalogService.OrderItems`.
@@ -2790,144 +2346,23 @@ impl OrdersProperty {
 /// Typed `$filter` operands of `CatalogService.Orders`: `OrdersFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl OrdersFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `confirmedAt`, as a filter operand.
-    pub fn confirmed_at() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("confirmedAt")
-    }
-    /// `createdAt`, as a filter operand.
-    pub fn created_at() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("createdAt")
-    }
-    /// `createdBy`, as a filter operand.
-    pub fn created_by() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("createdBy")
-    }
-    /// `deliveryTime`, as a filter operand.
-    pub fn delivery_time() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::TimeOfDay,
-    > {
-        ::odata_runtime::client::filter::Property::new("deliveryTime")
-    }
-    /// `modifiedAt`, as a filter operand.
-    pub fn modified_at() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("modifiedAt")
-    }
-    /// `modifiedBy`, as a filter operand.
-    pub fn modified_by() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("modifiedBy")
-    }
-    /// `note`, as a filter operand.
-    pub fn note() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("note")
-    }
-    /// `orderDate`, as a filter operand.
-    pub fn order_date() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::Date,
-    > {
-        ::odata_runtime::client::filter::Property::new("orderDate")
-    }
-    /// `orderNo`, as a filter operand.
-    pub fn order_no() -> ::odata_runtime::client::filter::Property<OrdersProperty, i64> {
-        ::odata_runtime::client::filter::Property::new("orderNo")
-    }
-    /// `priority`, as a filter operand.
-    pub fn priority() -> ::odata_runtime::client::filter::Property<OrdersProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("priority")
-    }
-    /// `shipTo_city`, as a filter operand.
-    pub fn ship_to_city() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("shipTo_city")
-    }
-    /// `shipTo_country`, as a filter operand.
-    pub fn ship_to_country() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("shipTo_country")
-    }
-    /// `shipTo_postalCode`, as a filter operand.
-    pub fn ship_to_postal_code() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("shipTo_postalCode")
-    }
-    /// `shipTo_street`, as a filter operand.
-    pub fn ship_to_street() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("shipTo_street")
-    }
-    /// `shippedAt`, as a filter operand.
-    pub fn shipped_at() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("shippedAt")
-    }
-    /// `total`, as a filter operand.
-    pub fn total() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("total")
-    }
-    /// `trackingId`, as a filter operand.
-    pub fn tracking_id() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("trackingId")
-    }
-    /// `urgent`, as a filter operand.
-    pub fn urgent() -> ::odata_runtime::client::filter::Property<OrdersProperty, bool> {
-        ::odata_runtime::client::filter::Property::new("urgent")
-    }
-    /// `weight`, as a filter operand.
-    pub fn weight() -> ::odata_runtime::client::filter::Property<OrdersProperty, f64> {
-        ::odata_runtime::client::filter::Property::new("weight")
-    }
-    /// `items` (navigation), as a filter operand.
-    pub fn items() -> ::odata_runtime::client::filter::Property<
-        OrdersProperty,
-        ::std::vec::Vec<::fixture_cap_model::catalog_service::OrderItems>,
-    > {
-        ::odata_runtime::client::filter::Property::new("items")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    OrdersFilter, OrdersProperty, [id "ID" => ::odata_runtime::edm::Guid, confirmed_at
+    "confirmedAt" => ::odata_runtime::edm::DateTimeOffset, created_at "createdAt" =>
+    ::odata_runtime::edm::DateTimeOffset, created_by "createdBy" =>
+    ::std::string::String, delivery_time "deliveryTime" =>
+    ::odata_runtime::edm::TimeOfDay, modified_at "modifiedAt" =>
+    ::odata_runtime::edm::DateTimeOffset, modified_by "modifiedBy" =>
+    ::std::string::String, note "note" => ::std::string::String, order_date "orderDate"
+    => ::odata_runtime::edm::Date, order_no "orderNo" => i64, priority "priority" => i32,
+    ship_to_city "shipTo_city" => ::std::string::String, ship_to_country "shipTo_country"
+    => ::std::string::String, ship_to_postal_code "shipTo_postalCode" =>
+    ::std::string::String, ship_to_street "shipTo_street" => ::std::string::String,
+    shipped_at "shippedAt" => ::odata_runtime::edm::DateTimeOffset, total "total" =>
+    ::odata_runtime::edm::Decimal, tracking_id "trackingId" =>
+    ::odata_runtime::edm::Guid, urgent "urgent" => bool, weight "weight" => f64, items
+    "items" => ::std::vec::Vec < ::fixture_cap_model::catalog_service::OrderItems >]
+);
 impl ::odata_runtime::client::filter::Structured<OrdersProperty>
 for ::fixture_cap_model::catalog_service::Orders {}
 /// The path to one `CatalogService.Orders`.
@@ -3182,34 +2617,10 @@ impl SettingsProperty {
 /// Typed `$filter` operands of `CatalogService.Settings`: `SettingsFilter::property().ge(value)`, combined with `and`/`or`/`not`, given to `Request::filter`.
 #[derive(Debug, Clone, Copy)]
 pub struct SettingsFilter;
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl SettingsFilter {
-    /// `ID`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<SettingsProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("ID")
-    }
-    /// `maintenance`, as a filter operand.
-    pub fn maintenance() -> ::odata_runtime::client::filter::Property<
-        SettingsProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("maintenance")
-    }
-    /// `maxOrderSize`, as a filter operand.
-    pub fn max_order_size() -> ::odata_runtime::client::filter::Property<
-        SettingsProperty,
-        i32,
-    > {
-        ::odata_runtime::client::filter::Property::new("maxOrderSize")
-    }
-    /// `shopName`, as a filter operand.
-    pub fn shop_name() -> ::odata_runtime::client::filter::Property<
-        SettingsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("shopName")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    SettingsFilter, SettingsProperty, [id "ID" => i32, maintenance "maintenance" => bool,
+    max_order_size "maxOrderSize" => i32, shop_name "shopName" => ::std::string::String]
+);
 impl ::odata_runtime::client::filter::Structured<SettingsProperty>
 for ::fixture_cap_model::catalog_service::Settings {}
 /// The path to one `CatalogService.Settings`.

@@ -84,39 +84,14 @@ pub struct CallRecordFilter;
         feature = "users"
     )
 )]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl CallRecordFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `modalities`, as a filter operand.
-    pub fn modalities() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::vec::Vec<::fixture_features_model::call_records::Modality>,
-    > {
-        ::odata_runtime::client::filter::Property::new("modalities")
-            .enum_type("fx.svc.callRecords.modality")
-    }
-    /// `organizer`, as a filter operand.
-    pub fn organizer() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::fixture_features_model::svc::IdentitySet,
-    > {
-        ::odata_runtime::client::filter::Property::new("organizer")
-    }
-    /// `sessions` (navigation), as a filter operand.
-    #[cfg(any(feature = "call-records", feature = "communications"))]
-    pub fn sessions() -> ::odata_runtime::client::filter::Property<
-        CallRecordProperty,
-        ::std::vec::Vec<::fixture_features_model::call_records::Session>,
-    > {
-        ::odata_runtime::client::filter::Property::new("sessions")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    CallRecordFilter, CallRecordProperty, [id "id" => ::std::string::String, modalities
+    "modalities" => ::std::vec::Vec < ::fixture_features_model::call_records::Modality >
+    = "fx.svc.callRecords.modality", organizer "organizer" =>
+    ::fixture_features_model::svc::IdentitySet, #[cfg(any(feature = "call-records",
+    feature = "communications"))] sessions "sessions" => ::std::vec::Vec <
+    ::fixture_features_model::call_records::Session >]
+);
 #[cfg(
     any(
         feature = "call-records",
@@ -354,23 +329,10 @@ impl SessionProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionFilter;
 #[cfg(any(feature = "call-records", feature = "communications"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl SessionFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `caller`, as a filter operand.
-    pub fn caller() -> ::odata_runtime::client::filter::Property<
-        SessionProperty,
-        ::fixture_features_model::svc::IdentitySet,
-    > {
-        ::odata_runtime::client::filter::Property::new("caller")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    SessionFilter, SessionProperty, [id "id" => ::std::string::String, caller "caller" =>
+    ::fixture_features_model::svc::IdentitySet]
+);
 #[cfg(any(feature = "call-records", feature = "communications"))]
 impl ::odata_runtime::client::filter::Structured<SessionProperty>
 for ::fixture_features_model::call_records::Session {}

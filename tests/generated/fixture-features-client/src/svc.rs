@@ -41,31 +41,13 @@ impl CloudCommunicationsProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct CloudCommunicationsFilter;
 #[cfg(any(feature = "call-records", feature = "communications"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl CloudCommunicationsFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        CloudCommunicationsProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `callRecords` (navigation), as a filter operand.
-    pub fn call_records() -> ::odata_runtime::client::filter::Property<
-        CloudCommunicationsProperty,
-        ::std::vec::Vec<::fixture_features_model::call_records::CallRecord>,
-    > {
-        ::odata_runtime::client::filter::Property::new("callRecords")
-    }
-    /// `presences` (navigation), as a filter operand.
-    #[cfg(feature = "communications")]
-    pub fn presences() -> ::odata_runtime::client::filter::Property<
-        CloudCommunicationsProperty,
-        ::std::vec::Vec<::fixture_features_model::svc::Presence>,
-    > {
-        ::odata_runtime::client::filter::Property::new("presences")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    CloudCommunicationsFilter, CloudCommunicationsProperty, [id "id" =>
+    ::std::string::String, call_records "callRecords" => ::std::vec::Vec <
+    ::fixture_features_model::call_records::CallRecord >, #[cfg(feature =
+    "communications")] presences "presences" => ::std::vec::Vec <
+    ::fixture_features_model::svc::Presence >]
+);
 #[cfg(any(feature = "call-records", feature = "communications"))]
 impl ::odata_runtime::client::filter::Structured<CloudCommunicationsProperty>
 for ::fixture_features_model::svc::CloudCommunications {}
@@ -248,30 +230,11 @@ impl DeviceProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct DeviceFilter;
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl DeviceFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        DeviceProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `deletedDateTime`, as a filter operand.
-    pub fn deleted_date_time() -> ::odata_runtime::client::filter::Property<
-        DeviceProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("deletedDateTime")
-    }
-    /// `model`, as a filter operand.
-    pub fn model() -> ::odata_runtime::client::filter::Property<
-        DeviceProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("model")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    DeviceFilter, DeviceProperty, [id "id" => ::std::string::String, deleted_date_time
+    "deletedDateTime" => ::odata_runtime::edm::DateTimeOffset, model "model" =>
+    ::std::string::String]
+);
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
 impl ::odata_runtime::client::filter::Structured<DeviceProperty>
 for ::fixture_features_model::svc::Device {}
@@ -496,23 +459,10 @@ pub struct DirectoryObjectFilter;
         feature = "users"
     )
 )]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl DirectoryObjectFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        DirectoryObjectProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `deletedDateTime`, as a filter operand.
-    pub fn deleted_date_time() -> ::odata_runtime::client::filter::Property<
-        DirectoryObjectProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("deletedDateTime")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    DirectoryObjectFilter, DirectoryObjectProperty, [id "id" => ::std::string::String,
+    deleted_date_time "deletedDateTime" => ::odata_runtime::edm::DateTimeOffset]
+);
 #[cfg(
     any(
         feature = "devices",
@@ -750,30 +700,11 @@ impl MessageProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct MessageFilter;
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl MessageFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        MessageProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `from`, as a filter operand.
-    pub fn from() -> ::odata_runtime::client::filter::Property<
-        MessageProperty,
-        ::fixture_features_model::svc::IdentitySet,
-    > {
-        ::odata_runtime::client::filter::Property::new("from")
-    }
-    /// `subject`, as a filter operand.
-    pub fn subject() -> ::odata_runtime::client::filter::Property<
-        MessageProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("subject")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    MessageFilter, MessageProperty, [id "id" => ::std::string::String, from "from" =>
+    ::fixture_features_model::svc::IdentitySet, subject "subject" =>
+    ::std::string::String]
+);
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl ::odata_runtime::client::filter::Structured<MessageProperty>
 for ::fixture_features_model::svc::Message {}
@@ -963,24 +894,10 @@ impl PresenceProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct PresenceFilter;
 #[cfg(feature = "communications")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl PresenceFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        PresenceProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `state`, as a filter operand.
-    pub fn state() -> ::odata_runtime::client::filter::Property<
-        PresenceProperty,
-        ::fixture_features_model::svc::PresenceState,
-    > {
-        ::odata_runtime::client::filter::Property::new("state")
-            .enum_type("fx.svc.presenceState")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    PresenceFilter, PresenceProperty, [id "id" => ::std::string::String, state "state" =>
+    ::fixture_features_model::svc::PresenceState = "fx.svc.presenceState"]
+);
 #[cfg(feature = "communications")]
 impl ::odata_runtime::client::filter::Structured<PresenceProperty>
 for ::fixture_features_model::svc::Presence {}
@@ -1185,60 +1102,16 @@ impl UserProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct UserFilter;
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl UserFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-    /// `deletedDateTime`, as a filter operand.
-    pub fn deleted_date_time() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("deletedDateTime")
-    }
-    /// `displayName`, as a filter operand.
-    pub fn display_name() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("displayName")
-    }
-    /// `presence`, as a filter operand.
-    pub fn presence() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::fixture_features_model::svc::PresenceState,
-    > {
-        ::odata_runtime::client::filter::Property::new("presence")
-            .enum_type("fx.svc.presenceState")
-    }
-    /// `devices` (navigation), as a filter operand.
-    #[cfg(any(feature = "devices", feature = "directory-objects"))]
-    pub fn devices() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::std::vec::Vec<::fixture_features_model::svc::Device>,
-    > {
-        ::odata_runtime::client::filter::Property::new("devices")
-    }
-    /// `manager` (navigation), as a filter operand.
-    pub fn manager() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::fixture_features_model::svc::AnyDirectoryObject,
-    > {
-        ::odata_runtime::client::filter::Property::new("manager")
-    }
-    /// `messages` (navigation), as a filter operand.
-    pub fn messages() -> ::odata_runtime::client::filter::Property<
-        UserProperty,
-        ::std::vec::Vec<::fixture_features_model::svc::Message>,
-    > {
-        ::odata_runtime::client::filter::Property::new("messages")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    UserFilter, UserProperty, [id "id" => ::std::string::String, deleted_date_time
+    "deletedDateTime" => ::odata_runtime::edm::DateTimeOffset, display_name "displayName"
+    => ::std::string::String, presence "presence" =>
+    ::fixture_features_model::svc::PresenceState = "fx.svc.presenceState",
+    #[cfg(any(feature = "devices", feature = "directory-objects"))] devices "devices" =>
+    ::std::vec::Vec < ::fixture_features_model::svc::Device >, manager "manager" =>
+    ::fixture_features_model::svc::AnyDirectoryObject, messages "messages" =>
+    ::std::vec::Vec < ::fixture_features_model::svc::Message >]
+);
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl ::odata_runtime::client::filter::Structured<UserProperty>
 for ::fixture_features_model::svc::User {}

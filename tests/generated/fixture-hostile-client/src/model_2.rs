@@ -35,16 +35,9 @@ impl BlobProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct BlobFilter;
 #[cfg(any(feature = "blobs", feature = "model"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl BlobFilter {
-    /// `bytes`, as a filter operand.
-    pub fn bytes() -> ::odata_runtime::client::filter::Property<
-        BlobProperty,
-        ::odata_runtime::edm::Binary,
-    > {
-        ::odata_runtime::client::filter::Property::new("bytes")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    BlobFilter, BlobProperty, [bytes "bytes" => ::odata_runtime::edm::Binary]
+);
 #[cfg(any(feature = "blobs", feature = "model"))]
 impl ::odata_runtime::client::filter::Structured<BlobProperty>
 for ::fixture_hostile_model::model_2::Blob {}
@@ -246,58 +239,12 @@ impl ClientProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientFilter;
 #[cfg(any(feature = "clients", feature = "model"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ClientFilter {
-    /// `Self`, as a filter operand.
-    pub fn self_2() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("Self")
-    }
-    /// `Type`, as a filter operand.
-    pub fn type_2() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("Type")
-    }
-    /// `größe`, as a filter operand.
-    pub fn größe() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("größe")
-    }
-    /// `naïve_x`, as a filter operand.
-    pub fn naïve_x() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("naïve_x")
-    }
-    /// `self`, as a filter operand.
-    pub fn self_3() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("self")
-    }
-    /// `self_`, as a filter operand.
-    pub fn self_() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("self_")
-    }
-    /// `type`, as a filter operand.
-    pub fn r#type() -> ::odata_runtime::client::filter::Property<
-        ClientProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("type")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ClientFilter, ClientProperty, [self_2 "Self" => ::std::string::String, type_2 "Type"
+    => ::std::string::String, größe "größe" => ::odata_runtime::edm::Decimal,
+    naïve_x "naïve_x" => bool, self_3 "self" => ::odata_runtime::edm::Guid, self_
+    "self_" => ::std::string::String, r#type "type" => ::std::string::String]
+);
 #[cfg(any(feature = "clients", feature = "model"))]
 impl ::odata_runtime::client::filter::Structured<ClientProperty>
 for ::fixture_hostile_model::model_2::Client {}
@@ -481,16 +428,9 @@ impl Client2Property {
 #[derive(Debug, Clone, Copy)]
 pub struct Client2Filter;
 #[cfg(any(feature = "clients-2", feature = "model"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl Client2Filter {
-    /// `when`, as a filter operand.
-    pub fn when() -> ::odata_runtime::client::filter::Property<
-        Client2Property,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("when")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    Client2Filter, Client2Property, [when "when" => ::odata_runtime::edm::DateTimeOffset]
+);
 #[cfg(any(feature = "clients-2", feature = "model"))]
 impl ::odata_runtime::client::filter::Structured<Client2Property>
 for ::fixture_hostile_model::model_2::Client2 {}
@@ -674,13 +614,9 @@ impl ErrorProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorFilter;
 #[cfg(any(feature = "errors", feature = "model"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ErrorFilter {
-    /// `code`, as a filter operand.
-    pub fn code() -> ::odata_runtime::client::filter::Property<ErrorProperty, i64> {
-        ::odata_runtime::client::filter::Property::new("code")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ErrorFilter, ErrorProperty, [code "code" => i64]
+);
 #[cfg(any(feature = "errors", feature = "model"))]
 impl ::odata_runtime::client::filter::Structured<ErrorProperty>
 for ::fixture_hostile_model::model_2::Error {}
@@ -864,13 +800,9 @@ impl FlagProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct FlagFilter;
 #[cfg(any(feature = "flags", feature = "model"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl FlagFilter {
-    /// `on`, as a filter operand.
-    pub fn on() -> ::odata_runtime::client::filter::Property<FlagProperty, bool> {
-        ::odata_runtime::client::filter::Property::new("on")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    FlagFilter, FlagProperty, [on "on" => bool]
+);
 #[cfg(any(feature = "flags", feature = "model"))]
 impl ::odata_runtime::client::filter::Structured<FlagProperty>
 for ::fixture_hostile_model::model_2::Flag {}
@@ -1054,16 +986,9 @@ impl RatioProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct RatioFilter;
 #[cfg(any(feature = "model", feature = "ratios"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl RatioFilter {
-    /// `value`, as a filter operand.
-    pub fn value() -> ::odata_runtime::client::filter::Property<
-        RatioProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("value")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    RatioFilter, RatioProperty, [value "value" => ::odata_runtime::edm::Decimal]
+);
 #[cfg(any(feature = "model", feature = "ratios"))]
 impl ::odata_runtime::client::filter::Structured<RatioProperty>
 for ::fixture_hostile_model::model_2::Ratio {}
@@ -1250,23 +1175,10 @@ impl RéservationProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct RéservationFilter;
 #[cfg(any(feature = "model", feature = "réservations"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl RéservationFilter {
-    /// `day`, as a filter operand.
-    pub fn day() -> ::odata_runtime::client::filter::Property<
-        RéservationProperty,
-        ::odata_runtime::edm::Date,
-    > {
-        ::odata_runtime::client::filter::Property::new("day")
-    }
-    /// `length`, as a filter operand.
-    pub fn length() -> ::odata_runtime::client::filter::Property<
-        RéservationProperty,
-        ::odata_runtime::edm::Duration,
-    > {
-        ::odata_runtime::client::filter::Property::new("length")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    RéservationFilter, RéservationProperty, [day "day" => ::odata_runtime::edm::Date,
+    length "length" => ::odata_runtime::edm::Duration]
+);
 #[cfg(any(feature = "model", feature = "réservations"))]
 impl ::odata_runtime::client::filter::Structured<RéservationProperty>
 for ::fixture_hostile_model::model_2::Réservation {}
@@ -1450,16 +1362,9 @@ impl SlotProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct SlotFilter;
 #[cfg(any(feature = "model", feature = "slots"))]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl SlotFilter {
-    /// `at`, as a filter operand.
-    pub fn at() -> ::odata_runtime::client::filter::Property<
-        SlotProperty,
-        ::odata_runtime::edm::TimeOfDay,
-    > {
-        ::odata_runtime::client::filter::Property::new("at")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    SlotFilter, SlotProperty, [at "at" => ::odata_runtime::edm::TimeOfDay]
+);
 #[cfg(any(feature = "model", feature = "slots"))]
 impl ::odata_runtime::client::filter::Structured<SlotProperty>
 for ::fixture_hostile_model::model_2::Slot {}

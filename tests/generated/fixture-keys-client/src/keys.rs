@@ -38,24 +38,10 @@ impl AliasedProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct AliasedFilter;
 #[cfg(feature = "aliased")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl AliasedFilter {
-    /// `color`, as a filter operand.
-    pub fn color() -> ::odata_runtime::client::filter::Property<
-        AliasedProperty,
-        ::fixture_keys_model::keys::Color,
-    > {
-        ::odata_runtime::client::filter::Property::new("color")
-            .enum_type("fx.keys.Color")
-    }
-    /// `ident`, as a filter operand.
-    pub fn ident() -> ::odata_runtime::client::filter::Property<
-        AliasedProperty,
-        ::fixture_keys_model::keys::Ident,
-    > {
-        ::odata_runtime::client::filter::Property::new("ident")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    AliasedFilter, AliasedProperty, [color "color" => ::fixture_keys_model::keys::Color =
+    "fx.keys.Color", ident "ident" => ::fixture_keys_model::keys::Ident]
+);
 #[cfg(feature = "aliased")]
 impl ::odata_runtime::client::filter::Structured<AliasedProperty>
 for ::fixture_keys_model::keys::Aliased {}
@@ -255,16 +241,9 @@ impl ByBinaryProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByBinaryFilter;
 #[cfg(feature = "by-binary")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByBinaryFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByBinaryProperty,
-        ::odata_runtime::edm::Binary,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByBinaryFilter, ByBinaryProperty, [id "id" => ::odata_runtime::edm::Binary]
+);
 #[cfg(feature = "by-binary")]
 impl ::odata_runtime::client::filter::Structured<ByBinaryProperty>
 for ::fixture_keys_model::keys::ByBinary {}
@@ -448,13 +427,9 @@ impl ByBooleanProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByBooleanFilter;
 #[cfg(feature = "by-boolean")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByBooleanFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<ByBooleanProperty, bool> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByBooleanFilter, ByBooleanProperty, [id "id" => bool]
+);
 #[cfg(feature = "by-boolean")]
 impl ::odata_runtime::client::filter::Structured<ByBooleanProperty>
 for ::fixture_keys_model::keys::ByBoolean {}
@@ -638,13 +613,9 @@ impl ByByteProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByByteFilter;
 #[cfg(feature = "by-byte")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByByteFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<ByByteProperty, u8> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByByteFilter, ByByteProperty, [id "id" => u8]
+);
 #[cfg(feature = "by-byte")]
 impl ::odata_runtime::client::filter::Structured<ByByteProperty>
 for ::fixture_keys_model::keys::ByByte {}
@@ -828,16 +799,9 @@ impl ByDateProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDateFilter;
 #[cfg(feature = "by-date")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByDateFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByDateProperty,
-        ::odata_runtime::edm::Date,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByDateFilter, ByDateProperty, [id "id" => ::odata_runtime::edm::Date]
+);
 #[cfg(feature = "by-date")]
 impl ::odata_runtime::client::filter::Structured<ByDateProperty>
 for ::fixture_keys_model::keys::ByDate {}
@@ -1021,16 +985,10 @@ impl ByDateTimeOffsetProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDateTimeOffsetFilter;
 #[cfg(feature = "by-date-time-offset")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByDateTimeOffsetFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByDateTimeOffsetProperty,
-        ::odata_runtime::edm::DateTimeOffset,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByDateTimeOffsetFilter, ByDateTimeOffsetProperty, [id "id" =>
+    ::odata_runtime::edm::DateTimeOffset]
+);
 #[cfg(feature = "by-date-time-offset")]
 impl ::odata_runtime::client::filter::Structured<ByDateTimeOffsetProperty>
 for ::fixture_keys_model::keys::ByDateTimeOffset {}
@@ -1217,16 +1175,9 @@ impl ByDecimalProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDecimalFilter;
 #[cfg(feature = "by-decimal")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByDecimalFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByDecimalProperty,
-        ::odata_runtime::edm::Decimal,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByDecimalFilter, ByDecimalProperty, [id "id" => ::odata_runtime::edm::Decimal]
+);
 #[cfg(feature = "by-decimal")]
 impl ::odata_runtime::client::filter::Structured<ByDecimalProperty>
 for ::fixture_keys_model::keys::ByDecimal {}
@@ -1410,16 +1361,10 @@ impl ByDefinitionProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDefinitionFilter;
 #[cfg(feature = "by-definition")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByDefinitionFilter {
-    /// `code`, as a filter operand.
-    pub fn code() -> ::odata_runtime::client::filter::Property<
-        ByDefinitionProperty,
-        ::fixture_keys_model::keys::Code,
-    > {
-        ::odata_runtime::client::filter::Property::new("code")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByDefinitionFilter, ByDefinitionProperty, [code "code" =>
+    ::fixture_keys_model::keys::Code]
+);
 #[cfg(feature = "by-definition")]
 impl ::odata_runtime::client::filter::Structured<ByDefinitionProperty>
 for ::fixture_keys_model::keys::ByDefinition {}
@@ -1603,13 +1548,9 @@ impl ByDoubleProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDoubleFilter;
 #[cfg(feature = "by-double")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByDoubleFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<ByDoubleProperty, f64> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByDoubleFilter, ByDoubleProperty, [id "id" => f64]
+);
 #[cfg(feature = "by-double")]
 impl ::odata_runtime::client::filter::Structured<ByDoubleProperty>
 for ::fixture_keys_model::keys::ByDouble {}
@@ -1793,16 +1734,9 @@ impl ByDurationProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByDurationFilter;
 #[cfg(feature = "by-duration")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByDurationFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByDurationProperty,
-        ::odata_runtime::edm::Duration,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByDurationFilter, ByDurationProperty, [id "id" => ::odata_runtime::edm::Duration]
+);
 #[cfg(feature = "by-duration")]
 impl ::odata_runtime::client::filter::Structured<ByDurationProperty>
 for ::fixture_keys_model::keys::ByDuration {}
@@ -1986,17 +1920,10 @@ impl ByEnumProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByEnumFilter;
 #[cfg(feature = "by-enum")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByEnumFilter {
-    /// `color`, as a filter operand.
-    pub fn color() -> ::odata_runtime::client::filter::Property<
-        ByEnumProperty,
-        ::fixture_keys_model::keys::Color,
-    > {
-        ::odata_runtime::client::filter::Property::new("color")
-            .enum_type("fx.keys.Color")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByEnumFilter, ByEnumProperty, [color "color" => ::fixture_keys_model::keys::Color =
+    "fx.keys.Color"]
+);
 #[cfg(feature = "by-enum")]
 impl ::odata_runtime::client::filter::Structured<ByEnumProperty>
 for ::fixture_keys_model::keys::ByEnum {}
@@ -2188,16 +2115,9 @@ impl ByGuidProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByGuidFilter;
 #[cfg(feature = "by-guid")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByGuidFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByGuidProperty,
-        ::odata_runtime::edm::Guid,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByGuidFilter, ByGuidProperty, [id "id" => ::odata_runtime::edm::Guid]
+);
 #[cfg(feature = "by-guid")]
 impl ::odata_runtime::client::filter::Structured<ByGuidProperty>
 for ::fixture_keys_model::keys::ByGuid {}
@@ -2381,13 +2301,9 @@ impl ByInt16Property {
 #[derive(Debug, Clone, Copy)]
 pub struct ByInt16Filter;
 #[cfg(feature = "by-int16")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByInt16Filter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<ByInt16Property, i16> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByInt16Filter, ByInt16Property, [id "id" => i16]
+);
 #[cfg(feature = "by-int16")]
 impl ::odata_runtime::client::filter::Structured<ByInt16Property>
 for ::fixture_keys_model::keys::ByInt16 {}
@@ -2571,13 +2487,9 @@ impl ByInt32Property {
 #[derive(Debug, Clone, Copy)]
 pub struct ByInt32Filter;
 #[cfg(feature = "by-int32")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByInt32Filter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<ByInt32Property, i32> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByInt32Filter, ByInt32Property, [id "id" => i32]
+);
 #[cfg(feature = "by-int32")]
 impl ::odata_runtime::client::filter::Structured<ByInt32Property>
 for ::fixture_keys_model::keys::ByInt32 {}
@@ -2761,13 +2673,9 @@ impl ByInt64Property {
 #[derive(Debug, Clone, Copy)]
 pub struct ByInt64Filter;
 #[cfg(feature = "by-int64")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByInt64Filter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<ByInt64Property, i64> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByInt64Filter, ByInt64Property, [id "id" => i64]
+);
 #[cfg(feature = "by-int64")]
 impl ::odata_runtime::client::filter::Structured<ByInt64Property>
 for ::fixture_keys_model::keys::ByInt64 {}
@@ -2951,13 +2859,9 @@ impl BySByteProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct BySByteFilter;
 #[cfg(feature = "by-s-byte")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl BySByteFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<BySByteProperty, i8> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    BySByteFilter, BySByteProperty, [id "id" => i8]
+);
 #[cfg(feature = "by-s-byte")]
 impl ::odata_runtime::client::filter::Structured<BySByteProperty>
 for ::fixture_keys_model::keys::BySByte {}
@@ -3141,13 +3045,9 @@ impl BySingleProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct BySingleFilter;
 #[cfg(feature = "by-single")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl BySingleFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<BySingleProperty, f32> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    BySingleFilter, BySingleProperty, [id "id" => f32]
+);
 #[cfg(feature = "by-single")]
 impl ::odata_runtime::client::filter::Structured<BySingleProperty>
 for ::fixture_keys_model::keys::BySingle {}
@@ -3331,16 +3231,9 @@ impl ByStringProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByStringFilter;
 #[cfg(feature = "by-string")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByStringFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByStringProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByStringFilter, ByStringProperty, [id "id" => ::std::string::String]
+);
 #[cfg(feature = "by-string")]
 impl ::odata_runtime::client::filter::Structured<ByStringProperty>
 for ::fixture_keys_model::keys::ByString {}
@@ -3524,16 +3417,9 @@ impl ByTimeOfDayProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct ByTimeOfDayFilter;
 #[cfg(feature = "by-time-of-day")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl ByTimeOfDayFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<
-        ByTimeOfDayProperty,
-        ::odata_runtime::edm::TimeOfDay,
-    > {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    ByTimeOfDayFilter, ByTimeOfDayProperty, [id "id" => ::odata_runtime::edm::TimeOfDay]
+);
 #[cfg(feature = "by-time-of-day")]
 impl ::odata_runtime::client::filter::Structured<ByTimeOfDayProperty>
 for ::fixture_keys_model::keys::ByTimeOfDay {}
@@ -3723,27 +3609,10 @@ impl CompositeProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct CompositeFilter;
 #[cfg(feature = "composites")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl CompositeFilter {
-    /// `active`, as a filter operand.
-    pub fn active() -> ::odata_runtime::client::filter::Property<
-        CompositeProperty,
-        bool,
-    > {
-        ::odata_runtime::client::filter::Property::new("active")
-    }
-    /// `name`, as a filter operand.
-    pub fn name() -> ::odata_runtime::client::filter::Property<
-        CompositeProperty,
-        ::std::string::String,
-    > {
-        ::odata_runtime::client::filter::Property::new("name")
-    }
-    /// `year`, as a filter operand.
-    pub fn year() -> ::odata_runtime::client::filter::Property<CompositeProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("year")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    CompositeFilter, CompositeProperty, [active "active" => bool, name "name" =>
+    ::std::string::String, year "year" => i32]
+);
 #[cfg(feature = "composites")]
 impl ::odata_runtime::client::filter::Structured<CompositeProperty>
 for ::fixture_keys_model::keys::Composite {}
@@ -3934,13 +3803,9 @@ impl FixedProperty {
 #[derive(Debug, Clone, Copy)]
 pub struct FixedFilter;
 #[cfg(feature = "fixed")]
-#[allow(clippy::should_implement_trait, clippy::new_ret_no_self)]
-impl FixedFilter {
-    /// `id`, as a filter operand.
-    pub fn id() -> ::odata_runtime::client::filter::Property<FixedProperty, i32> {
-        ::odata_runtime::client::filter::Property::new("id")
-    }
-}
+::odata_runtime::__private::filter_operands!(
+    FixedFilter, FixedProperty, [id "id" => i32]
+);
 #[cfg(feature = "fixed")]
 impl ::odata_runtime::client::filter::Structured<FixedProperty>
 for ::fixture_keys_model::keys::Fixed {}
