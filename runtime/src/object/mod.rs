@@ -584,12 +584,15 @@ macro_rules! impl_structure {
             }
         }
         impl ::core::fmt::Debug for $ty {
+            // Inline: compiled where it is used, not for every type of the model crate.
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 $crate::object::debug_structure(self, f)
             }
         }
         impl ::core::default::Default for $ty {
             /// Every property absent (`None`), nothing in `extra`.
+            #[inline]
             fn default() -> Self {
                 $ty {
                     $($(#[$cfg])* $field: ::core::option::Option::None,)*
