@@ -57,7 +57,8 @@ pub trait EnumMember: Sized + Clone + 'static {
     /// Every member the schema declares with its wire name, in schema order.
     const MEMBERS: &'static [(&'static str, Self)];
 
-    /// The indices of [`MEMBERS`](EnumMember::MEMBERS) ordered by wire name (byte order), so a
+    /// The indices of [`MEMBERS`](EnumMember::MEMBERS) ordered by the length of the wire name,
+    /// then by its bytes ([`by_length_then_bytes`](crate::object::by_length_then_bytes)), so a
     /// name is found by binary search.
     const BY_NAME: &'static [u32];
 
@@ -82,7 +83,7 @@ pub trait EnumMember: Sized + Clone + 'static {
         let member = |i: u32| usize::try_from(i).ok().and_then(|i| members.get(i));
         let name = |i: u32| member(i).map_or("", |m| m.0);
         let found = Self::BY_NAME
-            .binary_search_by(|&i| name(i).cmp(s))
+            .binary_search_by(|&i| crate::object::by_length_then_bytes(name(i), s))
             .ok()
             .and_then(|at| Self::BY_NAME.get(at))
             .and_then(|&i| member(i));

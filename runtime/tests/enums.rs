@@ -26,8 +26,8 @@ impl EnumMember for Weekday {
         ("friday", Self::Friday),
         ("saturday", Self::Saturday),
     ];
-    // friday monday saturday thursday tuesday wednesday
-    const BY_NAME: &'static [u32] = &[4, 0, 5, 3, 1, 2];
+    // by length, then bytes: friday monday tuesday saturday thursday wednesday
+    const BY_NAME: &'static [u32] = &[4, 0, 1, 5, 3, 2];
     fn index(&self) -> Result<usize, &str> {
         Ok(match self {
             Self::Monday => 0,

@@ -67,7 +67,7 @@ odata_runtime::__private::impl_structure!(
     "microsoft.graph.callRecords.participantEndpoint",
     extra,
     [0 user_agent "userAgent", 1 cpu_cores_count "cpuCoresCount", 2 price "price"],
-    [1, 2, 0],
+    [2, 0, 1],
 );
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,8 +133,8 @@ odata_runtime::__private::impl_structure!(
         7 count "count",
         #[cfg(any())] 8 never "never",
     ],
-    // caller count duration endpoints flags id modalities never startDateTime
-    [4, 7, 6, 5, 3, 0, 2, 8, 1],
+    // by length, then bytes: id count flags never caller duration endpoints modalities startDateTime
+    [0, 7, 3, 8, 4, 6, 5, 2, 1],
 );
 
 fn roundtrip<T: Serialize + for<'de> Deserialize<'de>>(json: &str) -> (T, String) {

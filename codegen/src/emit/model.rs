@@ -293,10 +293,11 @@ fn structure(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     }
 }
 
-/// The indices of `names` ordered by name (byte order): the runtime's binary-search table.
+/// The indices of `names` ordered by length, then bytes: the runtime's binary-search table
+/// (`odata_runtime::object::by_length_then_bytes`).
 fn by_name(names: &[&String]) -> Vec<proc_macro2::Literal> {
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(names[b]));
+    order.sort_by(|&a, &b| names[a].len().cmp(&names[b].len()).then_with(|| names[a].cmp(names[b])));
     order.into_iter().map(|i| proc_macro2::Literal::u32_unsuffixed(i as u32)).collect()
 }
 

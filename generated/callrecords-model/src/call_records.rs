@@ -43,7 +43,7 @@ pub struct CallRecord {
     end_date_time "endDateTime", 2 join_web_url "joinWebUrl", 3 last_modified_date_time
     "lastModifiedDateTime", 4 modalities "modalities", 5 organizer "organizer", 6
     participants "participants", 7 start_date_time "startDateTime", 8 r#type "type", 9
-    version "version", 10 sessions "sessions"], [1, 0, 2, 3, 4, 5, 6, 10, 7, 8, 9]
+    version "version", 10 sessions "sessions"], [0, 8, 9, 10, 5, 2, 4, 1, 6, 7, 3]
 );
 
 /// OData enum type `microsoft.graph.callRecords.callType`.
@@ -67,7 +67,7 @@ pub enum CallType {
 }
 ::odata_runtime::__private::enum_members!(
     CallType, Other, [0 Unknown "unknown", 1 GroupCall "groupCall", 2 PeerToPeer
-    "peerToPeer", 3 UnknownFutureValue "unknownFutureValue"], [1, 2, 0, 3]
+    "peerToPeer", 3 UnknownFutureValue "unknownFutureValue"], [0, 1, 2, 3]
 );
 
 /// OData enum type `microsoft.graph.callRecords.clientPlatform`.
@@ -107,7 +107,7 @@ pub enum ClientPlatform {
     ClientPlatform, Other, [0 Unknown "unknown", 1 Windows "windows", 2 MacOs "macOS", 3
     IOs "iOS", 4 Android "android", 5 Web "web", 6 IpPhone "ipPhone", 7 RoomSystem
     "roomSystem", 8 SurfaceHub "surfaceHub", 9 HoloLens "holoLens", 10 UnknownFutureValue
-    "unknownFutureValue"], [4, 9, 3, 6, 2, 7, 8, 0, 10, 5, 1]
+    "unknownFutureValue"], [3, 5, 2, 4, 6, 0, 1, 9, 7, 8, 10]
 );
 
 /// OData complex type `microsoft.graph.callRecords.clientUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
@@ -128,7 +128,7 @@ pub struct ClientUserAgent {
 ::odata_runtime::__private::impl_structure!(
     ClientUserAgent, "microsoft.graph.callRecords.clientUserAgent", extra, [0
     application_version "applicationVersion", 1 header_value "headerValue", 2 platform
-    "platform", 3 product_family "productFamily"], [0, 1, 2, 3]
+    "platform", 3 product_family "productFamily"], [2, 1, 3, 0]
 );
 
 /// OData complex type `microsoft.graph.callRecords.deviceInfo`.
@@ -196,8 +196,8 @@ pub struct DeviceInfo {
     "renderMuteEventRatio", 16 render_not_functioning_event_ratio
     "renderNotFunctioningEventRatio", 17 render_zero_volume_event_ratio
     "renderZeroVolumeEventRatio", 18 sent_noise_level "sentNoiseLevel", 19
-    sent_signal_level "sentSignalLevel", 20 speaker_glitch_rate "speakerGlitchRate"], [0,
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+    sent_signal_level "sentSignalLevel", 20 speaker_glitch_rate "speakerGlitchRate"],
+    [10, 18, 19, 14, 1, 6, 20, 11, 13, 0, 12, 15, 5, 3, 4, 8, 9, 17, 16, 2, 7]
 );
 
 /// OData complex type `microsoft.graph.callRecords.directRoutingLogRow`.
@@ -261,8 +261,8 @@ pub struct DirectRoutingLogRow {
     "startDateTime", 16 successful_call "successfulCall", 17
     trunk_fully_qualified_domain_name "trunkFullyQualifiedDomainName", 18
     user_display_name "userDisplayName", 19 user_id "userId", 20 user_principal_name
-    "userPrincipalName"], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-    18, 19, 20]
+    "userPrincipalName"], [10, 19, 1, 5, 6, 2, 3, 8, 4, 15, 11, 16, 7, 18, 0, 13, 14, 20,
+    9, 12, 17]
 );
 
 /// OData complex type `microsoft.graph.callRecords.endpoint`.
@@ -390,7 +390,7 @@ pub struct FailureInfo {
 }
 ::odata_runtime::__private::impl_structure!(
     FailureInfo, "microsoft.graph.callRecords.failureInfo", extra, [0 reason "reason", 1
-    stage "stage"], [0, 1]
+    stage "stage"], [1, 0]
 );
 
 /// OData enum type `microsoft.graph.callRecords.failureStage`.
@@ -414,7 +414,7 @@ pub enum FailureStage {
 }
 ::odata_runtime::__private::enum_members!(
     FailureStage, Other, [0 Unknown "unknown", 1 CallSetup "callSetup", 2 Midcall
-    "midcall", 3 UnknownFutureValue "unknownFutureValue"], [1, 2, 0, 3]
+    "midcall", 3 UnknownFutureValue "unknownFutureValue"], [2, 0, 1, 3]
 );
 
 /// OData complex type `microsoft.graph.callRecords.feedbackTokenSet`; open: dynamic properties are kept in `extra`.
@@ -452,7 +452,7 @@ pub struct Media {
 ::odata_runtime::__private::impl_structure!(
     Media, "microsoft.graph.callRecords.media", extra, [0 callee_device "calleeDevice", 1
     callee_network "calleeNetwork", 2 caller_device "callerDevice", 3 caller_network
-    "callerNetwork", 4 label "label", 5 streams "streams"], [0, 1, 2, 3, 4, 5]
+    "callerNetwork", 4 label "label", 5 streams "streams"], [4, 5, 0, 2, 1, 3]
 );
 
 /// OData complex type `microsoft.graph.callRecords.mediaStream`.
@@ -535,8 +535,8 @@ pub struct MediaStream {
     20 post_forward_error_correction_packet_loss_rate
     "postForwardErrorCorrectionPacketLossRate", 21 start_date_time "startDateTime", 22
     stream_direction "streamDirection", 23 stream_id "streamId", 24 was_media_bypassed
-    "wasMediaBypassed"], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-    18, 19, 20, 21, 22, 23, 24]
+    "wasMediaBypassed"], [23, 15, 11, 3, 21, 22, 18, 24, 12, 16, 19, 7, 4, 9, 14, 0, 2,
+    6, 1, 10, 17, 5, 8, 13, 20]
 );
 
 /// OData enum type `microsoft.graph.callRecords.mediaStreamDirection`.
@@ -583,7 +583,7 @@ pub enum Modality {
 ::odata_runtime::__private::enum_members!(
     Modality, Other, [0 Audio "audio", 1 Video "video", 2 VideoBasedScreenSharing
     "videoBasedScreenSharing", 3 Data "data", 4 ScreenSharing "screenSharing", 5
-    UnknownFutureValue "unknownFutureValue"], [0, 3, 4, 5, 1, 2]
+    UnknownFutureValue "unknownFutureValue"], [3, 0, 1, 4, 5, 2]
 );
 
 /// OData enum type `microsoft.graph.callRecords.networkConnectionType`.
@@ -611,8 +611,8 @@ pub enum NetworkConnectionType {
 }
 ::odata_runtime::__private::enum_members!(
     NetworkConnectionType, Other, [0 Unknown "unknown", 1 Wired "wired", 2 Wifi "wifi", 3
-    Mobile "mobile", 4 Tunnel "tunnel", 5 UnknownFutureValue "unknownFutureValue"], [3,
-    4, 0, 5, 2, 1]
+    Mobile "mobile", 4 Tunnel "tunnel", 5 UnknownFutureValue "unknownFutureValue"], [2,
+    1, 3, 4, 0, 5]
 );
 
 /// OData complex type `microsoft.graph.callRecords.networkInfo`.
@@ -685,8 +685,8 @@ pub struct NetworkInfo {
     "wifiChannel", 18 wifi_microsoft_driver "wifiMicrosoftDriver", 19
     wifi_microsoft_driver_version "wifiMicrosoftDriverVersion", 20 wifi_radio_type
     "wifiRadioType", 21 wifi_signal_strength "wifiSignalStrength", 22 wifi_vendor_driver
-    "wifiVendorDriver", 23 wifi_vendor_driver_version "wifiVendorDriverVersion"], [0, 1,
-    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
+    "wifiVendorDriver", 23 wifi_vendor_driver_version "wifiVendorDriverVersion"], [8, 14,
+    15, 4, 5, 6, 12, 7, 17, 20, 2, 11, 3, 22, 16, 10, 21, 18, 13, 0, 23, 1, 9, 19]
 );
 
 /// OData complex type `microsoft.graph.callRecords.participantEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
@@ -730,8 +730,8 @@ pub enum ProductFamily {
 }
 ::odata_runtime::__private::enum_members!(
     ProductFamily, Other, [0 Unknown "unknown", 1 Teams "teams", 2 SkypeForBusiness
-    "skypeForBusiness", 3 Lync "lync", 4 UnknownFutureValue "unknownFutureValue"], [3, 2,
-    1, 0, 4]
+    "skypeForBusiness", 3 Lync "lync", 4 UnknownFutureValue "unknownFutureValue"], [3, 1,
+    0, 2, 4]
 );
 
 /// OData enum type `microsoft.graph.callRecords.pstnCallDurationSource`.
@@ -748,8 +748,8 @@ pub enum PstnCallDurationSource {
     Other(::std::string::String),
 }
 ::odata_runtime::__private::enum_members!(
-    PstnCallDurationSource, Other, [0 Microsoft "microsoft", 1 Operator "operator"], [0,
-    1]
+    PstnCallDurationSource, Other, [0 Microsoft "microsoft", 1 Operator "operator"], [1,
+    0]
 );
 
 /// OData complex type `microsoft.graph.callRecords.pstnCallLogRow`.
@@ -818,7 +818,7 @@ pub struct PstnCallLogRow {
     16 operator "operator", 17 start_date_time "startDateTime", 18 tenant_country_code
     "tenantCountryCode", 19 usage_country_code "usageCountryCode", 20 user_display_name
     "userDisplayName", 21 user_id "userId", 22 user_principal_name "userPrincipalName"],
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
+    [13, 1, 5, 21, 2, 8, 11, 16, 12, 3, 4, 6, 14, 17, 10, 20, 7, 19, 15, 18, 22, 0, 9]
 );
 
 /// OData entity type `microsoft.graph.callRecords.segment`, derived from `microsoft.graph.entity`.
@@ -845,7 +845,7 @@ pub struct Segment {
 ::odata_runtime::__private::impl_structure!(
     Segment, "microsoft.graph.callRecords.segment", extra, [0 id "id", 1 callee "callee",
     2 caller "caller", 3 end_date_time "endDateTime", 4 failure_info "failureInfo", 5
-    media "media", 6 start_date_time "startDateTime"], [1, 2, 3, 4, 0, 5, 6]
+    media "media", 6 start_date_time "startDateTime"], [0, 5, 1, 2, 3, 4, 6]
 );
 
 /// OData complex type `microsoft.graph.callRecords.serviceEndpoint`, derived from `microsoft.graph.callRecords.endpoint`.
@@ -935,8 +935,8 @@ pub enum ServiceRole {
     ResponseGroupServiceAnnouncementService "responseGroupServiceAnnouncementService", 16
     Gateway "gateway", 17 SkypeTranslator "skypeTranslator", 18 SkypeForBusinessAttendant
     "skypeForBusinessAttendant", 19 ResponseGroupService "responseGroupService", 20
-    Voicemail "voicemail", 21 UnknownFutureValue "unknownFutureValue"], [13, 11, 12, 1,
-    9, 16, 10, 7, 8, 19, 15, 4, 18, 3, 6, 5, 2, 14, 17, 0, 21, 20]
+    Voicemail "voicemail", 21 UnknownFutureValue "unknownFutureValue"], [16, 0, 1, 20,
+    10, 7, 17, 21, 19, 12, 18, 5, 3, 6, 13, 11, 9, 8, 4, 2, 15, 14]
 );
 
 /// OData complex type `microsoft.graph.callRecords.serviceUserAgent`, derived from `microsoft.graph.callRecords.userAgent`.
@@ -955,7 +955,7 @@ pub struct ServiceUserAgent {
 ::odata_runtime::__private::impl_structure!(
     ServiceUserAgent, "microsoft.graph.callRecords.serviceUserAgent", extra, [0
     application_version "applicationVersion", 1 header_value "headerValue", 2 role
-    "role"], [0, 1, 2]
+    "role"], [2, 1, 0]
 );
 
 /// OData entity type `microsoft.graph.callRecords.session`, derived from `microsoft.graph.entity`.
@@ -987,7 +987,7 @@ pub struct Session {
     Session, "microsoft.graph.callRecords.session", extra, [0 id "id", 1 callee "callee",
     2 caller "caller", 3 end_date_time "endDateTime", 4 failure_info "failureInfo", 5
     modalities "modalities", 6 start_date_time "startDateTime", 7 segments "segments"],
-    [1, 2, 3, 4, 0, 5, 7, 6]
+    [0, 1, 2, 7, 5, 3, 4, 6]
 );
 
 /// OData complex type `microsoft.graph.callRecords.userAgent`; abstract: the service sends one of its derived types.
@@ -1003,7 +1003,7 @@ pub struct UserAgent {
 }
 ::odata_runtime::__private::impl_structure!(
     UserAgent, "microsoft.graph.callRecords.userAgent", extra, [0 application_version
-    "applicationVersion", 1 header_value "headerValue"], [0, 1]
+    "applicationVersion", 1 header_value "headerValue"], [1, 0]
 );
 /// `microsoft.graph.callRecords.userAgent` or any type derived from it, chosen by `@odata.type` when reading.
 ///
@@ -1103,7 +1103,7 @@ pub struct UserFeedback {
 }
 ::odata_runtime::__private::impl_structure!(
     UserFeedback, "microsoft.graph.callRecords.userFeedback", extra, [0 rating "rating",
-    1 text "text", 2 tokens "tokens"], [0, 1, 2]
+    1 text "text", 2 tokens "tokens"], [1, 0, 2]
 );
 
 /// OData enum type `microsoft.graph.callRecords.userFeedbackRating`.
@@ -1134,7 +1134,7 @@ pub enum UserFeedbackRating {
 ::odata_runtime::__private::enum_members!(
     UserFeedbackRating, Other, [0 NotRated "notRated", 1 Bad "bad", 2 Poor "poor", 3 Fair
     "fair", 4 Good "good", 5 Excellent "excellent", 6 UnknownFutureValue
-    "unknownFutureValue"], [1, 5, 3, 4, 0, 2, 6]
+    "unknownFutureValue"], [1, 3, 4, 2, 0, 5, 6]
 );
 
 /// OData enum type `microsoft.graph.callRecords.wifiBand`.
@@ -1161,7 +1161,7 @@ pub enum WifiBand {
 ::odata_runtime::__private::enum_members!(
     WifiBand, Other, [0 Unknown "unknown", 1 Frequency24GHz "frequency24GHz", 2
     Frequency50GHz "frequency50GHz", 3 Frequency60GHz "frequency60GHz", 4
-    UnknownFutureValue "unknownFutureValue"], [1, 2, 3, 0, 4]
+    UnknownFutureValue "unknownFutureValue"], [0, 1, 2, 3, 4]
 );
 
 /// OData enum type `microsoft.graph.callRecords.wifiRadioType`.
@@ -1195,5 +1195,5 @@ pub enum WifiRadioType {
     WifiRadioType, Other, [0 Unknown "unknown", 1 Wifi80211a "wifi80211a", 2 Wifi80211b
     "wifi80211b", 3 Wifi80211g "wifi80211g", 4 Wifi80211n "wifi80211n", 5 Wifi80211ac
     "wifi80211ac", 6 Wifi80211ax "wifi80211ax", 7 UnknownFutureValue
-    "unknownFutureValue"], [0, 7, 1, 5, 6, 2, 3, 4]
+    "unknownFutureValue"], [0, 1, 2, 3, 4, 5, 6, 7]
 );

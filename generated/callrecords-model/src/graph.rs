@@ -18,7 +18,7 @@ pub struct ChatMessageFromIdentitySet {
 }
 ::odata_runtime::__private::impl_structure!(
     ChatMessageFromIdentitySet, "microsoft.graph.chatMessageFromIdentitySet", extra, [0
-    application "application", 1 device "device", 2 user "user"], [0, 1, 2]
+    application "application", 1 device "device", 2 user "user"], [2, 1, 0]
 );
 
 /// OData complex type `microsoft.graph.chatMessageMentionedIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
@@ -41,7 +41,7 @@ pub struct ChatMessageMentionedIdentitySet {
 ::odata_runtime::__private::impl_structure!(
     ChatMessageMentionedIdentitySet, "microsoft.graph.chatMessageMentionedIdentitySet",
     extra, [0 application "application", 1 device "device", 2 user "user", 3 conversation
-    "conversation", 4 tag "tag"], [0, 3, 1, 4, 2]
+    "conversation", 4 tag "tag"], [4, 2, 1, 0, 3]
 );
 
 /// OData complex type `microsoft.graph.chatMessageReactionIdentitySet`, derived from `microsoft.graph.identitySet`; open: dynamic properties are kept in `extra`.
@@ -59,7 +59,7 @@ pub struct ChatMessageReactionIdentitySet {
 }
 ::odata_runtime::__private::impl_structure!(
     ChatMessageReactionIdentitySet, "microsoft.graph.chatMessageReactionIdentitySet",
-    extra, [0 application "application", 1 device "device", 2 user "user"], [0, 1, 2]
+    extra, [0 application "application", 1 device "device", 2 user "user"], [2, 1, 0]
 );
 
 /// OData entity type `microsoft.graph.cloudCommunications`, derived from `microsoft.graph.entity`.
@@ -77,7 +77,7 @@ pub struct CloudCommunications {
 }
 ::odata_runtime::__private::impl_structure!(
     CloudCommunications, "microsoft.graph.cloudCommunications", extra, [0 id "id", 1
-    call_records "callRecords"], [1, 0]
+    call_records "callRecords"], [0, 1]
 );
 
 /// OData complex type `microsoft.graph.detailsInfo`; open: dynamic properties are kept in `extra`.
@@ -221,7 +221,7 @@ pub struct Identity {
 }
 ::odata_runtime::__private::impl_structure!(
     Identity, "microsoft.graph.identity", extra, [0 display_name "displayName", 1 id
-    "id"], [0, 1]
+    "id"], [1, 0]
 );
 /// `microsoft.graph.identity` or any type derived from it, chosen by `@odata.type` when reading.
 ///
@@ -480,7 +480,7 @@ pub struct IdentitySet {
 }
 ::odata_runtime::__private::impl_structure!(
     IdentitySet, "microsoft.graph.identitySet", extra, [0 application "application", 1
-    device "device", 2 user "user"], [0, 1, 2]
+    device "device", 2 user "user"], [2, 1, 0]
 );
 /// `microsoft.graph.identitySet` or any type derived from it, chosen by `@odata.type` when reading.
 ///
@@ -625,7 +625,7 @@ pub struct Initiator {
 }
 ::odata_runtime::__private::impl_structure!(
     Initiator, "microsoft.graph.initiator", extra, [0 display_name "displayName", 1 id
-    "id", 2 initiator_type "initiatorType"], [0, 1, 2]
+    "id", 2 initiator_type "initiatorType"], [1, 0, 2]
 );
 
 /// OData enum type `microsoft.graph.initiatorType`.
@@ -649,7 +649,7 @@ pub enum InitiatorType {
 }
 ::odata_runtime::__private::enum_members!(
     InitiatorType, Other, [0 User "user", 1 Application "application", 2 System "system",
-    3 UnknownFutureValue "unknownFutureValue"], [1, 2, 3, 0]
+    3 UnknownFutureValue "unknownFutureValue"], [0, 2, 1, 3]
 );
 
 /// OData complex type `microsoft.graph.programResource`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -667,7 +667,7 @@ pub struct ProgramResource {
 }
 ::odata_runtime::__private::impl_structure!(
     ProgramResource, "microsoft.graph.programResource", extra, [0 display_name
-    "displayName", 1 id "id", 2 r#type "type"], [0, 1, 2]
+    "displayName", 1 id "id", 2 r#type "type"], [1, 2, 0]
 );
 
 /// OData complex type `microsoft.graph.provisionedIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -687,8 +687,8 @@ pub struct ProvisionedIdentity {
 }
 ::odata_runtime::__private::impl_structure!(
     ProvisionedIdentity, "microsoft.graph.provisionedIdentity", extra, [0 display_name
-    "displayName", 1 id "id", 2 details "details", 3 identity_type "identityType"], [2,
-    0, 1, 3]
+    "displayName", 1 id "id", 2 details "details", 3 identity_type "identityType"], [1,
+    2, 0, 3]
 );
 
 /// OData complex type `microsoft.graph.provisioningServicePrincipal`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -704,7 +704,7 @@ pub struct ProvisioningServicePrincipal {
 }
 ::odata_runtime::__private::impl_structure!(
     ProvisioningServicePrincipal, "microsoft.graph.provisioningServicePrincipal", extra,
-    [0 display_name "displayName", 1 id "id"], [0, 1]
+    [0 display_name "displayName", 1 id "id"], [1, 0]
 );
 
 /// OData complex type `microsoft.graph.provisioningSystem`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -722,7 +722,7 @@ pub struct ProvisioningSystem {
 }
 ::odata_runtime::__private::impl_structure!(
     ProvisioningSystem, "microsoft.graph.provisioningSystem", extra, [0 display_name
-    "displayName", 1 id "id", 2 details "details"], [2, 0, 1]
+    "displayName", 1 id "id", 2 details "details"], [1, 2, 0]
 );
 
 /// OData complex type `microsoft.graph.servicePrincipalIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -740,7 +740,7 @@ pub struct ServicePrincipalIdentity {
 }
 ::odata_runtime::__private::impl_structure!(
     ServicePrincipalIdentity, "microsoft.graph.servicePrincipalIdentity", extra, [0
-    display_name "displayName", 1 id "id", 2 app_id "appId"], [2, 0, 1]
+    display_name "displayName", 1 id "id", 2 app_id "appId"], [1, 2, 0]
 );
 
 /// OData complex type `microsoft.graph.teamworkApplicationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -761,7 +761,7 @@ pub struct TeamworkApplicationIdentity {
 ::odata_runtime::__private::impl_structure!(
     TeamworkApplicationIdentity, "microsoft.graph.teamworkApplicationIdentity", extra, [0
     display_name "displayName", 1 id "id", 2 application_identity_type
-    "applicationIdentityType"], [2, 0, 1]
+    "applicationIdentityType"], [1, 0, 2]
 );
 
 /// OData enum type `microsoft.graph.teamworkApplicationIdentityType`.
@@ -790,8 +790,8 @@ pub enum TeamworkApplicationIdentityType {
 ::odata_runtime::__private::enum_members!(
     TeamworkApplicationIdentityType, Other, [0 AadApplication "aadApplication", 1 Bot
     "bot", 2 TenantBot "tenantBot", 3 Office365Connector "office365Connector", 4
-    OutgoingWebhook "outgoingWebhook", 5 UnknownFutureValue "unknownFutureValue"], [0, 1,
-    3, 4, 2, 5]
+    OutgoingWebhook "outgoingWebhook", 5 UnknownFutureValue "unknownFutureValue"], [1, 2,
+    0, 4, 3, 5]
 );
 
 /// OData complex type `microsoft.graph.teamworkConversationIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -812,7 +812,7 @@ pub struct TeamworkConversationIdentity {
 ::odata_runtime::__private::impl_structure!(
     TeamworkConversationIdentity, "microsoft.graph.teamworkConversationIdentity", extra,
     [0 display_name "displayName", 1 id "id", 2 conversation_identity_type
-    "conversationIdentityType"], [2, 0, 1]
+    "conversationIdentityType"], [1, 0, 2]
 );
 
 /// OData enum type `microsoft.graph.teamworkConversationIdentityType`.
@@ -836,7 +836,7 @@ pub enum TeamworkConversationIdentityType {
 }
 ::odata_runtime::__private::enum_members!(
     TeamworkConversationIdentityType, Other, [0 Team "team", 1 Channel "channel", 2 Chat
-    "chat", 3 UnknownFutureValue "unknownFutureValue"], [1, 2, 0, 3]
+    "chat", 3 UnknownFutureValue "unknownFutureValue"], [2, 0, 1, 3]
 );
 
 /// OData complex type `microsoft.graph.teamworkTagIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -852,7 +852,7 @@ pub struct TeamworkTagIdentity {
 }
 ::odata_runtime::__private::impl_structure!(
     TeamworkTagIdentity, "microsoft.graph.teamworkTagIdentity", extra, [0 display_name
-    "displayName", 1 id "id"], [0, 1]
+    "displayName", 1 id "id"], [1, 0]
 );
 
 /// OData complex type `microsoft.graph.teamworkUserIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -872,7 +872,7 @@ pub struct TeamworkUserIdentity {
 }
 ::odata_runtime::__private::impl_structure!(
     TeamworkUserIdentity, "microsoft.graph.teamworkUserIdentity", extra, [0 display_name
-    "displayName", 1 id "id", 2 user_identity_type "userIdentityType"], [0, 1, 2]
+    "displayName", 1 id "id", 2 user_identity_type "userIdentityType"], [1, 0, 2]
 );
 
 /// OData enum type `microsoft.graph.teamworkUserIdentityType`.
@@ -907,7 +907,7 @@ pub enum TeamworkUserIdentityType {
     "onPremiseAadUser", 2 AnonymousGuest "anonymousGuest", 3 FederatedUser
     "federatedUser", 4 PersonalMicrosoftAccountUser "personalMicrosoftAccountUser", 5
     SkypeUser "skypeUser", 6 PhoneUser "phoneUser", 7 UnknownFutureValue
-    "unknownFutureValue"], [0, 2, 3, 1, 4, 6, 5, 7]
+    "unknownFutureValue"], [0, 6, 5, 3, 2, 1, 7, 4]
 );
 
 /// OData complex type `microsoft.graph.userIdentity`, derived from `microsoft.graph.identity`; open: dynamic properties are kept in `extra`.
@@ -927,6 +927,6 @@ pub struct UserIdentity {
 }
 ::odata_runtime::__private::impl_structure!(
     UserIdentity, "microsoft.graph.userIdentity", extra, [0 display_name "displayName", 1
-    id "id", 2 ip_address "ipAddress", 3 user_principal_name "userPrincipalName"], [0, 1,
-    2, 3]
+    id "id", 2 ip_address "ipAddress", 3 user_principal_name "userPrincipalName"], [1, 2,
+    0, 3]
 );

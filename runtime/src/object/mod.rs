@@ -59,8 +59,8 @@
 //! impl Structure for ParticipantEndpoint {
 //!     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.participantEndpoint";
 //!     const FIELDS: &'static [&'static str] = &["userAgent", "cpuCoresCount"];
-//!     // "cpuCoresCount" < "userAgent"
-//!     const BY_NAME: &'static [u32] = &[1, 0];
+//!     // shorter names first: "userAgent", then "cpuCoresCount"
+//!     const BY_NAME: &'static [u32] = &[0, 1];
 //!     fn read_field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<Read, A::Error> {
 //!         use object::read;
 //!         match index {
@@ -192,8 +192,9 @@ pub trait Structure: Default {
     /// properties first). A property's position here is its index.
     const FIELDS: &'static [&'static str];
 
-    /// The indices of [`FIELDS`](Structure::FIELDS) ordered by wire name (byte order), so a
-    /// key is found by binary search.
+    /// The indices of [`FIELDS`](Structure::FIELDS) ordered by the length of the wire name,
+    /// then by its bytes ([`by_length_then_bytes`](crate::object::by_length_then_bytes)), so a
+    /// key is found by binary search in which most steps compare lengths only.
     const BY_NAME: &'static [u32];
 
     /// Reads the map's next value into the field of property `index` (normally via
@@ -247,11 +248,17 @@ pub fn undeclared<E>() -> Result<Read, E> {
     Ok(Read::Undeclared)
 }
 
+/// The order of the `BY_NAME` tables of structures and enumerations: shorter names first, names
+/// of the same length by their bytes.
+pub fn by_length_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
+}
+
 /// The index of the property named `key`: a binary search of `by_name` (indices of `fields`
 /// ordered by name). One copy for every structure.
 fn field_index(fields: &[&'static str], by_name: &[u32], key: &str) -> Option<(usize, &'static str)> {
     let name = |i: u32| usize::try_from(i).ok().and_then(|i| fields.get(i)).copied().unwrap_or_default();
-    let at = by_name.binary_search_by(|&i| name(i).cmp(key)).ok()?;
+    let at = by_name.binary_search_by(|&i| by_length_then_bytes(name(i), key)).ok()?;
     let index = by_name.get(at).copied()?;
     Some((usize::try_from(index).ok()?, name(index)))
 }

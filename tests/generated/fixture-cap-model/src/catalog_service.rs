@@ -20,7 +20,7 @@ pub struct Address {
 }
 ::odata_runtime::__private::impl_structure!(
     Address, "CatalogService.Address", extra, [0 city "city", 1 country "country", 2
-    postal_code "postalCode", 3 street "street"], [0, 1, 2, 3]
+    postal_code "postalCode", 3 street "street"], [0, 3, 1, 2]
 );
 
 /// OData entity type `CatalogService.Attachments`.
@@ -70,7 +70,7 @@ pub struct Authors {
     Authors, "CatalogService.Authors", extra, [0 id "ID", 1 address_city "address_city",
     2 address_country "address_country", 3 address_postal_code "address_postalCode", 4
     address_street "address_street", 5 date_of_birth "dateOfBirth", 6 name "name", 7
-    books "books"], [0, 1, 2, 3, 4, 7, 5, 6]
+    books "books"], [0, 6, 7, 5, 1, 4, 2, 3]
 );
 
 /// OData entity type `CatalogService.Books`.
@@ -149,8 +149,8 @@ pub struct Books {
     "published", 14 rating "rating", 15 stock "stock", 16 title "title", 17
     draft_administrative_data "DraftAdministrativeData", 18 sibling_entity
     "SiblingEntity", 19 author "author", 20 chapters "chapters", 21 localized
-    "localized", 22 texts "texts"], [17, 0, 1, 2, 3, 4, 18, 19, 5, 20, 6, 7, 8, 9, 21,
-    10, 11, 12, 13, 14, 15, 22, 16]
+    "localized", 22 texts "texts"], [3, 9, 12, 15, 22, 16, 19, 14, 20, 8, 5, 6, 7, 21,
+    13, 10, 11, 0, 18, 2, 4, 1, 17]
 );
 
 /// OData entity type `CatalogService.Books_texts`.
@@ -168,7 +168,7 @@ pub struct BooksTexts {
 }
 ::odata_runtime::__private::impl_structure!(
     BooksTexts, "CatalogService.Books_texts", extra, [0 id "ID", 1 locale "locale", 2
-    title "title"], [0, 1, 2]
+    title "title"], [0, 2, 1]
 );
 
 /// OData entity type `CatalogService.Chapters`.
@@ -211,7 +211,7 @@ pub struct Chapters {
     has_active_entity "HasActiveEntity", 2 has_draft_entity "HasDraftEntity", 3
     is_active_entity "IsActiveEntity", 4 book_id "book_ID", 5 number "number", 6 pages
     "pages", 7 title "title", 8 draft_administrative_data "DraftAdministrativeData", 9
-    sibling_entity "SiblingEntity", 10 book "book"], [8, 0, 1, 2, 3, 9, 10, 4, 5, 6, 7]
+    sibling_entity "SiblingEntity", 10 book "book"], [10, 6, 7, 5, 4, 0, 9, 2, 3, 1, 8]
 );
 
 /// OData entity type `CatalogService.Countries`.
@@ -260,7 +260,7 @@ pub struct DraftAdministrativeData {
     draft_is_created_by_me "DraftIsCreatedByMe", 3 draft_is_processed_by_me
     "DraftIsProcessedByMe", 4 draft_uuid "DraftUUID", 5 in_process_by_user
     "InProcessByUser", 6 last_change_date_time "LastChangeDateTime", 7
-    last_changed_by_user "LastChangedByUser"], [0, 1, 2, 3, 4, 5, 6, 7]
+    last_changed_by_user "LastChangedByUser"], [4, 0, 5, 1, 7, 2, 6, 3]
 );
 
 /// OData complex type `CatalogService.DRAFT_DraftAdministrativeData_DraftMessage`.
@@ -291,7 +291,7 @@ pub struct DraftDraftAdministrativeDataDraftMessage {
     "CatalogService.DRAFT_DraftAdministrativeData_DraftMessage", extra, [0
     additional_targets "additionalTargets", 1 code "code", 2 longtext_url "longtextUrl",
     3 message "message", 4 numeric_severity "numericSeverity", 5 target "target", 6
-    transition "transition"], [0, 1, 2, 3, 4, 5, 6]
+    transition "transition"], [1, 5, 3, 6, 2, 4, 0]
 );
 
 /// OData complex type `CatalogService.Echo`.
@@ -338,7 +338,7 @@ pub struct Echo {
     day "day", 3 decimal "decimal", 4 double "double", 5 flag "flag", 6 genre "genre", 7
     int32 "int32", 8 int64 "int64", 9 numbers "numbers", 10 priority "priority", 11 tags
     "tags", 12 text "text", 13 time "time", 14 timestamp "timestamp", 15 uuid "uuid"],
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+    [2, 5, 11, 12, 13, 15, 6, 7, 8, 4, 0, 3, 9, 1, 10, 14]
 );
 
 /// OData entity type `CatalogService.ExchangeRates`.
@@ -356,7 +356,7 @@ pub struct ExchangeRates {
 }
 ::odata_runtime::__private::impl_structure!(
     ExchangeRates, "CatalogService.ExchangeRates", extra, [0 currency "currency", 1 rate
-    "rate", 2 year "year"], [0, 1, 2]
+    "rate", 2 year "year"], [1, 2, 0]
 );
 
 /// OData entity type `CatalogService.Feedback`.
@@ -376,7 +376,7 @@ pub struct Feedback {
 }
 ::odata_runtime::__private::impl_structure!(
     Feedback, "CatalogService.Feedback", extra, [0 id "ID", 1 created_at "createdAt", 2
-    message "message", 3 stars "stars"], [0, 1, 2, 3]
+    message "message", 3 stars "stars"], [0, 3, 2, 1]
 );
 
 /// OData type definition `CatalogService.Genre` over `Edm.String`.
@@ -422,7 +422,7 @@ pub struct OrderItems {
 ::odata_runtime::__private::impl_structure!(
     OrderItems, "CatalogService.OrderItems", extra, [0 id "ID", 1 book_id "book_ID", 2
     parent_id "parent_ID", 3 price "price", 4 quantity "quantity", 5 book "book", 6
-    parent "parent"], [0, 5, 1, 6, 2, 3, 4]
+    parent "parent"], [0, 5, 3, 6, 1, 4, 2]
 );
 
 /// OData complex type `CatalogService.OrderLine`.
@@ -504,8 +504,8 @@ pub struct Orders {
     "shipTo_city", 12 ship_to_country "shipTo_country", 13 ship_to_postal_code
     "shipTo_postalCode", 14 ship_to_street "shipTo_street", 15 shipped_at "shippedAt", 16
     total "total", 17 tracking_id "trackingId", 18 urgent "urgent", 19 weight "weight",
-    20 items "items"], [0, 1, 2, 3, 4, 20, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-    18, 19]
+    20 items "items"], [0, 7, 20, 16, 18, 19, 9, 10, 2, 3, 8, 15, 5, 6, 17, 1, 11, 4, 14,
+    12, 13]
 );
 
 /// OData type definition `CatalogService.Priority` over `Edm.Int32`.
@@ -528,7 +528,7 @@ pub struct Settings {
 }
 ::odata_runtime::__private::impl_structure!(
     Settings, "CatalogService.Settings", extra, [0 id "ID", 1 maintenance "maintenance",
-    2 max_order_size "maxOrderSize", 3 shop_name "shopName"], [0, 1, 2, 3]
+    2 max_order_size "maxOrderSize", 3 shop_name "shopName"], [0, 3, 1, 2]
 );
 
 /// OData complex type `CatalogService.Summary`.
@@ -550,5 +550,5 @@ pub struct Summary {
 }
 ::odata_runtime::__private::impl_structure!(
     Summary, "CatalogService.Summary", extra, [0 authors "authors", 1 books "books", 2
-    genres "genres", 3 total_stock "totalStock", 4 value "value"], [0, 1, 2, 3, 4]
+    genres "genres", 3 total_stock "totalStock", 4 value "value"], [1, 4, 2, 0, 3]
 );

@@ -23,8 +23,8 @@ pub enum Access {
     Other(::std::string::String),
 }
 ::odata_runtime::__private::enum_members!(
-    Access, Other, [0 None "none", 1 Read "read", 2 Write "write", 3 Admin "admin"], [3,
-    0, 1, 2]
+    Access, Other, [0 None "none", 1 Read "read", 2 Write "write", 3 Admin "admin"], [0,
+    1, 3, 2]
 );
 
 /// OData complex type `fx.enums.holder`.
@@ -46,7 +46,7 @@ pub struct Holder {
 }
 ::odata_runtime::__private::impl_structure!(
     Holder, "fx.enums.holder", extra, [0 access "access", 1 band "band", 2 bands "bands",
-    3 old "old"], [0, 1, 2, 3]
+    3 old "old"], [3, 1, 2, 0]
 );
 
 /// OData enum type `fx.enums.legacy`.
@@ -88,6 +88,6 @@ pub enum WifiBand {
 }
 ::odata_runtime::__private::enum_members!(
     WifiBand, Other, [0 Unknown "unknown", 1 Frequency24GHz "frequency24GHz", 2
-    UnknownFutureValue "unknownFutureValue", 3 Frequency60GHz "frequency60GHz"], [1, 3,
-    0, 2]
+    UnknownFutureValue "unknownFutureValue", 3 Frequency60GHz "frequency60GHz"], [0, 1,
+    3, 2]
 );

@@ -42,7 +42,7 @@ pub struct CallRecord {
 ::odata_runtime::__private::impl_structure!(
     CallRecord, "fx.svc.callRecords.callRecord", extra, [0 id "id", 1 modalities
     "modalities", 2 organizer "organizer", #[cfg(any(feature = "call-records", feature =
-    "communications"))] 3 sessions "sessions"], [0, 1, 2, 3]
+    "communications"))] 3 sessions "sessions"], [0, 3, 2, 1]
 );
 
 /// OData enum type `fx.svc.callRecords.modality`.
@@ -82,7 +82,7 @@ pub enum Modality {
 )]
 ::odata_runtime::__private::enum_members!(
     Modality, Other, [0 Audio "audio", 1 Video "video", 2 UnknownFutureValue
-    "unknownFutureValue"], [0, 2, 1]
+    "unknownFutureValue"], [0, 1, 2]
 );
 
 /// OData entity type `fx.svc.callRecords.session`, derived from `fx.svc.entity`.
@@ -99,5 +99,5 @@ pub struct Session {
 }
 #[cfg(any(feature = "call-records", feature = "communications"))]
 ::odata_runtime::__private::impl_structure!(
-    Session, "fx.svc.callRecords.session", extra, [0 id "id", 1 caller "caller"], [1, 0]
+    Session, "fx.svc.callRecords.session", extra, [0 id "id", 1 caller "caller"], [0, 1]
 );

@@ -23,7 +23,7 @@ pub struct CloudCommunications {
 #[cfg(any(feature = "call-records", feature = "communications"))]
 ::odata_runtime::__private::impl_structure!(
     CloudCommunications, "fx.svc.cloudCommunications", extra, [0 id "id", 1 call_records
-    "callRecords", #[cfg(feature = "communications")] 2 presences "presences"], [1, 0, 2]
+    "callRecords", #[cfg(feature = "communications")] 2 presences "presences"], [0, 2, 1]
 );
 
 /// OData entity type `fx.svc.device`, derived from `fx.svc.directoryObject`.
@@ -43,7 +43,7 @@ pub struct Device {
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
 ::odata_runtime::__private::impl_structure!(
     Device, "fx.svc.device", extra, [0 id "id", 1 deleted_date_time "deletedDateTime", 2
-    model "model"], [1, 0, 2]
+    model "model"], [0, 2, 1]
 );
 
 /// OData entity type `fx.svc.directoryObject`, derived from `fx.svc.entity`.
@@ -75,7 +75,7 @@ pub struct DirectoryObject {
 )]
 ::odata_runtime::__private::impl_structure!(
     DirectoryObject, "fx.svc.directoryObject", extra, [0 id "id", 1 deleted_date_time
-    "deletedDateTime"], [1, 0]
+    "deletedDateTime"], [0, 1]
 );
 /// `fx.svc.directoryObject` or any type derived from it, chosen by `@odata.type` when reading.
 ///
@@ -619,7 +619,7 @@ pub struct Message {
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 ::odata_runtime::__private::impl_structure!(
     Message, "fx.svc.message", extra, [0 id "id", 1 from "from", 2 subject "subject"],
-    [1, 0, 2]
+    [0, 1, 2]
 );
 
 /// OData entity type `fx.svc.presence`, derived from `fx.svc.entity`.
@@ -674,7 +674,7 @@ pub enum PresenceState {
 )]
 ::odata_runtime::__private::enum_members!(
     PresenceState, Other, [0 Available "available", 1 Busy "busy", 2 UnknownFutureValue
-    "unknownFutureValue"], [0, 1, 2]
+    "unknownFutureValue"], [1, 0, 2]
 );
 
 /// OData entity type `fx.svc.user`, derived from `fx.svc.directoryObject`.
@@ -705,5 +705,5 @@ pub struct User {
     User, "fx.svc.user", extra, [0 id "id", 1 deleted_date_time "deletedDateTime", 2
     display_name "displayName", 3 presence "presence", #[cfg(any(feature = "devices",
     feature = "directory-objects"))] 4 devices "devices", 5 manager "manager", 6 messages
-    "messages"], [1, 4, 2, 0, 5, 6, 3]
+    "messages"], [0, 4, 5, 6, 3, 2, 1]
 );

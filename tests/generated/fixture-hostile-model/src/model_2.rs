@@ -44,7 +44,7 @@ pub struct Client {
 ::odata_runtime::__private::impl_structure!(
     Client, "Model.Client", extra, [0 self_2 "Self", 1 type_2 "Type", 2 größe
     "größe", 3 naïve_x "naïve_x", 4 self_3 "self", 5 self_ "self_", 6 r#type "type"],
-    [0, 1, 2, 3, 4, 5, 6]
+    [0, 1, 4, 6, 5, 2, 3]
 );
 
 /// OData entity type `Model.client`.

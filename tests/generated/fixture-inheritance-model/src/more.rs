@@ -43,8 +43,8 @@ pub struct Drawing {
 }
 ::odata_runtime::__private::impl_structure!(
     Drawing, "fx.base.more.drawing", extra, [0 id "id", 1 bag "bag", 2 description
-    "description", 3 main "main", 4 outline "outline", 5 shapes "shapes"], [1, 2, 0, 3,
-    4, 5]
+    "description", 3 main "main", 4 outline "outline", 5 shapes "shapes"], [0, 1, 3, 5,
+    4, 2]
 );
 /// `fx.base.more.drawing` or any type derived from it, chosen by `@odata.type` when reading.
 ///
@@ -140,8 +140,8 @@ pub struct Polygon {
     pub extra: ::odata_runtime::object::Extra,
 }
 ::odata_runtime::__private::impl_structure!(
-    Polygon, "fx.base.more.polygon", extra, [0 label "label", 1 corners "corners"], [1,
-    0]
+    Polygon, "fx.base.more.polygon", extra, [0 label "label", 1 corners "corners"], [0,
+    1]
 );
 /// `fx.base.more.polygon` or any type derived from it, chosen by `@odata.type` when reading.
 ///
@@ -253,7 +253,7 @@ pub struct SpecialDrawing {
 ::odata_runtime::__private::impl_structure!(
     SpecialDrawing, "fx.base.more.specialDrawing", extra, [0 id "id", 1 bag "bag", 2
     description "description", 3 main "main", 4 outline "outline", 5 shapes "shapes", 6
-    special "special"], [1, 2, 0, 3, 4, 5, 6]
+    special "special"], [0, 1, 3, 5, 4, 6, 2]
 );
 
 /// OData complex type `fx.base.more.square`, derived from `fx.base.more.polygon`.
@@ -271,5 +271,5 @@ pub struct Square {
 }
 ::odata_runtime::__private::impl_structure!(
     Square, "fx.base.more.square", extra, [0 label "label", 1 corners "corners", 2 side
-    "side"], [1, 0, 2]
+    "side"], [2, 0, 1]
 );

@@ -310,7 +310,7 @@ pub enum Color {
 }
 #[cfg(any(feature = "aliased", feature = "by-enum"))]
 ::odata_runtime::__private::enum_members!(
-    Color, Other, [0 Red "red", 1 Blue "blue"], [1, 0]
+    Color, Other, [0 Red "red", 1 Blue "blue"], [0, 1]
 );
 
 /// OData entity type `fx.keys.Composite`.
@@ -330,7 +330,7 @@ pub struct Composite {
 #[cfg(feature = "composites")]
 ::odata_runtime::__private::impl_structure!(
     Composite, "fx.keys.Composite", extra, [0 active "active", 1 name "name", 2 year
-    "year"], [0, 1, 2]
+    "year"], [1, 2, 0]
 );
 
 /// OData entity type `fx.keys.Fixed`.

@@ -70,7 +70,7 @@ pub enum SelfType {
 }
 ::odata_runtime::__private::enum_members!(
     SelfType, Other2, [0 SelfValue "self", 1 Other "Other", 2 Type "type", 3 Value2
-    "value", 4 Value "Value"], [1, 4, 0, 2, 3]
+    "value", 4 Value "Value"], [0, 2, 1, 4, 3]
 );
 
 /// OData complex type `fx.names.shape`.
@@ -221,5 +221,5 @@ pub struct Type {
     "Value", 2 r#async "async", 3 crate_ "crate", 4 extra "extra", 5 http_status_code_2
     "httpStatusCode", 6 i_os "iOS", 7 kind "kind", 8 organizer_v2 "organizer_v2", 9 self_
     "self", 10 super_ "super", 11 r#type "type", 12 value "value", 13 wifi80211ax
-    "wifi80211ax"], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    "wifi80211ax"], [6, 7, 9, 11, 1, 2, 3, 4, 10, 12, 13, 8, 0, 5]
 );

@@ -62,8 +62,8 @@ pub struct Everything {
     6 double "double", 7 duration "duration", 8 durations "durations", 9 guid "guid", 10
     int16 "int16", 11 int32 "int32", 12 int64 "int64", 13 point "point", 14 price
     "price", 15 s_byte "sByte", 16 single "single", 17 stream "stream", 18 string
-    "string", 19 tags "tags", 20 time_of_day "timeOfDay", 21 untyped "untyped"], [0, 1,
-    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+    "string", 19 tags "tags", 20 time_of_day "timeOfDay", 21 untyped "untyped"], [2, 3,
+    9, 19, 10, 11, 12, 13, 14, 15, 0, 6, 16, 17, 18, 1, 5, 21, 7, 8, 20, 4]
 );
 
 /// OData type definition `fx.edm.money` over `Edm.Decimal`.

@@ -116,7 +116,7 @@ pub struct Node {
 }
 ::odata_runtime::__private::impl_structure!(
     Node, "fx.rec.node", extra, [0 children "children", 1 next "next", 2 value "value"],
-    [0, 1, 2]
+    [1, 2, 0]
 );
 
 /// OData entity type `fx.rec.person`.
@@ -136,7 +136,7 @@ pub struct Person {
 }
 ::odata_runtime::__private::impl_structure!(
     Person, "fx.rec.person", extra, [0 id "id", 1 manager "manager", 2 reports "reports",
-    3 team "team"], [0, 1, 2, 3]
+    3 team "team"], [0, 3, 1, 2]
 );
 
 /// OData complex type `fx.rec.ping`.
