@@ -518,34 +518,6 @@ impl<F: Field> From<F> for OrderBy<F> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Clone, Copy)]
-    enum E {}
-
-    #[test]
-    fn precedence_adds_only_needed_parentheses() {
-        let a: Property<E, i32> = Property::new("a");
-        let f = a.eq(1).or(a.eq(2)).and(a.ne(3)).or(a.lt(0).not());
-        assert_eq!(f.as_str(), "(a eq 1 or a eq 2) and a ne 3 or not a lt 0");
-        let g = a.eq(1).and(a.eq(2)).not();
-        assert_eq!(g.as_str(), "not (a eq 1 and a eq 2)");
-        assert_eq!(Filter::<E>::raw("x or y").and(a.eq(1)).as_str(), "(x or y) and a eq 1");
-        assert_eq!(Filter::all_of([a.eq(1), a.eq(2), a.eq(3)]).unwrap().as_str(), "a eq 1 and a eq 2 and a eq 3");
-        assert!(Filter::<E>::any_of([]).is_none());
-        assert_eq!(a.in_(Vec::<i32>::new()).as_str(), "false");
-    }
-
-    #[test]
-    fn nested_lambdas_number_their_variables() {
-        let s: Property<E, Vec<Vec<i32>>> = Property::new("sessions");
-        let f = s.any(|x| x.all(|y| y.gt(1)));
-        assert_eq!(f.as_str(), "sessions/any(s:s/all(s1:s1 gt 1))");
-    }
-}
-
 #[doc(hidden)]
 /// Writes the functions of a generated filter struct (`CallRecordFilter::id()`, ...) from the
 /// list of its properties: each one's function name, wire name and (after `=>`) value type, optionally the
@@ -579,4 +551,32 @@ macro_rules! filter_operands {
             )*
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy)]
+    enum E {}
+
+    #[test]
+    fn precedence_adds_only_needed_parentheses() {
+        let a: Property<E, i32> = Property::new("a");
+        let f = a.eq(1).or(a.eq(2)).and(a.ne(3)).or(a.lt(0).not());
+        assert_eq!(f.as_str(), "(a eq 1 or a eq 2) and a ne 3 or not a lt 0");
+        let g = a.eq(1).and(a.eq(2)).not();
+        assert_eq!(g.as_str(), "not (a eq 1 and a eq 2)");
+        assert_eq!(Filter::<E>::raw("x or y").and(a.eq(1)).as_str(), "(x or y) and a eq 1");
+        assert_eq!(Filter::all_of([a.eq(1), a.eq(2), a.eq(3)]).unwrap().as_str(), "a eq 1 and a eq 2 and a eq 3");
+        assert!(Filter::<E>::any_of([]).is_none());
+        assert_eq!(a.in_(Vec::<i32>::new()).as_str(), "false");
+    }
+
+    #[test]
+    fn nested_lambdas_number_their_variables() {
+        let s: Property<E, Vec<Vec<i32>>> = Property::new("sessions");
+        let f = s.any(|x| x.all(|y| y.gt(1)));
+        assert_eq!(f.as_str(), "sessions/any(s:s/all(s1:s1 gt 1))");
+    }
 }
