@@ -137,7 +137,7 @@
 //!   omits it for the declared type) and cannot fall back to the base type for unknown names.
 //! - **Null tracking.** A property that arrived as `null` is written back as `null` and an
 //!   absent one is not written; `Option` alone cannot tell them apart, so
-//!   [`Structure::set_field`] records nulls in [`Extra`] as it reads.
+//!   the runtime records nulls in [`Extra`] as it reads ([`Read::Null`]).
 //! - **Ordered extra.** Unknown properties and instance annotations are kept in arrival order
 //!   and written in OData's order (context, type, annotations, declared properties, unknown
 //!   properties); `#[serde(flatten)]` buffers every entry of the object, declared or not, into
@@ -193,7 +193,7 @@ pub trait Structure: Default {
     const FIELDS: &'static [&'static str];
 
     /// The indices of [`FIELDS`](Structure::FIELDS) ordered by the length of the wire name,
-    /// then by its bytes ([`by_length_then_bytes`](crate::object::by_length_then_bytes)), so a
+    /// then by its bytes ([`by_length_then_bytes`]), so a
     /// key is found by binary search in which most steps compare lengths only.
     const BY_NAME: &'static [u32];
 
