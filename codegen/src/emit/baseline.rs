@@ -29,7 +29,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::model::{
-    definition_attrs, enumeration_attrs, field_attrs, ident, member_attrs, structure_attrs, type_path, types_by_module,
+    definition_attrs, enumeration_attrs, field_attrs, ident, member_attrs, namespace_files, structure_attrs, type_path,
 };
 use super::{cfg_ref, cfg_type, features_docs, features_toml, rust_file, CrateOptions, Files};
 use crate::model::{Model, TypeId, TypeKind};
@@ -39,25 +39,13 @@ use crate::plan::{Plan, RustType};
 pub fn serde_baseline_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
     let mut files = Files::new();
     let crate_name = format!("{}-serde", opts.crate_prefix);
-    let mut mods = Vec::new();
-    for (module, ids) in types_by_module(model, plan) {
+    let mods = namespace_files(model, plan, &crate_name, &mut files, |ids| {
         // `Option::is_none` as a hand-written model says it, unless the module has a type of
         // that name.
         let shadowed = ids.iter().any(|id| plan.names[id.0 as usize].name == "Option");
         let is_none = if shadowed { "::std::option::Option::is_none" } else { "Option::is_none" };
-        let items = super::format_items(&ids, |&id| type_items(model, plan, id, is_none))?;
-        let ns = &plan.modules[module];
-        let doc = format!(" Types of the OData namespace `{ns}`.");
-        let inner = quote! {
-            #![doc = #doc]
-            #![allow(deprecated)]
-        };
-        let file_name = crate::plan::names::bare(module).to_string();
-        files.insert(format!("{crate_name}/src/{file_name}.rs"), super::module_file(inner, &items)?);
-        let m: TokenStream = module.parse().map_err(|e| format!("{e:?}"))?;
-        let mdoc = format!(" `{ns}`.");
-        mods.push(quote! { #[doc = #mdoc] pub mod #m; });
-    }
+        super::format_items(ids, |&id| type_items(model, plan, id, is_none))
+    })?;
     let lib_doc = lib_docs(plan, &crate_name, &opts.crate_prefix);
     let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     let lib = quote! {

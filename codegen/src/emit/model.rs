@@ -51,13 +51,18 @@ pub(super) fn types_by_module<'p>(model: &Model, plan: &'p Plan) -> std::collect
     module_types
 }
 
-/// Builds every file of the model crate.
-pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
-    let mut files = Files::new();
-    let crate_name = format!("{}-model", opts.crate_prefix);
+/// Writes one file per namespace module of `crate_name` into `files`, its items from `items`
+/// (given the module's types), and returns the `pub mod` declarations for `lib.rs`.
+pub(super) fn namespace_files(
+    model: &Model,
+    plan: &Plan,
+    crate_name: &str,
+    files: &mut Files,
+    items: impl Fn(&[TypeId]) -> Result<Vec<String>, String>,
+) -> Result<Vec<TokenStream>, String> {
     let mut mods = Vec::new();
     for (module, ids) in types_by_module(model, plan) {
-        let items = super::format_items(&ids, |&id| type_items(model, plan, id))?;
+        let items = items(&ids)?;
         let ns = &plan.modules[module];
         let doc = format!(" Types of the OData namespace `{ns}`.");
         // The crate refers to its own deprecated items; users of them are still warned.
@@ -71,6 +76,16 @@ pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Fi
         let mdoc = format!(" `{ns}`.");
         mods.push(quote! { #[doc = #mdoc] pub mod #m; });
     }
+    Ok(mods)
+}
+
+/// Builds every file of the model crate.
+pub fn model_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<Files, String> {
+    let mut files = Files::new();
+    let crate_name = format!("{}-model", opts.crate_prefix);
+    let mods = namespace_files(model, plan, &crate_name, &mut files, |ids| {
+        super::format_items(ids, |&id| type_items(model, plan, id))
+    })?;
     let lib_doc = lib_docs(plan, &crate_name);
     let lib_lines = lib_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     let lib = quote! {
