@@ -94,7 +94,7 @@ impl ReqwestTransportBuilder {
 
     /// The transport, or why the TLS or HTTP client could not be set up.
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(ring_provider());
         let mut tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .and_then(|b| b.with_platform_verifier())
@@ -114,6 +114,18 @@ impl ReqwestTransportBuilder {
         let client = builder.build().map_err(TransportError::from_source)?;
         Ok(ReqwestTransport { client })
     }
+}
+
+/// rustls's ring crypto provider.
+///
+/// rustls 0.23.48 deprecates `ring::default_provider` because ring has no post-quantum key
+/// exchange. This crate keeps ring as its one provider so that it builds with Rust and a C
+/// compiler alone; the deprecation changes nothing in what ring does. An application that wants
+/// post-quantum key exchange builds its own `reqwest::Client` and passes it to
+/// [`ReqwestTransport::from_client`].
+#[allow(deprecated)] // `allow`, not `expect`: the deprecation is absent before rustls 0.23.48.
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
 }
 
 /// A reqwest error as a [`TransportError`]: a connect error (refused, DNS, TLS handshake,
