@@ -316,6 +316,10 @@ macro_rules! enum_members {
         [$($index:literal $variant:ident $wire:literal),* $(,)?],
         [$($by:literal),* $(,)?] $(,)?
     ) => {
+        const _: () = ::core::assert!(
+            $crate::object::is_by_name_table(&[$($wire),*], &[$($by),*]),
+            "a BY_NAME table is not every member once in the runtime's order (by_length_then_bytes)"
+        );
         impl $crate::enums::EnumMember for $ty {
             const MEMBERS: &'static [(&'static str, Self)] = &[$(($wire, $ty::$variant)),*];
             const BY_NAME: &'static [u32] = &[$($by),*];

@@ -254,6 +254,47 @@ pub fn by_length_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
+/// Whether `by_name` is a `BY_NAME` table of `names`: every index of `names` once, ordered by
+/// [`by_length_then_bytes`] of their names. The macros that implement [`Structure`] and
+/// [`EnumMember`](crate::enums::EnumMember) check their tables with it at compile time, so a
+/// table in another order (which would send declared properties to [`Extra`]) does not build.
+#[allow(clippy::indexing_slicing)] // `get` is not const; every index is below its length here.
+pub const fn is_by_name_table(names: &[&str], by_name: &[u32]) -> bool {
+    if names.len() != by_name.len() {
+        return false;
+    }
+    // In range and strictly increasing: so no index twice, and with the lengths equal, each
+    // index once.
+    let mut i = 0;
+    while i < by_name.len() {
+        if by_name[i] as usize >= names.len() {
+            return false;
+        }
+        if i > 0 && !name_before(names[by_name[i - 1] as usize], names[by_name[i] as usize]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `a` before `b` in [`by_length_then_bytes`] order, strictly, at compile time.
+#[allow(clippy::indexing_slicing)] // `get` is not const; `i` is below both lengths.
+const fn name_before(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return a.len() < b.len();
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    false
+}
+
 /// The index of the property named `key`: a binary search of `by_name` (indices of `fields`
 /// ordered by name). One copy for every structure.
 fn field_index(fields: &[&'static str], by_name: &[u32], key: &str) -> Option<(usize, &'static str)> {
@@ -545,6 +586,19 @@ macro_rules! impl_structure_serde {
 ///     r#"Endpoint { userAgent: null, type: "pc", extra: Extra { properties: {}, nulls: ["userAgent"] } }"#
 /// );
 /// ```
+///
+/// The `BY_NAME` list is checked at compile time ([`is_by_name_table`](crate::object::is_by_name_table)):
+/// one in another order than the runtime searches does not build.
+///
+/// ```compile_fail
+/// # #[derive(Clone, PartialEq)]
+/// # pub struct Endpoint { pub user_agent: Option<String>, pub r#type: Option<String>, pub extra: odata_runtime::object::Extra }
+/// odata_runtime::__private::impl_structure!(
+///     Endpoint, "microsoft.graph.callRecords.endpoint", extra,
+///     [0 user_agent "userAgent", 1 r#type "type"],
+///     [0, 1]
+/// );
+/// ```
 #[macro_export]
 macro_rules! impl_structure {
     (
@@ -552,6 +606,10 @@ macro_rules! impl_structure {
         [$($(#[$cfg:meta])* $index:literal $field:ident $wire:literal),* $(,)?],
         [$($by:literal),* $(,)?] $(,)?
     ) => {
+        const _: () = ::core::assert!(
+            $crate::object::is_by_name_table(&[$($wire),*], &[$($by),*]),
+            "a BY_NAME table is not every field once in the runtime's order (by_length_then_bytes)"
+        );
         impl $crate::object::Structure for $ty {
             const TYPE_NAME: &'static str = $name;
             const FIELDS: &'static [&'static str] = &[$($wire),*];
