@@ -8,10 +8,12 @@
 //! [`BatchResponses::take`] reads each answer as `Result<T, Error>`, with the same
 //! [`ServiceError`] typing as a single request.
 //!
-//! Items answered with a status the client's [`RetryPolicy`] retries (429, 503, 504) are sent
-//! again in a new batch after the wait their `Retry-After` asks for (or the policy's backoff),
-//! together with the items that failed only because they depended on them (`424`), within the
-//! policy's attempts and total delay; the batch call itself follows the policy as any request.
+//! Items answered with a status the client's [`RetryPolicy`] retries for them (429, 503, 504
+//! for idempotent requests; only 429 and 503 with `Retry-After` for a `POST` or `PATCH`, see
+//! [`retry`](super::retry)) are sent again in a new batch after the wait their `Retry-After`
+//! asks for (or the policy's backoff), together with the items that failed only because they
+//! depended on them (`424`), within the policy's attempts and total delay. The batch call
+//! itself follows the policy as any request, as an idempotent one when all its requests are.
 //! Item URLs are written relative to the base URL, so the credentials go only to the
 //! configured origin; a request whose URL is not below the base URL is not sent.
 //!
@@ -50,7 +52,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::error::DecodeError;
 use super::request::decode;
+use super::retry::{is_idempotent_method, Pacer};
 use super::{Client, Error, Request, RetryPolicy, ServiceError};
 
 /// The most requests one `$batch` call carries (Microsoft Graph's limit).
@@ -298,6 +302,11 @@ impl Batch {
 
     /// The calls the requests are sent in: lists of indices, in order, no call above the limit;
     /// requests linked by `dependsOn` or a group stay together.
+    /// Whether request `index` is safe to send twice (by its method).
+    fn item_is_idempotent(&self, index: usize) -> bool {
+        matches!(self.items.get(index), Some(Ok(item)) if is_idempotent_method(&item.method))
+    }
+
     fn calls(&self, pending: &[usize]) -> Result<Vec<Vec<usize>>, Error> {
         let n = self.items.len();
         let mut parent: Vec<usize> = (0..n).collect();
@@ -389,8 +398,11 @@ impl Batch {
         policy: &RetryPolicy,
     ) -> Result<BTreeMap<usize, http::Response<Vec<u8>>>, Error> {
         let body = self.body(call)?;
-        let request: Request<(), super::NoField> =
-            Request::new(&self.client, Method::POST, "$batch".to_owned()).body(body).retry_policy(policy.clone());
+        let idempotent = call.iter().all(|&i| self.item_is_idempotent(i));
+        let request: Request<(), super::NoField> = Request::new(&self.client, Method::POST, "$batch".to_owned())
+            .body(body)
+            .retry_policy(policy.clone())
+            .idempotent(idempotent);
         let response = request.send_raw().await?;
         let status = response.status();
         if !status.is_success() {
@@ -402,11 +414,8 @@ impl Batch {
             )
             .into());
         }
-        let parsed: WireResponses = serde_json::from_slice(response.body()).map_err(|e| Error::Decode {
-            status: status.as_u16(),
-            message: format!("not a JSON batch response: {e}"),
-            body: super::error::body_text(response.body()),
-        })?;
+        let parsed: WireResponses = serde_json::from_slice(response.body())
+            .map_err(|e| DecodeError::new(status, response.headers(), response.body(), e))?;
         let mut out = BTreeMap::new();
         for r in parsed.responses {
             let Some(index) = r.id.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) else { continue };
@@ -433,9 +442,7 @@ impl Batch {
                 Err(e) => results.push(Some(Err(clone_error(e)))),
             }
         }
-        let sleep = self.client.sleeper().filter(|s| s.is_available() && policy.is_enabled());
-        let mut attempt: u32 = 1;
-        let mut waited = Duration::ZERO;
+        let mut pacer = Pacer::new(&self.client, &policy);
         while !pending.is_empty() {
             let mut answers = BTreeMap::new();
             for call in self.calls(&pending)? {
@@ -447,7 +454,7 @@ impl Batch {
             let mut asked: Option<Duration> = None;
             for &i in &pending {
                 if let Some(r) = answers.get(&i) {
-                    if policy.retries_status(r.status()) {
+                    if policy.retries_response(r.status(), r.headers(), self.item_is_idempotent(i)) {
                         again.push(i);
                         let e = ServiceError::from_response_at(r.status(), r.headers(), r.body(), now);
                         asked = asked.max(e.retry_after);
@@ -462,17 +469,7 @@ impl Batch {
                 }
             }
             again.sort_unstable();
-            let retry = match (&sleep, again.is_empty()) {
-                (Some(_), false) if attempt < policy.max_attempts() => {
-                    let left = policy.max_total_delay().saturating_sub(waited);
-                    match asked {
-                        Some(a) if a > left => None,
-                        Some(a) => Some(a),
-                        None => Some(policy.backoff(attempt, left)),
-                    }
-                }
-                _ => None,
-            };
+            let retry = if again.is_empty() { None } else { pacer.next_wait(asked) };
             for &i in &pending {
                 let answer = answers.remove(&i);
                 let keep_for_retry = retry.is_some() && again.contains(&i);
@@ -480,9 +477,13 @@ impl Batch {
                     continue;
                 }
                 let result = match answer {
-                    Some(r) if again.contains(&i) && policy.retries_status(r.status()) && policy.is_enabled() => {
+                    Some(r)
+                        if pacer.enabled()
+                            && again.contains(&i)
+                            && policy.retries_response(r.status(), r.headers(), self.item_is_idempotent(i)) =>
+                    {
                         let e = ServiceError::from_response_at(r.status(), r.headers(), r.body(), now);
-                        Err(Error::RetriesExhausted { attempts: attempt, last: Box::new(e.into()) })
+                        Err(pacer.give_up(e.into()))
                     }
                     Some(r) => Ok(r),
                     None => Err(Error::Request(format!("the batch response has no answer for request {}", i + 1))),
@@ -491,16 +492,12 @@ impl Batch {
                     *slot = Some(result);
                 }
             }
-            match (retry, &sleep) {
-                (Some(wait), Some(sleep)) => {
-                    if !wait.is_zero() {
-                        sleep.sleep(wait).await;
-                    }
-                    waited = waited.saturating_add(wait);
-                    attempt = attempt.saturating_add(1);
+            match retry {
+                Some(wait) => {
+                    pacer.wait(wait).await;
                     pending = again;
                 }
-                _ => pending.clear(),
+                None => pending.clear(),
             }
         }
         Ok(BatchResponses { batch: self.batch, results })

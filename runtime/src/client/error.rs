@@ -20,15 +20,22 @@ pub enum Error {
     /// small (clippy's `result_large_err`); fields read through it as usual (`e.status`).
     #[error("{0}")]
     Service(Box<ServiceError>),
-    /// A 2xx response whose body is not what the request expects.
-    #[error("cannot decode the response (HTTP {status}): {message}")]
-    Decode {
+    /// A 2xx response whose body is not what the request expects: cut short, not JSON at all
+    /// (a sign-in page, a proxy's error page), or JSON of another shape. Boxed like
+    /// [`Error::Service`]; its `source` is the JSON reader's error.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// An answer larger than the client's
+    /// [`max_response_size`](super::ClientBuilder::max_response_size); reading stopped at the
+    /// limit. Read large media as a [`Download`](super::Download) instead.
+    #[error(
+        "the response (HTTP {status}) is larger than the limit of {limit} bytes (ClientBuilder::max_response_size)"
+    )]
+    ResponseTooLarge {
         /// HTTP status of the response.
         status: u16,
-        /// What the JSON reader said.
-        message: String,
-        /// The body, cut to [`MAX_ERROR_BODY`] bytes.
-        body: String,
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// An `@odata.nextLink` pointing to another scheme, host or port than the client's base URL.
     ///
@@ -53,8 +60,9 @@ pub enum Error {
     /// the client secret or the signed assertion.
     #[error("{0}")]
     TokenEndpoint(Box<TokenEndpointError>),
-    /// A retryable failure (429, 503, 504, or a transport error before anything was sent) that
-    /// the [`RetryPolicy`](super::RetryPolicy) gave up on: its maximum number of attempts was
+    /// A retryable failure (429, 503, 504, or a transport error before anything was sent; see
+    /// [`retry`](super::retry) for which requests are retried) that the
+    /// [`RetryPolicy`](super::RetryPolicy) gave up on: its maximum number of attempts was
     /// reached, or the wait the service asked for (`Retry-After`) did not fit in the total delay
     /// left. `last` is the error of the last attempt; [`status`](Error::status),
     /// [`as_service`](Error::as_service) and [`retry_after`](Error::retry_after) look through
@@ -77,7 +85,8 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self.last() {
             Error::Service(e) => Some(e.status),
-            Error::Decode { status, .. } => StatusCode::from_u16(*status).ok(),
+            Error::Decode(e) => Some(e.status),
+            Error::ResponseTooLarge { status, .. } => StatusCode::from_u16(*status).ok(),
             Error::TokenEndpoint(e) => Some(e.status),
             _ => None,
         }
@@ -129,6 +138,92 @@ impl Error {
     }
 }
 
+/// What was wrong with a 2xx body that could not be read as the expected type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The JSON ends before it is complete: the body was cut short.
+    Truncated,
+    /// The body is not JSON at all (e.g. an HTML sign-in or proxy page), judged by its media
+    /// type and its first byte.
+    NotJson,
+    /// The body starts as JSON but is malformed further on.
+    Malformed,
+    /// Well-formed JSON of another shape than the expected type (a missing or mistyped
+    /// property, an invalid value).
+    Unexpected,
+}
+
+/// A 2xx body that could not be read ([`Error::Decode`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// HTTP status of the response.
+    pub status: StatusCode,
+    /// `Content-Type` of the response, when it had one.
+    pub content_type: Option<String>,
+    /// What was wrong.
+    pub kind: DecodeErrorKind,
+    /// The body's length in bytes.
+    pub len: usize,
+    /// The body as text, cut to [`MAX_ERROR_BODY`] bytes.
+    pub body: String,
+    /// The JSON reader's error.
+    pub source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// Classifies the error `source` of reading `body` (with `status` and `headers`).
+    pub fn new(status: StatusCode, headers: &HeaderMap, body: &[u8], source: serde_json::Error) -> Self {
+        let content_type = header_text(headers, "content-type");
+        let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let json_start =
+            first.is_some_and(|b| matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'));
+        let json_type = content_type.as_deref().is_none_or(|t| t.to_ascii_lowercase().contains("json"));
+        let kind = match source.classify() {
+            _ if !json_start || !json_type => DecodeErrorKind::NotJson,
+            serde_json::error::Category::Eof => DecodeErrorKind::Truncated,
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => DecodeErrorKind::Malformed,
+            serde_json::error::Category::Data => DecodeErrorKind::Unexpected,
+        };
+        DecodeError { status, content_type, kind, len: body.len(), body: body_text(body), source }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode the response (HTTP {}", self.status)?;
+        if let Some(t) = &self.content_type {
+            write!(f, ", {t}")?;
+        }
+        write!(f, ", {} bytes): ", self.len)?;
+        match self.kind {
+            DecodeErrorKind::Truncated => write!(f, "the JSON body is cut short: {}", self.source),
+            DecodeErrorKind::NotJson => {
+                let mut end = self.body.len().min(120);
+                while !self.body.is_char_boundary(end) {
+                    end -= 1;
+                }
+                write!(f, "the body is not JSON; it starts with {:?}", self.body.get(..end).unwrap_or_default())
+            }
+            DecodeErrorKind::Malformed => write!(f, "malformed JSON: {}", self.source),
+            DecodeErrorKind::Unexpected => write!(f, "unexpected JSON: {}", self.source),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}
+
 impl From<ServiceError> for Error {
     fn from(e: ServiceError) -> Self {
         Error::Service(Box::new(e))
@@ -145,7 +240,7 @@ impl From<ServiceError> for Error {
 #[derive(Debug)]
 pub struct TransportError {
     message: String,
-    timeout: bool,
+    timeout: Option<Timeout>,
     not_sent: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -153,22 +248,34 @@ pub struct TransportError {
 impl TransportError {
     /// An error described by `message` (maybe sent, not a timeout).
     pub fn new(message: impl Into<String>) -> Self {
-        TransportError { message: message.into(), timeout: false, not_sent: false, source: None }
+        TransportError { message: message.into(), timeout: None, not_sent: false, source: None }
     }
 
     /// An error caused by `source`, described by its `Display`.
     pub fn from_source(source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        TransportError { message: source.to_string(), timeout: false, not_sent: false, source: Some(Box::new(source)) }
+        TransportError { message: source.to_string(), timeout: None, not_sent: false, source: Some(Box::new(source)) }
     }
 
-    /// Marks the error as a timeout.
+    /// Marks the error as a timeout, of a limit the transport does not name
+    /// ([`Timeout::Unknown`]); `false` unmarks it.
     pub fn with_timeout(mut self, timeout: bool) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.then_some(Timeout::Unknown);
+        self
+    }
+
+    /// Marks the error as a timeout of the limit `which`.
+    pub fn with_timeout_of(mut self, which: Timeout) -> Self {
+        self.timeout = Some(which);
         self
     }
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
+        self.timeout.is_some()
+    }
+
+    /// Which limit ran out, when the request timed out.
+    pub fn timeout(&self) -> Option<Timeout> {
         self.timeout
     }
 
@@ -194,8 +301,8 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
-        if self.timeout {
-            f.write_str(" (timed out)")?;
+        if let Some(timeout) = self.timeout {
+            write!(f, " ({timeout})")?;
         }
         if self.not_sent {
             f.write_str(" (not sent)")?;
@@ -207,6 +314,33 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A time limit of a transport that ran out ([`TransportError::timeout`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Timeout {
+    /// Opening the connection (DNS, TCP, TLS) took longer than this.
+    Connect(Duration),
+    /// Nothing arrived for this long: the service stalled while sending headers or body.
+    BetweenReads(Duration),
+    /// The whole exchange, from sending to the end of the body, took longer than this.
+    Whole(Duration),
+    /// A limit the transport does not name.
+    Unknown,
+}
+
+impl fmt::Display for Timeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Timeout::Connect(d) => write!(f, "timed out: no connection within {d:?}, the connect limit"),
+            Timeout::BetweenReads(d) => write!(f, "timed out: nothing received for {d:?}, the limit between reads"),
+            Timeout::Whole(d) => {
+                write!(f, "timed out: the exchange took longer than {d:?}, the limit for a whole request")
+            }
+            Timeout::Unknown => f.write_str("timed out"),
+        }
     }
 }
 

@@ -52,6 +52,7 @@ pub mod auth;
 #[cfg(feature = "azure-identity")]
 pub mod azure;
 pub mod batch;
+pub mod body;
 pub mod cloud;
 pub mod error;
 pub mod filter;
@@ -67,8 +68,9 @@ mod reqwest_transport;
 pub mod retry;
 pub mod write;
 
+pub use body::{Body, Download, ResponseBody, StreamedResponse};
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{Error, ServiceError, TokenEndpointError, TransportError};
+pub use error::{DecodeError, DecodeErrorKind, Error, ServiceError, Timeout, TokenEndpointError, TransportError};
 pub use literal::Literal;
 #[doc(hidden)]
 pub use path::{encode_segment, function_call, key_predicate};
@@ -115,20 +117,48 @@ pub fn json_body(fields: &[(&str, Box<RawValue>)]) -> Result<Vec<u8>, Error> {
 /// A boxed future that can move between threads, as [`Transport`] and [`TokenProvider`] return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Sends one HTTP request and reads the whole response.
+/// Sends one HTTP request and reads the response.
 ///
 /// Implement it to use any HTTP client; `ReqwestTransport` (feature `reqwest`) is the ready one.
 /// The request is complete: absolute URL, headers (with `Authorization` when the client added
 /// it), body. Return `Ok` for every HTTP response, whatever its status; `Err` only when there
 /// is no response.
+///
+/// [`send`](Self::send) is the one method to write: whole bodies in memory. The client sends
+/// everything through [`send_streaming`](Self::send_streaming), whose default reads a streamed
+/// request body into memory and calls `send`; a transport that overrides it moves bodies of any
+/// size in constant memory (uploads and [`Download`]s).
 pub trait Transport: Send + Sync {
     /// Sends `request` and returns the response with its full body.
     fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+
+    /// Sends `request`, whose body may be a stream, and returns the response as soon as its
+    /// headers are in, the body read as it arrives. A request with the [`StreamedResponse`]
+    /// extension has its body read as a stream by the caller: no limit on the whole exchange
+    /// should apply, only one between reads.
+    fn send_streaming(
+        &self,
+        request: http::Request<Body>,
+    ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, TransportError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let bytes = body.into_bytes().await?;
+            let response = self.send(http::Request::from_parts(parts, bytes)).await?;
+            Ok(response.map(ResponseBody::from_bytes))
+        })
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         (**self).send(request)
+    }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<Body>,
+    ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, TransportError>> {
+        (**self).send_streaming(request)
     }
 }
 
@@ -173,7 +203,10 @@ impl<'a> TokenContext<'a> {
     /// except a retryable one the policy gave up on ([`Error::RetriesExhausted`]).
     pub fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'a, Result<http::Response<Vec<u8>>, Error>> {
         let client = self.client;
-        Box::pin(async move { retry::send(client, request, &client.inner.retry, false).await })
+        Box::pin(async move {
+            let response = retry::send(client, request.map(Body::Bytes), &client.inner.retry, false).await?;
+            client.collect(response).await
+        })
     }
 
     /// The client's [`Clock`].
@@ -272,7 +305,11 @@ struct Inner {
     retry: RetryPolicy,
     sleep: Option<Arc<dyn Sleep>>,
     clock: Arc<dyn Clock>,
+    max_response_size: usize,
 }
+
+/// The default of [`ClientBuilder::max_response_size`]: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
 
 /// A configured service: base URL, transport, credentials and default headers.
 ///
@@ -290,6 +327,7 @@ impl fmt::Debug for Client {
             .field("headers", &self.inner.headers)
             .field("retry", &self.inner.retry)
             .field("sleep", &self.inner.sleep.is_some())
+            .field("max_response_size", &self.inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -309,6 +347,7 @@ impl Client {
             retry: RetryPolicy::new(),
             sleep: None,
             clock: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             error: None,
         }
     }
@@ -373,6 +412,12 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The largest answer read into memory, in bytes (see
+    /// [`ClientBuilder::max_response_size`]).
+    pub fn max_response_size(&self) -> usize {
+        self.inner.max_response_size
+    }
+
     /// The clock (see [`ClientBuilder::clock`]).
     pub fn clock(&self) -> &dyn Clock {
         &*self.inner.clock
@@ -405,6 +450,11 @@ impl Client {
     /// Adds `Authorization: Bearer <token>` when a token provider is set and the request goes to
     /// the base URL's origin; removes any `Authorization` header from a request to another origin.
     pub async fn authorize(&self, request: &mut http::Request<Vec<u8>>) -> Result<(), Error> {
+        self.authorize_any(request).await
+    }
+
+    /// [`authorize`](Self::authorize) for a request with any body.
+    pub(crate) async fn authorize_any<B>(&self, request: &mut http::Request<B>) -> Result<(), Error> {
         if !self.same_origin_uri(request.uri()) {
             request.headers_mut().remove(AUTHORIZATION);
             return Ok(());
@@ -421,10 +471,11 @@ impl Client {
 
     /// Sends `request` through the transport following the client's [`RetryPolicy`], each
     /// attempt [`authorize`](Self::authorize)d anew. The response is returned whatever its
-    /// status, except a retryable one (429, 503, 504 by default) that the policy gave up on:
-    /// that is [`Error::RetriesExhausted`].
+    /// status, except a retryable one (see [`retry`]) that the policy gave up on: that is
+    /// [`Error::RetriesExhausted`]. The body is read up to
+    /// [`max_response_size`](Self::max_response_size) ([`Error::ResponseTooLarge`] beyond).
     pub async fn send_http(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
-        retry::send(self, request, &self.inner.retry, true).await
+        self.send_http_with(request, &self.inner.retry).await
     }
 
     /// As [`send_http`](Self::send_http), following `policy` instead of the client's.
@@ -433,7 +484,29 @@ impl Client {
         request: http::Request<Vec<u8>>,
         policy: &RetryPolicy,
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        let response = retry::send(self, request.map(Body::Bytes), policy, true).await?;
+        self.collect(response).await
+    }
+
+    /// As [`send_http_with`](Self::send_http_with) for a body of any size, returned as soon
+    /// as the headers are in; the caller reads the body ([`ResponseBody`]). A request with a
+    /// streamed body is sent once, whatever the policy.
+    pub async fn send_streaming(
+        &self,
+        request: http::Request<Body>,
+        policy: &RetryPolicy,
+    ) -> Result<http::Response<ResponseBody>, Error> {
         retry::send(self, request, policy, true).await
+    }
+
+    /// Reads a response's body into memory, up to the size limit.
+    pub(crate) async fn collect(
+        &self,
+        response: http::Response<ResponseBody>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let (parts, body) = response.into_parts();
+        let body = body.collect(Some(self.inner.max_response_size), parts.status).await?;
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 
@@ -447,6 +520,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     sleep: Option<Arc<dyn Sleep>>,
     clock: Option<Arc<dyn Clock>>,
+    max_response_size: usize,
     error: Option<Error>,
 }
 
@@ -482,6 +556,16 @@ impl ClientBuilder {
     /// from, and the time token providers read through [`TokenContext::now`].
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The largest answer read into memory, in bytes (default [`DEFAULT_MAX_RESPONSE_SIZE`],
+    /// 64 MiB; `usize::MAX`: no limit). A larger body ends the request with
+    /// [`Error::ResponseTooLarge`] as soon as the limit is passed, before it is all read. Media
+    /// read as a [`Download`], and the whole-body [`Stream`] of a 2xx media answer, are not
+    /// limited.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -543,6 +627,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 sleep,
                 clock,
+                max_response_size: self.max_response_size,
             }),
         })
     }

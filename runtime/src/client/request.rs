@@ -2,15 +2,18 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
 
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Visitor};
 use serde::Serialize;
 
-use super::error::body_text;
-use super::{Client, Error, Field, NoField, Origin, Query, RetryPolicy};
+use super::body::{Body, Download, ResponseBody, StreamedResponse};
+use super::error::{DecodeError, MAX_ERROR_BODY};
+use super::retry::Idempotent;
+use super::{Client, Error, Field, NoField, Origin, Query, RetryPolicy, ServiceError};
 
 /// The `Prefer` header (RFC 7240), which `http` has no constant for.
 const PREFER: HeaderName = HeaderName::from_static("prefer");
@@ -35,10 +38,13 @@ pub struct Request<T, F = NoField> {
     query: Query,
     headers: HeaderMap,
     body: Option<Vec<u8>>,
+    /// A streamed body ([`Request::body_stream`]): taken by the first send, shared by clones.
+    stream: Option<Arc<Mutex<Option<Body>>>>,
     error: Option<String>,
     /// An absolute URL replacing base URL and path: a next link ([`Request::from_next_link`]).
     link: Option<Link>,
     retry: Option<RetryPolicy>,
+    idempotent: Option<bool>,
     marker: PhantomData<fn() -> (T, F)>,
 }
 
@@ -58,9 +64,11 @@ impl<T, F> Clone for Request<T, F> {
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
+            stream: self.stream.clone(),
             error: self.error.clone(),
             link: self.link.clone(),
             retry: self.retry.clone(),
+            idempotent: self.idempotent,
             marker: PhantomData,
         }
     }
@@ -73,6 +81,7 @@ impl<T, F> fmt::Debug for Request<T, F> {
             .field("url", &self.url())
             .field("headers", &self.headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("streamed_body", &self.stream.is_some())
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -93,9 +102,11 @@ impl<T, F> Request<T, F> {
             query: Query::default(),
             headers: HeaderMap::new(),
             body: None,
+            stream: None,
             error: None,
             link: None,
             retry: None,
+            idempotent: None,
             marker: PhantomData,
         }
     }
@@ -221,6 +232,15 @@ impl<T, F> Request<T, F> {
         self.retry_policy(RetryPolicy::none())
     }
 
+    /// Says whether this request is safe to send twice, overriding what its method says
+    /// (`POST` and `PATCH` are not, the other methods are): an action known to be idempotent
+    /// can be retried on every retryable status, a `PUT` with side effects can be kept from it.
+    /// See [`retry`](super::retry).
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotent = Some(yes);
+        self
+    }
+
     /// The retry policy this request follows: its own, or else the client's.
     pub fn effective_retry_policy(&self) -> &RetryPolicy {
         self.retry.as_ref().unwrap_or(self.client.retry_policy())
@@ -246,6 +266,19 @@ impl<T, F> Request<T, F> {
     pub fn raw_body(mut self, content_type: HeaderValue, bytes: Vec<u8>) -> Self {
         self.headers.insert(CONTENT_TYPE, content_type);
         self.body = Some(bytes);
+        self.stream = None;
+        self
+    }
+
+    /// Sets a body read from a stream while it is sent (an upload of any size in constant
+    /// memory), with its `Content-Type`. Such a request is sent once, whatever the retry
+    /// policy, and only once: a clone shares the stream, and a second send fails with
+    /// [`Error::Request`]. [`build`](Self::build) cannot hold it; it is sent by
+    /// [`send`](Self::send) and [`send_raw`](Self::send_raw).
+    pub fn body_stream(mut self, content_type: HeaderValue, body: Body) -> Self {
+        self.headers.insert(CONTENT_TYPE, content_type);
+        self.body = None;
+        self.stream = Some(Arc::new(Mutex::new(Some(body))));
         self
     }
 
@@ -391,6 +424,27 @@ impl<T, F> Request<T, F> {
     /// sending through another HTTP client). Headers are the client's defaults, then this
     /// request's (replacing them; `Prefer` values merged into one header).
     pub fn build(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        if self.stream.is_some() {
+            return Err(Error::Request("a streamed body cannot be built into bytes; send the request".to_owned()));
+        }
+        self.build_without_body()
+    }
+
+    /// The request as [`build`](Self::build) makes it, with its body as a [`Body`]: a streamed
+    /// body is taken (a second call fails with [`Error::Request`]).
+    pub fn build_streaming(&self) -> Result<http::Request<Body>, Error> {
+        let request = self.build_without_body()?;
+        let body = match &self.stream {
+            None => return Ok(request.map(Body::Bytes)),
+            Some(shared) => {
+                let taken = shared.lock().map(|mut slot| slot.take()).unwrap_or_default();
+                taken.ok_or_else(|| Error::Request("the streamed body was already sent".to_owned()))?
+            }
+        };
+        Ok(request.map(|_| body))
+    }
+
+    fn build_without_body(&self) -> Result<http::Request<Vec<u8>>, Error> {
         if let Some(e) = &self.error {
             return Err(Error::Request(e.clone()));
         }
@@ -415,6 +469,9 @@ impl<T, F> Request<T, F> {
             .body(self.body.clone().unwrap_or_default())
             .map_err(|e| Error::InvalidUrl(format!("{url}: {e}")))?;
         *request.headers_mut() = merge_headers(self.client.default_headers(), &self.headers);
+        if let Some(yes) = self.idempotent {
+            request.extensions_mut().insert(Idempotent(yes));
+        }
         Ok(request)
     }
 
@@ -426,15 +483,45 @@ impl<T, F> Request<T, F> {
         Ok(request)
     }
 
-    /// Sends the request and returns the response as it is, whatever its status.
+    /// Sends the request and returns the response as it is, whatever its status, the body
+    /// read up to the client's [`max_response_size`](super::ClientBuilder::max_response_size).
     ///
     /// The request follows its [`RetryPolicy`] (the client's unless set): a retryable status
-    /// (429, 503, 504 by default) that the policy gave up on is [`Error::RetriesExhausted`]
-    /// rather than a response.
+    /// (see [`retry`](super::retry)) that the policy gave up on is
+    /// [`Error::RetriesExhausted`] rather than a response.
     pub async fn send_raw(&self) -> Result<http::Response<Vec<u8>>, Error> {
-        let request = self.build()?;
-        self.client.send_http_with(request, self.effective_retry_policy()).await
+        let response = self.send_streaming().await?;
+        self.client.collect(response).await
     }
+
+    /// Sends the request and returns the response as soon as its headers are in, whatever
+    /// its status; the caller reads the body as it arrives.
+    pub async fn send_streaming(&self) -> Result<http::Response<ResponseBody>, Error> {
+        let request = self.build_streaming()?;
+        self.client.send_streaming(request, self.effective_retry_policy()).await
+    }
+
+    /// Sends the request and returns a 2xx answer as a [`Download`]: the body read chunk by
+    /// chunk in constant memory, under the transport's limit between reads rather than its
+    /// limit for a whole request. Any other status gives [`Error::Service`]. For media
+    /// ([`Media::download`](super::Media::download)), `Edm.Stream` results and any large
+    /// answer.
+    pub async fn download(&self) -> Result<Download, Error> {
+        let mut request = self.build_streaming()?;
+        request.extensions_mut().insert(StreamedResponse);
+        let response = self.client.send_streaming(request, self.effective_retry_policy()).await?;
+        if !response.status().is_success() {
+            return Err(service_error(&self.client, response).await);
+        }
+        Ok(Download::new(response))
+    }
+}
+
+/// A non-2xx streamed answer as a [`ServiceError`], its body read up to [`MAX_ERROR_BODY`].
+async fn service_error(client: &Client, response: http::Response<ResponseBody>) -> Error {
+    let (parts, body) = response.into_parts();
+    let body = body.prefix(MAX_ERROR_BODY).await;
+    ServiceError::from_response_at(parts.status, &parts.headers, &body, client.clock().now()).into()
 }
 
 impl<T, F: Field> Request<T, F> {
@@ -460,9 +547,10 @@ impl<T, F: Field> Request<T, F> {
 }
 
 impl<T: DeserializeOwned, F> Request<T, F> {
-    /// Sends the request and reads a 2xx response body as `T` (an empty body reads as JSON
-    /// `null`, so `()` and `Option<_>` fit `204 No Content`). Other statuses give
-    /// [`Error::Service`].
+    /// Sends the request and reads a 2xx response body as `T`. `T = ()` (a delete, an upload,
+    /// an action without a result) succeeds on any 2xx whatever its body; for other types an
+    /// empty body reads as JSON `null`, so `Option<_>` fits `204 No Content`. Other statuses
+    /// give [`Error::Service`]; a body that cannot be read as `T`, [`Error::Decode`].
     pub async fn send(self) -> Result<T, Error> {
         let response = self.send_raw().await?;
         decode(response)
@@ -481,17 +569,19 @@ pub struct Stream {
 }
 
 impl<F> Request<Stream, F> {
-    /// Sends the request and returns a 2xx body as it is (redirects are followed by the
-    /// transport). Other statuses give [`Error::Service`].
+    /// Sends the request and returns a 2xx body as it is, all of it in memory (redirects are
+    /// followed by the transport; the client's size limit does not apply). Other statuses give
+    /// [`Error::Service`]. [`download`](Self::download) reads the body as it arrives instead.
     pub async fn send(self) -> Result<Stream, Error> {
-        let response = self.send_raw().await?;
+        let response = self.send_streaming().await?;
         let status = response.status();
         if !status.is_success() {
-            return Err(super::ServiceError::from_response(status, response.headers(), response.body()).into());
+            return Err(service_error(&self.client, response).await);
         }
         let content_type =
             response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        Ok(Stream { content_type, bytes: response.into_body() })
+        let bytes = response.into_body().collect(None, status).await?;
+        Ok(Stream { content_type, bytes })
     }
 }
 
@@ -502,12 +592,47 @@ pub(crate) fn decode<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> 
         return Err(super::ServiceError::from_response(status, response.headers(), response.body()).into());
     }
     let body = response.body();
-    let parsed = if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::from_slice::<T>(b"null")
-    } else {
-        serde_json::from_slice::<T>(body)
-    };
-    parsed.map_err(|e| Error::Decode { status: status.as_u16(), message: e.to_string(), body: body_text(body) })
+    let text = if body.iter().all(u8::is_ascii_whitespace) { &b"null"[..] } else { body };
+    T::deserialize(Answer(text)).map_err(|e| DecodeError::new(status, response.headers(), body, e).into())
+}
+
+/// A 2xx answer's body as a serde `Deserializer`: JSON, read as `serde_json::from_slice` reads
+/// it, except that a type that wants nothing (`()`) is given nothing without the body being
+/// read, so a delete or an upload answered `200` with a body succeeds.
+struct Answer<'a>(&'a [u8]);
+
+/// Forwards `Deserializer` methods to a `serde_json` reader of the whole body, which must hold
+/// one JSON value and nothing after it.
+macro_rules! forward_to_json {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, serde_json::Error> {
+            let mut reader = serde_json::Deserializer::from_slice(self.0);
+            let value = serde::Deserializer::$method(&mut reader, $($arg,)* visitor)?;
+            reader.end()?;
+            Ok(value)
+        }
+    )*};
+}
+
+impl<'de> serde::Deserializer<'de> for Answer<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        visitor.visit_unit()
+    }
+
+    forward_to_json! {
+        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16(); deserialize_i32();
+        deserialize_i64(); deserialize_i128(); deserialize_u8(); deserialize_u16(); deserialize_u32();
+        deserialize_u64(); deserialize_u128(); deserialize_f32(); deserialize_f64(); deserialize_char();
+        deserialize_str(); deserialize_string(); deserialize_bytes(); deserialize_byte_buf();
+        deserialize_option(); deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str); deserialize_seq(); deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize); deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]); deserialize_identifier();
+        deserialize_ignored_any();
+    }
 }
 
 /// Whether a path segment is `.` or `..`, also percent-encoded (`%2e`, `.%2E`, ...): URL

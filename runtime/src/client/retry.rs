@@ -1,9 +1,21 @@
 //! Retries: the [`RetryPolicy`] every request of a [`Client`](super::Client) follows, and the
 //! pluggable [`Sleep`] and [`Clock`] it waits and measures with.
 //!
-//! A request is sent again when the answer is `429 Too Many Requests`, `503 Service
-//! Unavailable` or `504 Gateway Timeout` (the statuses can be changed), or when the transport
-//! failed before anything was sent ([`TransportError::is_not_sent`]). The wait is what
+//! What is sent again depends on whether sending twice is harmless:
+//!
+//! - An idempotent request (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, a `$batch` of only
+//!   such requests) is sent again when the answer is `429 Too Many Requests`, `503 Service
+//!   Unavailable` or `504 Gateway Timeout` (the statuses can be changed), or when the transport
+//!   failed before anything was sent ([`TransportError::is_not_sent`]).
+//! - Any other request (`POST`, `PATCH`, an action, a `$batch` holding one) is sent again only
+//!   when the service said it did not process it: `429`, or `503` with `Retry-After`; or when
+//!   nothing was sent. A `500`, `502`, `504` or a connection lost after sending is returned to
+//!   the caller: the service may have done the write. A caller who knows a request is safe to
+//!   repeat says so per request ([`Request::idempotent`](super::Request::idempotent)) or per
+//!   policy ([`RetryPolicy::with_non_idempotent_retries`]).
+//! - A request whose body is a stream is sent once: the stream cannot be read twice.
+//!
+//! The wait is what
 //! `Retry-After` says (seconds or an HTTP-date) or, without it, an exponential backoff with full
 //! jitter. The policy stops at its maximum number of attempts or when the next wait would not
 //! fit in its maximum total delay, and returns [`Error::RetriesExhausted`] with the last error.
@@ -15,8 +27,13 @@ use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
 
-use super::error::retry_after;
-use super::{BoxFuture, Error, ServiceError, TransportError};
+use std::sync::Arc;
+
+use http::{HeaderMap, Method};
+
+use super::body::{Body, ResponseBody};
+use super::error::MAX_ERROR_BODY;
+use super::{BoxFuture, Error, ServiceError};
 
 /// Waits for a while without blocking a thread: how the client sleeps between attempts.
 ///
@@ -117,6 +134,7 @@ pub struct RetryPolicy {
     max_delay: Duration,
     max_total_delay: Duration,
     statuses: Vec<StatusCode>,
+    non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -134,6 +152,7 @@ impl RetryPolicy {
             max_delay: Duration::from_secs(30),
             max_total_delay: Duration::from_secs(120),
             statuses: vec![StatusCode::TOO_MANY_REQUESTS, StatusCode::SERVICE_UNAVAILABLE, StatusCode::GATEWAY_TIMEOUT],
+            non_idempotent: false,
         }
     }
 
@@ -182,6 +201,21 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether requests that are not idempotent (`POST`, `PATCH`, actions) are retried like
+    /// idempotent ones, on every retryable status (default `false`: only on `429`, on `503`
+    /// with `Retry-After` and when nothing was sent; see the [module docs](self)). Turn it on
+    /// only for a service whose writes are safe to repeat.
+    #[must_use]
+    pub fn with_non_idempotent_retries(mut self, yes: bool) -> Self {
+        self.non_idempotent = yes;
+        self
+    }
+
+    /// Whether non-idempotent requests are retried like idempotent ones.
+    pub fn retries_non_idempotent(&self) -> bool {
+        self.non_idempotent
+    }
+
     /// The maximum number of attempts, at least 1.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
@@ -212,9 +246,21 @@ impl RetryPolicy {
         self.max_attempts > 1
     }
 
-    /// Whether a response with `status` is retried.
+    /// Whether a response with `status` is retried, for an idempotent request.
     pub fn retries_status(&self, status: StatusCode) -> bool {
         self.statuses.contains(&status)
+    }
+
+    /// Whether an answer with `status` and `headers` is retried, for a request that is
+    /// `idempotent` or not (see the [module docs](self)).
+    pub fn retries_response(&self, status: StatusCode, headers: &HeaderMap, idempotent: bool) -> bool {
+        if !self.retries_status(status) {
+            return false;
+        }
+        idempotent
+            || self.non_idempotent
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || (status == StatusCode::SERVICE_UNAVAILABLE && headers.contains_key(http::header::RETRY_AFTER))
     }
 
     /// The upper bound of the backoff before retry number `retry` (1 for the first retry):
@@ -239,109 +285,148 @@ impl RetryPolicy {
     }
 }
 
-/// A request body as far as retrying is concerned: whether it can be sent again.
-///
-/// A body held in memory (`Vec<u8>`, what [`Transport`](super::Transport) carries today) can;
-/// a streaming body, once there is one, cannot be read twice and would say `false`, so such a
-/// request is sent once whatever the policy.
-pub(crate) trait ReplayableBody: Sized {
-    /// A copy to send again, or `None` when the body cannot be sent twice.
-    fn replay(&self) -> Option<Self>;
+/// Whether sending `method` twice has the effect of sending it once (RFC 9110, 9.2.2).
+pub fn is_idempotent_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
-impl ReplayableBody for Vec<u8> {
-    fn replay(&self) -> Option<Self> {
-        Some(self.clone())
+/// Set in a request's extensions to say whether it is safe to send twice, overriding what its
+/// method says ([`Request::idempotent`](super::Request::idempotent); a `$batch` of idempotent
+/// requests carries `Idempotent(true)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idempotent(pub bool);
+
+/// Whether `request` may be sent twice: its [`Idempotent`] extension, else its method.
+fn idempotent<B>(request: &http::Request<B>) -> bool {
+    match request.extensions().get::<Idempotent>() {
+        Some(Idempotent(yes)) => *yes,
+        None => is_idempotent_method(request.method()),
     }
 }
 
-/// A copy of `request` to send again, or `None` when its body cannot be replayed.
-fn replay<B: ReplayableBody>(request: &http::Request<B>) -> Option<http::Request<B>> {
-    let body = request.body().replay()?;
+/// A copy of `request` to send again, or `None` when its body is a stream.
+fn replay(request: &http::Request<Body>) -> Option<http::Request<Body>> {
+    let body = Body::Bytes(request.body().as_bytes()?.to_vec());
     let mut copy = http::Request::new(body);
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();
     *copy.version_mut() = request.version();
     *copy.headers_mut() = request.headers().clone();
+    *copy.extensions_mut() = request.extensions().clone();
     Some(copy)
 }
 
-/// What one attempt gave and what it means for the next one.
-enum Verdict {
-    /// A final answer, success or not.
-    Done(Result<http::Response<Vec<u8>>, Error>),
-    /// A retryable failure, with the wait the service asked for.
-    Retry(Error, Option<Duration>),
+/// The pace of one request's attempts under a [`RetryPolicy`]: how many were made, how long
+/// was waited, and whether and how long to wait before the next. Single requests and batches
+/// are paced by it alike.
+pub(crate) struct Pacer<'a> {
+    policy: &'a RetryPolicy,
+    sleep: Option<Arc<dyn Sleep>>,
+    attempt: u32,
+    waited: Duration,
 }
 
-fn judge(outcome: Result<http::Response<Vec<u8>>, TransportError>, policy: &RetryPolicy, now: SystemTime) -> Verdict {
-    match outcome {
-        Ok(response) if policy.retries_status(response.status()) => {
-            let asked = retry_after(response.headers(), now);
-            let e = ServiceError::from_response_at(response.status(), response.headers(), response.body(), now);
-            Verdict::Retry(e.into(), asked)
+impl<'a> Pacer<'a> {
+    /// The pace of a request of `client` under `policy`; without a [`Sleep`] that is available
+    /// here, or with retries off, there is one attempt.
+    pub(crate) fn new(client: &super::Client, policy: &'a RetryPolicy) -> Self {
+        let sleep = client.sleeper().filter(|s| policy.is_enabled() && s.is_available()).cloned();
+        Pacer { policy, sleep, attempt: 1, waited: Duration::ZERO }
+    }
+
+    /// Whether a request may be sent more than once at all.
+    pub(crate) fn enabled(&self) -> bool {
+        self.sleep.is_some()
+    }
+
+    /// Whether the policy allows another attempt after this one.
+    pub(crate) fn has_attempts_left(&self) -> bool {
+        self.enabled() && self.attempt < self.policy.max_attempts
+    }
+
+    /// The wait before the next attempt, or `None` when the policy gives up: no attempts left,
+    /// or the wait the service `asked` for (or, without one, any backoff) does not fit in the
+    /// total delay left.
+    pub(crate) fn next_wait(&self, asked: Option<Duration>) -> Option<Duration> {
+        if !self.has_attempts_left() {
+            return None;
         }
-        Ok(response) => Verdict::Done(Ok(response)),
-        Err(e) if e.is_not_sent() => Verdict::Retry(Error::Transport(e), None),
-        Err(e) => Verdict::Done(Err(Error::Transport(e))),
+        let left = self.policy.max_total_delay.saturating_sub(self.waited);
+        match asked {
+            Some(asked) if asked > left => None,
+            Some(asked) => Some(asked),
+            None if left.is_zero() && !self.policy.backoff_cap(self.attempt).is_zero() => None,
+            None => Some(self.policy.backoff(self.attempt, left)),
+        }
+    }
+
+    /// Waits `wait` (from [`next_wait`](Self::next_wait)) and counts the next attempt.
+    pub(crate) async fn wait(&mut self, wait: Duration) {
+        if let (Some(sleep), false) = (&self.sleep, wait.is_zero()) {
+            sleep.sleep(wait).await;
+        }
+        self.waited = self.waited.saturating_add(wait);
+        self.attempt = self.attempt.saturating_add(1);
+    }
+
+    /// `error` as the policy's giving up: [`Error::RetriesExhausted`] when retries were
+    /// possible, else the error as it is.
+    pub(crate) fn give_up(&self, error: Error) -> Error {
+        if self.enabled() {
+            Error::RetriesExhausted { attempts: self.attempt, last: Box::new(error) }
+        } else {
+            error
+        }
     }
 }
 
-/// Sends `request` through `client`'s transport following `policy`, each attempt authorized
-/// anew when `authorize` is set. A final non-2xx response that is not retryable is returned as
-/// a response; a retryable one the policy gave up on as [`Error::RetriesExhausted`].
+/// Sends `request` through `client`'s transport following `policy` (see the
+/// [module docs](self)), each attempt authorized anew when `authorize` is set. A final answer
+/// that is not retried is returned as a response, whatever its status; a retryable one the
+/// policy gave up on as [`Error::RetriesExhausted`].
 pub(crate) async fn send(
     client: &super::Client,
-    request: http::Request<Vec<u8>>,
+    request: http::Request<Body>,
     policy: &RetryPolicy,
     authorize: bool,
-) -> Result<http::Response<Vec<u8>>, Error> {
-    let inner = &client.inner;
-    let sleep = match (&inner.sleep, policy.is_enabled()) {
-        (Some(sleep), true) if sleep.is_available() => sleep,
-        _ => {
-            let mut request = request;
-            if authorize {
-                client.authorize(&mut request).await?;
-            }
-            return inner.transport.send(request).await.map_err(Error::Transport);
-        }
-    };
-    let mut next = Some(request);
-    let mut waited = Duration::ZERO;
-    let mut attempt: u32 = 1;
-    loop {
-        let Some(current) = next.take() else {
-            return Err(Error::Request("the request could not be copied for a retry".to_owned()));
-        };
-        // The copy for the next attempt is made before this one consumes the request; a body
-        // that cannot be replayed leaves none, and the request is sent once.
-        next = if attempt < policy.max_attempts { replay(&current) } else { None };
-        let mut current = current;
+) -> Result<http::Response<ResponseBody>, Error> {
+    let transport = client.transport();
+    let mut pacer = Pacer::new(client, policy);
+    if !pacer.enabled() {
+        let mut request = request;
         if authorize {
-            client.authorize(&mut current).await?;
+            client.authorize_any(&mut request).await?;
         }
-        let outcome = inner.transport.send(current).await;
-        let (error, asked) = match judge(outcome, policy, inner.clock.now()) {
-            Verdict::Done(result) => return result,
-            Verdict::Retry(error, asked) => (error, asked),
+        return transport.send_streaming(request).await.map_err(Error::Transport);
+    }
+    let idempotent = idempotent(&request);
+    let mut current = request;
+    loop {
+        // The copy for the next attempt is made before this one consumes the request; a
+        // streamed body leaves none, and the request is sent once.
+        let next = if pacer.has_attempts_left() { replay(&current) } else { None };
+        if authorize {
+            client.authorize_any(&mut current).await?;
+        }
+        let (error, asked) = match transport.send_streaming(current).await {
+            Ok(response) if policy.retries_response(response.status(), response.headers(), idempotent) => {
+                let (parts, body) = response.into_parts();
+                let body = body.prefix(MAX_ERROR_BODY).await;
+                let e = ServiceError::from_response_at(parts.status, &parts.headers, &body, client.clock().now());
+                let asked = e.retry_after;
+                (Error::from(e), asked)
+            }
+            Ok(response) => return Ok(response),
+            Err(e) if e.is_not_sent() => (Error::Transport(e), None),
+            Err(e) => return Err(Error::Transport(e)),
         };
-        let exhausted = |error: Error| Err(Error::RetriesExhausted { attempts: attempt, last: Box::new(error) });
-        if next.is_none() {
-            return if attempt >= policy.max_attempts { exhausted(error) } else { Err(error) };
-        }
-        let left = policy.max_total_delay.saturating_sub(waited);
-        let wait = match asked {
-            Some(asked) if asked > left => return exhausted(error),
-            Some(asked) => asked,
-            None if left.is_zero() && !policy.backoff_cap(attempt).is_zero() => return exhausted(error),
-            None => policy.backoff(attempt, left),
+        let Some(next) = next else {
+            // A streamed body: the error as it is. No attempts left: the policy gave up.
+            return Err(if pacer.has_attempts_left() { error } else { pacer.give_up(error) });
         };
-        if !wait.is_zero() {
-            sleep.sleep(wait).await;
-        }
-        waited = waited.saturating_add(wait);
-        attempt = attempt.saturating_add(1);
+        let Some(wait) = pacer.next_wait(asked) else { return Err(pacer.give_up(error)) };
+        pacer.wait(wait).await;
+        current = next;
     }
 }
 
@@ -377,6 +462,7 @@ impl fmt::Display for RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
 
     #[test]
     fn backoff_doubles_up_to_the_cap_and_stays_within_it() {
@@ -395,13 +481,40 @@ mod tests {
     }
 
     #[test]
-    fn a_vec_body_replays_with_everything_but_extensions() {
-        let mut r = http::Request::post("https://h/x").header("a", "b").body(b"body".to_vec()).unwrap();
-        r.extensions_mut().insert(7u8);
+    fn a_body_in_memory_replays_whole_and_a_stream_not_at_all() {
+        let mut r = http::Request::post("https://h/x").header("a", "b").body(Body::Bytes(b"body".to_vec())).unwrap();
+        r.extensions_mut().insert(Idempotent(true));
         let copy = replay(&r).unwrap();
         assert_eq!(
-            (copy.method(), copy.uri(), copy.headers(), copy.body()),
-            (r.method(), r.uri(), r.headers(), r.body())
+            (copy.method(), copy.uri(), copy.headers(), copy.body().as_bytes()),
+            (r.method(), r.uri(), r.headers(), Some(&b"body"[..]))
         );
+        assert!(idempotent(&copy), "extensions are kept");
+        let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(vec![1u8])]);
+        let r = http::Request::put("https://h/x").body(Body::from_stream(stream, Some(1))).unwrap();
+        assert!(replay(&r).is_none());
+    }
+
+    #[test]
+    fn writes_are_retried_only_when_the_service_did_not_process_them() {
+        let p = RetryPolicy::new();
+        let none = HeaderMap::new();
+        let mut after = HeaderMap::new();
+        after.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+        let s = |n: u16| StatusCode::from_u16(n).unwrap();
+        for (status, headers, read, write) in [
+            (429, &none, true, true),
+            (503, &after, true, true),
+            (503, &none, true, false),
+            (504, &after, true, false),
+            (500, &none, false, false),
+        ] {
+            assert_eq!(p.retries_response(s(status), headers, true), read, "{status} read");
+            assert_eq!(p.retries_response(s(status), headers, false), write, "{status} write");
+        }
+        assert!(p.clone().with_non_idempotent_retries(true).retries_response(s(504), &none, false));
+        assert!(is_idempotent_method(&Method::DELETE) && !is_idempotent_method(&Method::PATCH));
+        let r = http::Request::post("https://h/$batch").body(()).unwrap();
+        assert!(!idempotent(&r));
     }
 }

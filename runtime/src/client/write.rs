@@ -15,10 +15,12 @@ use http::{HeaderValue, Method};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Client, Request, Stream};
+use super::{Body, Client, Download, Error, Request, Stream};
 
 /// A media resource: the content of a stream property (`Attachments(..)/content`) or of a media
-/// entity (`Photos(..)/$value`), read and written as bytes with a media type.
+/// entity (`Photos(..)/$value`), read and written with a media type: as bytes in memory
+/// ([`get`](Self::get), [`put`](Self::put)) or as streams of any size in constant memory
+/// ([`download`](Self::download), [`put_stream`](Self::put_stream)).
 #[derive(Clone)]
 pub struct Media {
     client: Client,
@@ -55,6 +57,24 @@ impl Media {
         let request = Request::new(&self.client, Method::PUT, self.path.clone());
         match HeaderValue::try_from(content_type) {
             Ok(v) => request.raw_body(v, bytes),
+            Err(_) => request.with_error(format!("the media type {content_type:?} cannot be a header value")),
+        }
+    }
+
+    /// `GET` the content as a [`Download`]: read chunk by chunk as it arrives, with its media
+    /// type ([`Download::content_type`]), under the transport's limit between reads rather
+    /// than its limit for a whole request.
+    pub async fn download(&self) -> Result<Download, Error> {
+        self.get().download().await
+    }
+
+    /// `PUT` new content read from `body` while it is sent ([`Body::from_stream`], with its
+    /// length when known), with its media type. The request is sent once (a stream cannot be
+    /// sent again); its answer, any 2xx, is success.
+    pub fn put_stream(&self, content_type: &str, body: Body) -> Request<()> {
+        let request = Request::new(&self.client, Method::PUT, self.path.clone());
+        match HeaderValue::try_from(content_type) {
+            Ok(v) => request.body_stream(v, body),
             Err(_) => request.with_error(format!("the media type {content_type:?} cannot be a header value")),
         }
     }
