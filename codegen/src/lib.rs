@@ -69,6 +69,7 @@ pub fn load_set_with<'s>(
     let readable: Vec<bool> = trees.iter().map(Option::is_some).collect();
     let mut trees: Vec<csdl::ast::Document<'s>> = trees.into_iter().map(Option::unwrap_or_default).collect();
     trees.iter_mut().for_each(edit);
+    include_annotations(docs, &mut trees);
 
     // References: to a document of the set, to a namespace a document of the set defines, to a
     // built-in vocabulary, or missing.
@@ -225,4 +226,61 @@ pub fn generate_set_with<'s>(
     let mut files = emit::model_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?;
     files.extend(emit::client_crate(&model, &plan, &options.crate_options).map_err(GenerateError::Emit)?);
     Ok(Generated { files, diagnostics })
+}
+
+/// Honours `edmx:IncludeAnnotations`: a document that other documents of the set reference
+/// with `IncludeAnnotations` contributes only the external annotations those elements include
+/// (by term namespace, and by qualifier and target namespace when they say so). A document
+/// referenced with `Include` alone, and one given beside the main document (an annotation
+/// document), keeps all of its annotations.
+fn include_annotations<'s>(docs: &[Document<'s>], trees: &mut [csdl::ast::Document<'s>]) {
+    // For each document: the IncludeAnnotations elements of references to it.
+    let mut wanted: Vec<Vec<csdl::ast::IncludeAnnotations<'s>>> = vec![Vec::new(); trees.len()];
+    for (referrer, tree) in docs.iter().zip(trees.iter()) {
+        for r in &tree.references {
+            let resolved = documents::resolve_uri(&referrer.name, &r.uri);
+            if let Some(j) = docs.iter().position(|d| d.name == resolved) {
+                if let Some(w) = wanted.get_mut(j) {
+                    w.extend(r.include_annotations.iter().cloned());
+                }
+            }
+        }
+    }
+    for (j, tree) in trees.iter_mut().enumerate() {
+        let Some(includes) = wanted.get(j).filter(|w| !w.is_empty() && j > 0) else { continue };
+        // Term and target names are written with the document's aliases.
+        let mut aliases: Vec<(String, String)> = Vec::new();
+        for r in &tree.references {
+            for i in &r.includes {
+                if let Some(a) = &i.alias {
+                    aliases.push((a.to_string(), i.namespace.to_string()));
+                }
+            }
+        }
+        for sc in &tree.schemas {
+            if let Some(a) = &sc.alias {
+                aliases.push((a.to_string(), sc.namespace.to_string()));
+            }
+        }
+        let namespace_of = |qualified: &str| -> String {
+            let head = qualified.rsplit_once('.').map_or("", |(ns, _)| ns);
+            aliases.iter().find(|(a, _)| a == head).map_or_else(|| head.to_string(), |(_, ns)| ns.clone())
+        };
+        for sc in &mut tree.schemas {
+            for block in &mut sc.annotation_blocks {
+                let target_head = block.target.split(['/', '(']).next().unwrap_or_default().to_string();
+                let target_ns = namespace_of(&target_head);
+                let block_qualifier = block.qualifier.clone();
+                block.annotations.retain(|a| {
+                    let qualifier = a.qualifier.as_ref().or(block_qualifier.as_ref());
+                    includes.iter().any(|i| {
+                        namespace_of(&a.term) == *i.term_namespace
+                            && i.qualifier.as_ref().is_none_or(|q| qualifier == Some(q))
+                            && i.target_namespace.as_ref().is_none_or(|t| target_ns == **t)
+                    })
+                });
+            }
+            sc.annotation_blocks.retain(|b| !b.annotations.is_empty());
+        }
+    }
 }

@@ -32,7 +32,8 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
     for (module, mut ids) in per_module {
         ids.sort_by(|a, b| plan.names[a.0 as usize].name.cmp(&plan.names[b.0 as usize].name));
         let items = super::format_items(&ids, |&id| {
-            Ok(entity_paths(model, plan, &names, &ident(&model_crate_name), id, segment_keys))
+            let served = crate::plan::client::served(model, id, !opts.ignore_restrictions);
+            Ok(entity_paths(model, plan, &names, &ident(&model_crate_name), id, segment_keys, &served))
         })?;
         let ns = &plan.modules[&module];
         let doc = format!(" Request paths of the OData namespace `{ns}`.");
@@ -272,6 +273,7 @@ fn entity_paths(
     model_crate: &Ident,
     id: TypeId,
     segment_keys: bool,
+    writes: &crate::plan::client::Served,
 ) -> TokenStream {
     let t = model.ty(id);
     let q = t.qualified();
@@ -347,7 +349,6 @@ fn entity_paths(
         .collect();
     let nav_wires: Vec<&str> =
         navs.iter().map(|(_, n)| n.name.as_ref()).chain(streams.iter().map(String::as_str)).collect();
-    let writes = crate::plan::client::writes(model, id);
     let has_stream =
         std::iter::once(id).chain(model.ancestors(id)).any(|t| model.ty(t).structured().is_some_and(|s| s.has_stream));
     let ops_item: Vec<&Operation> = bound_ops(model, id, false);
@@ -461,13 +462,15 @@ fn entity_paths(
     ];
     let coll_ops: Vec<(&Operation, &str)> = ops_coll.iter().map(|o| (*o, o.name.as_ref())).collect();
     let mut coll_methods = operation_methods(model, plan, model_crate, Some(id), &coll_ops, &coll_reserved);
-    coll_methods.insert(0, quote! {
-        /// `GET .../$count`: the number of entities in the collection (with the filter and
-        /// search set on the request).
-        pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
-            ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/$count", self.path))
-        }
-    });
+    if writes.count {
+        coll_methods.insert(0, quote! {
+            /// `GET .../$count`: the number of entities in the collection (with the filter and
+            /// search set on the request).
+            pub fn count(&self) -> ::odata_runtime::client::Request<u64> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, ::std::format!("{}/$count", self.path))
+            }
+        });
+    }
     if writes.insert {
         let doc = format!(
             " `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.{computed_doc}"
@@ -483,15 +486,21 @@ fn entity_paths(
     }
 
     let by_id = key_method(model, plan, model_crate, id, &item, segment_keys);
-    let item_doc = format!(" The path to one `{q}`.");
-    let coll_doc = format!(" The path to a collection of `{q}`.");
-    let filters = super::filters::entity_filters(model, plan, model_crate, id, &prop, &cfg);
+    // What the service forbids is left out; the docs say what and why.
+    let doc = |first: String, left_out: &[String]| {
+        super::docs::attrs(
+            &std::iter::once(first).chain(left_out.iter().map(|l| format!("Not offered: {l}"))).collect::<Vec<_>>(),
+        )
+    };
+    let item_doc = doc(format!("The path to one `{q}`."), &writes.left_out_item);
+    let coll_doc = doc(format!("The path to a collection of `{q}`."), &writes.left_out_collection);
+    let filters = super::filters::entity_filters(model, plan, model_crate, id, &prop, &cfg, &writes.non_filterable);
     quote! {
         #property_enum
 
         #filters
 
-        #[doc = #item_doc]
+        #item_doc
         #cfg
         #[derive(Clone)]
         pub struct #item {
@@ -519,7 +528,7 @@ fn entity_paths(
             #(#item_methods)*
         }
 
-        #[doc = #coll_doc]
+        #coll_doc
         #cfg
         #[derive(Clone)]
         pub struct #coll {

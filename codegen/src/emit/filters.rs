@@ -21,6 +21,7 @@ pub(super) fn entity_filters(
     id: TypeId,
     prop: &Ident,
     cfg: &TokenStream,
+    non_filterable: &std::collections::BTreeSet<String>,
 ) -> TokenStream {
     let q = model.ty(id).qualified();
     let prop_name = prop.to_string();
@@ -32,7 +33,7 @@ pub(super) fn entity_filters(
     };
     let filter = ident(&filter_name);
     let mut fns = Vec::new();
-    for f in &plan.fields[&id] {
+    for f in plan.fields[&id].iter().filter(|f| !non_filterable.contains(&f.wire)) {
         let ty = strip_boxes(&f.ty);
         let value = rust_type(plan, model_crate, &ty);
         let name = ident(&f.rust);

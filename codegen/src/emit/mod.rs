@@ -150,6 +150,10 @@ pub struct CrateOptions {
     pub key_as_segment: bool,
     /// Registry metadata of the generated crates.
     pub package: Package,
+    /// Offer every operation whatever the service's Capabilities restrictions say, for a
+    /// service whose annotations contradict what it serves (default `false`: what a service
+    /// forbids is not generated).
+    pub ignore_restrictions: bool,
 }
 
 /// Registry metadata written into the generated crates' `Cargo.toml`.
@@ -236,6 +240,7 @@ impl CrateOptions {
             features: false,
             key_as_segment: false,
             package: Package::default(),
+            ignore_restrictions: false,
         }
     }
 }

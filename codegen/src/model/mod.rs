@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-pub use crate::csdl::ast::{Expr, Facets, OnDeleteAction, OperationKind, Str, StructuredKind};
+pub use crate::csdl::ast::{Expr, Facets, OnDeleteAction, OperationKind, Record, Str, StructuredKind};
 pub use resolve::{resolve, MissingReference};
 
 /// Index of a type in [`Model::types`].
@@ -357,6 +357,14 @@ impl<'s> TypeDef<'s> {
     /// The structured part, if it is an entity or complex type.
     pub fn structured(&self) -> Option<&Structured<'s>> {
         match &self.kind {
+            TypeKind::Structured(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The structured part, mutably.
+    pub fn structured_mut(&mut self) -> Option<&mut Structured<'s>> {
+        match &mut self.kind {
             TypeKind::Structured(s) => Some(s),
             _ => None,
         }

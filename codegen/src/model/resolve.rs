@@ -1077,6 +1077,25 @@ impl<'a, 's> Resolver<'a, 's> {
                 (Some(m), TypeKind::Enum(e)) => e.members.iter_mut().find(|x| x.name == m).map(|x| &mut x.annotations),
                 (Some(_), TypeKind::Definition { .. }) => None,
             }
+        } else if idx.container.as_deref() == Some(&*q) && member.is_some_and(|m| m.contains('/')) {
+            // A path target (`Container/set/nav/...`): the annotations go to the navigation
+            // property the path ends in, first, so they win over the property's own.
+            match navigation_at_path(model, member.unwrap_or_default()) {
+                Some((t, n)) => {
+                    let slot = model.types[t.0 as usize]
+                        .structured_mut()
+                        .and_then(|s| s.navigation.get_mut(n))
+                        .map(|n| &mut n.annotations);
+                    if let Some(slot) = slot {
+                        let own = std::mem::take(&mut slot.0);
+                        slot.0 = anns.0;
+                        slot.0.extend(own);
+                        return;
+                    }
+                    None
+                }
+                None => None,
+            }
         } else if idx.container.as_deref() == Some(&*q) {
             let c = model.container.as_mut().expect("checked above");
             match member {
@@ -1161,4 +1180,28 @@ fn find_from<T>(items: &[T], start: usize, f: impl Fn(&T) -> bool) -> Option<usi
     let start = start.min(items.len());
     let (before, after) = items.split_at(start);
     after.iter().position(&f).map(|i| i + start).or_else(|| before.iter().position(&f))
+}
+
+/// The navigation property a container path (`set/nav/nav...`, a type cast segment skipped)
+/// ends in: the type declaring it and its index there.
+fn navigation_at_path(model: &Model<'_>, path: &str) -> Option<(TypeId, usize)> {
+    let mut segments = path.split('/').map(str::trim).filter(|s| !s.is_empty());
+    let first = segments.next()?;
+    let c = model.container.as_ref()?;
+    let mut ty = c.entity_sets.iter().chain(&c.singletons).find(|s| s.name == first)?.ty;
+    let mut found = None;
+    for seg in segments {
+        if seg.contains('.') {
+            // A type cast: the path goes on in the derived type.
+            ty = model.lookup(seg)?;
+            continue;
+        }
+        let owner = std::iter::once(ty)
+            .chain(model.ancestors(ty))
+            .find(|&t| model.ty(t).structured().is_some_and(|s| s.navigation.iter().any(|n| n.name == seg)))?;
+        let index = model.ty(owner).structured()?.navigation.iter().position(|n| n.name == seg)?;
+        ty = model.ty(owner).structured()?.navigation.get(index)?.target;
+        found = Some((owner, index));
+    }
+    found
 }

@@ -1,5 +1,6 @@
-//! Client decisions: how a key is written and what its key method takes, which writes a
-//! service allows on an entity type, and the key syntax of the service.
+//! Client decisions: how a key is written and what its key method takes, what a service
+//! serves on the paths of an entity type (its Capabilities restrictions), and the key syntax
+//! of the service.
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Expr, Model, Target, TypeId, TypeKind, TypeUse};
@@ -99,43 +100,278 @@ fn property_at(model: &Model, id: TypeId, path: &str) -> Option<TypeUse> {
     None
 }
 
-/// The writes the client offers on an entity type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Writes {
+/// What the client offers on the paths of an entity type, from the service's Capabilities
+/// restrictions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
     /// `create` on collections.
     pub insert: bool,
     /// `update` and `replace` on items.
     pub update: bool,
     /// `delete` on items.
     pub delete: bool,
+    /// `count()` on collections.
+    pub count: bool,
+    /// What the service forbids on one entity and the client leaves out (update, delete), one
+    /// sentence each, for the docs.
+    pub left_out_item: Vec<String>,
+    /// What the service forbids on a collection (create, count, filtering and sorting by some
+    /// properties), likewise.
+    pub left_out_collection: Vec<String>,
+    /// Properties no collection of the type can be filtered by
+    /// (`FilterRestrictions/NonFilterableProperties`, or `Filterable` false): they get no
+    /// typed filter operand.
+    pub non_filterable: std::collections::BTreeSet<String>,
+    /// Properties no collection of the type can be sorted by
+    /// (`SortRestrictions/NonSortableProperties`, or `Sortable` false).
+    pub non_sortable: std::collections::BTreeSet<String>,
 }
 
-/// What the service allows on entities of type `id`: a write is left out when every entity set
-/// of the type forbids it (`Capabilities.InsertRestrictions/Insertable`,
-/// `UpdateRestrictions/Updatable`, `DeleteRestrictions/Deletable` false), and `delete` when
-/// only singletons have the type. A type no set or singleton has (reached by navigation only)
-/// keeps every write.
-pub fn writes(model: &Model, id: TypeId) -> Writes {
-    let Some(c) = &model.container else { return Writes { insert: true, update: true, delete: true } };
-    let sets: Vec<_> = c.entity_sets.iter().filter(|s| s.ty == id).collect();
-    let singletons: Vec<_> = c.singletons.iter().filter(|s| s.ty == id).collect();
-    if sets.is_empty() && singletons.is_empty() {
-        return Writes { insert: true, update: true, delete: true };
-    }
-    let allows = |a: &crate::model::Annotations, term: &str, prop: &str| {
-        let Some(ann) = a.get(&format!("Org.OData.Capabilities.V1.{term}")) else { return true };
-        match &ann.value {
-            Some(Expr::Record(r)) => {
-                !r.properties.iter().any(|p| &*p.property == prop && matches!(p.value, Expr::Bool(false)))
-            }
-            _ => true,
+/// One way the service reaches entities of a type: an entity set, a singleton, or a
+/// navigation property; with where its restrictions are read, the most specific first.
+struct AccessPoint<'m, 's> {
+    /// How the docs name it: `entity set Orders`, `navigation property Customer/Orders`.
+    name: String,
+    /// Whether it is a collection (a singleton or a single-valued navigation is not: it has no
+    /// insert, delete or count).
+    collection: bool,
+    /// An entity set or singleton of the container, not a navigation property.
+    declared: bool,
+    /// Restriction records by term, the most specific source first.
+    sources: Vec<Source<'m, 's>>,
+}
+
+/// Where restrictions of an access point are written.
+enum Source<'m, 's> {
+    /// Annotations of the element (`Capabilities.InsertRestrictions`, ...).
+    Annotations(&'m crate::model::Annotations<'s>),
+    /// One `NavigationRestrictions/RestrictedProperties` record, whose properties are the
+    /// restrictions (`InsertRestrictions`, ...).
+    Restricted(&'m crate::model::Record<'s>),
+}
+
+impl<'m, 's> Source<'m, 's> {
+    /// The record of restriction `term` (`InsertRestrictions`, ...), if this source has one.
+    fn record(&self, term: &str) -> Option<&'m crate::model::Record<'s>> {
+        match self {
+            Source::Annotations(a) => match &a.get(&format!("Org.OData.Capabilities.V1.{term}"))?.value {
+                Some(Expr::Record(r)) => Some(r),
+                _ => None,
+            },
+            Source::Restricted(r) => match &r.properties.iter().find(|p| &*p.property == term)?.value {
+                Expr::Record(r) => Some(r),
+                _ => None,
+            },
         }
-    };
-    Writes {
-        insert: sets.iter().any(|s| allows(&s.annotations, "InsertRestrictions", "Insertable")),
-        update: sets.iter().chain(&singletons).any(|s| allows(&s.annotations, "UpdateRestrictions", "Updatable")),
-        delete: sets.iter().any(|s| allows(&s.annotations, "DeleteRestrictions", "Deletable")),
     }
+}
+
+impl AccessPoint<'_, '_> {
+    /// Whether restriction `term` leaves `property` true (the default) here: the most specific
+    /// source that has the term decides.
+    fn allows(&self, term: &str, property: &str) -> bool {
+        let Some(record) = self.sources.iter().find_map(|s| s.record(term)) else { return true };
+        !record.properties.iter().any(|p| &*p.property == property && matches!(p.value, Expr::Bool(false)))
+    }
+
+    /// The properties restriction `term` excludes here: those its `list` names (property
+    /// paths of one segment), or `None` for all of them when its `whole` flag is false.
+    fn excluded(&self, term: &str, whole: &str, list: &str) -> Option<Vec<String>> {
+        let Some(record) = self.sources.iter().find_map(|s| s.record(term)) else { return Some(Vec::new()) };
+        if record.properties.iter().any(|p| &*p.property == whole && matches!(p.value, Expr::Bool(false))) {
+            return None;
+        }
+        let names = record
+            .properties
+            .iter()
+            .filter(|p| &*p.property == list)
+            .flat_map(|p| match &p.value {
+                Expr::Collection(items) => items.as_slice(),
+                _ => &[],
+            })
+            .filter_map(|e| match e {
+                Expr::Path(_, path) | Expr::String(path) if !path.contains('/') => Some(path.to_string()),
+                _ => None,
+            })
+            .collect();
+        Some(names)
+    }
+}
+
+/// The properties of `names` that every collection access point excludes under restriction
+/// `term` (all of `names` where one excludes them all).
+fn excluded_everywhere(
+    points: &[&AccessPoint],
+    names: &[String],
+    term: &str,
+    whole: &str,
+    list: &str,
+) -> std::collections::BTreeSet<String> {
+    if points.is_empty() {
+        return Default::default();
+    }
+    names
+        .iter()
+        .filter(|n| {
+            points.iter().all(|p| match p.excluded(term, whole, list) {
+                None => true,
+                Some(excluded) => excluded.contains(n),
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The `NavigationRestrictions/RestrictedProperties` record for navigation property `name` in
+/// `annotations`, if there is one.
+fn restricted<'m, 's>(
+    annotations: &'m crate::model::Annotations<'s>,
+    name: &str,
+) -> Option<&'m crate::model::Record<'s>> {
+    let Some(Expr::Record(r)) = &annotations.get("Org.OData.Capabilities.V1.NavigationRestrictions")?.value else {
+        return None;
+    };
+    let Expr::Collection(items) = &r.properties.iter().find(|p| &*p.property == "RestrictedProperties")?.value else {
+        return None;
+    };
+    items.iter().find_map(|item| match item {
+        Expr::Record(rec)
+            if rec.properties.iter().any(|p| {
+                &*p.property == "NavigationProperty"
+                    && matches!(&p.value, Expr::Path(_, path) if path.rsplit('/').next() == Some(name))
+            }) =>
+        {
+            Some(rec)
+        }
+        _ => None,
+    })
+}
+
+/// Every way the service reaches entities of type `id` (or of a type it derives from).
+fn access_points<'m, 's>(model: &'m Model<'s>, id: TypeId) -> Vec<AccessPoint<'m, 's>> {
+    let mut points = Vec::new();
+    let is_it = |t: TypeId| t == id;
+    if let Some(c) = &model.container {
+        for s in c.entity_sets.iter().filter(|s| is_it(s.ty)) {
+            points.push(AccessPoint {
+                name: format!("entity set `{}`", s.name),
+                collection: true,
+                declared: true,
+                sources: vec![Source::Annotations(&s.annotations)],
+            });
+        }
+        for s in c.singletons.iter().filter(|s| is_it(s.ty)) {
+            points.push(AccessPoint {
+                name: format!("singleton `{}`", s.name),
+                collection: false,
+                declared: true,
+                sources: vec![Source::Annotations(&s.annotations)],
+            });
+        }
+    }
+    for (i, t) in model.types.iter().enumerate() {
+        let Some(st) = t.structured() else { continue };
+        for n in st.navigation.iter().filter(|n| is_it(n.target)) {
+            let owner = TypeId(i as u32);
+            // Restrictions of the navigation from the sets and singletons of its owner (or of
+            // a type derived from it), then the property's own annotations (path targets are
+            // attached there first).
+            let mut sources: Vec<Source> = Vec::new();
+            if let Some(c) = &model.container {
+                // By name, so that the document's order does not matter.
+                let mut starts: Vec<_> = c.entity_sets.iter().chain(&c.singletons).collect();
+                starts.sort_by(|a, b| a.name.cmp(&b.name));
+                for s in starts {
+                    let reaches = s.ty == owner || model.ancestors(s.ty).contains(&owner);
+                    if let (true, Some(r)) = (reaches, restricted(&s.annotations, &n.name)) {
+                        sources.push(Source::Restricted(r));
+                    }
+                }
+            }
+            if let Some(r) = restricted(&t.annotations, &n.name) {
+                sources.push(Source::Restricted(r));
+            }
+            sources.push(Source::Annotations(&n.annotations));
+            points.push(AccessPoint {
+                name: format!("navigation property `{}/{}`", t.name, n.name),
+                collection: n.collection,
+                declared: false,
+                sources,
+            });
+        }
+    }
+    // By name, so that the document's order does not matter.
+    points.sort_by(|a, b| a.name.cmp(&b.name));
+    points
+}
+
+/// What the service allows on entities of type `id`, from `Capabilities` restrictions on
+/// every way it reaches them (entity sets, singletons, navigation properties, through
+/// `NavigationRestrictions/RestrictedProperties` and path targets): an operation is offered
+/// when at least one of them allows it (`InsertRestrictions/Insertable`,
+/// `UpdateRestrictions/Updatable`, `DeleteRestrictions/Deletable`,
+/// `CountRestrictions/Countable`), and `delete` only where an entity can be removed from a
+/// collection. A type the service reaches in no declared way keeps everything. With
+/// `honour` false (a service whose annotations are wrong) everything is offered.
+pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
+    let points = access_points(model, id);
+    if points.is_empty() || !honour {
+        return Served {
+            insert: true,
+            update: true,
+            delete: true,
+            count: true,
+            left_out_item: Vec::new(),
+            left_out_collection: Vec::new(),
+            non_filterable: Default::default(),
+            non_sortable: Default::default(),
+        };
+    }
+    let (mut left_out_item, mut left_out_collection) = (Vec::new(), Vec::new());
+    // Whether an operation is offered: `None` when no access point of the kind exists. What is
+    // forbidden is said on the item path (`on_item`) or on the collection path.
+    let mut offered = |what: &str, term: &str, property: &str, collections_only: bool, on_item: bool| {
+        let relevant: Vec<&AccessPoint> = points.iter().filter(|p| p.collection || !collections_only).collect();
+        if relevant.is_empty() {
+            return None;
+        }
+        if relevant.iter().any(|p| p.allows(term, property)) {
+            return Some(true);
+        }
+        let names: Vec<&str> = relevant.iter().map(|p| p.name.as_str()).collect();
+        let line = format!("{what}: the service forbids it (`{term}/{property}` false on {}).", names.join(", "));
+        if on_item { &mut left_out_item } else { &mut left_out_collection }.push(line);
+        Some(false)
+    };
+    // Without a collection: a type that sets and singletons do not hold keeps its writes (it
+    // is reached in ways the document does not declare); one that only singletons hold has
+    // nothing to create in or delete from.
+    let undeclared = !points.iter().any(|p| p.declared);
+    let insert = offered("`create`", "InsertRestrictions", "Insertable", true, false).unwrap_or(undeclared);
+    let update = offered("`update` and `replace`", "UpdateRestrictions", "Updatable", false, true).unwrap_or(true);
+    let delete = offered("`delete`", "DeleteRestrictions", "Deletable", true, true).unwrap_or(undeclared);
+    let count = offered("`count`", "CountRestrictions", "Countable", true, false).unwrap_or(true);
+    let collections: Vec<&AccessPoint> = points.iter().filter(|p| p.collection).collect();
+    let properties: Vec<String> = model.all_properties(id).into_iter().map(|(_, p)| p.name.to_string()).collect();
+    let non_filterable =
+        excluded_everywhere(&collections, &properties, "FilterRestrictions", "Filterable", "NonFilterableProperties");
+    let non_sortable =
+        excluded_everywhere(&collections, &properties, "SortRestrictions", "Sortable", "NonSortableProperties");
+    let quoted =
+        |set: &std::collections::BTreeSet<String>| set.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if !non_filterable.is_empty() {
+        left_out_collection.push(format!(
+            "typed filters on {}: the service cannot filter by them (`FilterRestrictions`).",
+            quoted(&non_filterable)
+        ));
+    }
+    if !non_sortable.is_empty() {
+        left_out_collection.push(format!(
+            "sorting by {}: the service cannot sort by them (`SortRestrictions`); do not pass them to `order_by`.",
+            quoted(&non_sortable)
+        ));
+    }
+    Served { insert, update, delete, count, left_out_item, left_out_collection, non_filterable, non_sortable }
 }
 
 /// Whether the container says keys are path segments (`Capabilities.KeyAsSegmentSupported`).

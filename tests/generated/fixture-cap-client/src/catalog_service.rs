@@ -1417,6 +1417,10 @@ pub struct CountriesFilter;
 impl ::odata_runtime::client::filter::Structured<CountriesProperty>
 for ::fixture_cap_model::catalog_service::Countries {}
 /// The path to one `CatalogService.Countries`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on entity set `Countries`).
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on entity set `Countries`).
 #[derive(Clone)]
 pub struct CountriesPath {
     client: ::odata_runtime::client::Client,
@@ -1452,6 +1456,8 @@ impl CountriesPath {
     }
 }
 /// The path to a collection of `CatalogService.Countries`.
+///
+/// Not offered: `create`: the service forbids it (`InsertRestrictions/Insertable` false on entity set `Countries`).
 #[derive(Clone)]
 pub struct CountriesCollectionPath {
     client: ::odata_runtime::client::Client,
@@ -1761,6 +1767,8 @@ pub struct ExchangeRatesFilter;
 impl ::odata_runtime::client::filter::Structured<ExchangeRatesProperty>
 for ::fixture_cap_model::catalog_service::ExchangeRates {}
 /// The path to one `CatalogService.ExchangeRates`.
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on entity set `ExchangeRates`).
 #[derive(Clone)]
 pub struct ExchangeRatesPath {
     client: ::odata_runtime::client::Client,
@@ -1945,6 +1953,10 @@ pub struct FeedbackFilter;
 impl ::odata_runtime::client::filter::Structured<FeedbackProperty>
 for ::fixture_cap_model::catalog_service::Feedback {}
 /// The path to one `CatalogService.Feedback`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on entity set `Feedback`).
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on entity set `Feedback`).
 #[derive(Clone)]
 pub struct FeedbackPath {
     client: ::odata_runtime::client::Client,

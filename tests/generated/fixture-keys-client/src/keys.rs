@@ -3810,6 +3810,10 @@ pub struct FixedFilter;
 impl ::odata_runtime::client::filter::Structured<FixedProperty>
 for ::fixture_keys_model::keys::Fixed {}
 /// The path to one `fx.keys.Fixed`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on entity set `fixed`).
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on entity set `fixed`).
 #[cfg(feature = "fixed")]
 #[derive(Clone)]
 pub struct FixedPath {
@@ -3847,6 +3851,8 @@ impl FixedPath {
     }
 }
 /// The path to a collection of `fx.keys.Fixed`.
+///
+/// Not offered: `create`: the service forbids it (`InsertRestrictions/Insertable` false on entity set `fixed`).
 #[cfg(feature = "fixed")]
 #[derive(Clone)]
 pub struct FixedCollectionPath {
