@@ -9,8 +9,8 @@ fn committed_generated_crates_match_the_metadata() {
     let jobs = embedded_jobs(&root).expect("metadata/codegen.json");
     let mut report = Vec::new();
     for job in &jobs {
-        let bytes = std::fs::read(&job.metadata).unwrap();
-        let generated = codegen::generate("metadata", &bytes, &job.options).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = xtask::load::load_with_annotations(&job.metadata, &job.annotations, &Default::default()).unwrap();
+        let generated = codegen::generate_set(&loaded.set(), &job.options).unwrap_or_else(|e| panic!("{e}"));
         for (path, _, _) in differences(&job.out, &generated.files) {
             report.push(format!("{}/{path}", job.out.display()));
         }
@@ -88,8 +88,8 @@ fn fixture_output_snapshots() {
 fn call_records_snapshots() {
     let root = tests::workspace_root();
     let job = &embedded_jobs(&root).unwrap()[0];
-    let bytes = std::fs::read(&job.metadata).unwrap();
-    let generated = codegen::generate("metadata", &bytes, &job.options).unwrap();
+    let loaded = xtask::load::load_with_annotations(&job.metadata, &job.annotations, &Default::default()).unwrap();
+    let generated = codegen::generate_set(&loaded.set(), &job.options).unwrap();
     for (path, text) in &generated.files {
         if path.ends_with(".rs") {
             insta::assert_snapshot!(snapshot_name(path), text);

@@ -27,6 +27,11 @@ pub struct Request {
     pub check: bool,
     /// `--reference URI=FILE` mappings for referenced documents.
     pub references: crate::load::References,
+    /// Annotation documents applied to the service document (`--annotations`); `None` given:
+    /// the settings' for the embedded metadata.
+    pub annotations: Vec<PathBuf>,
+    /// Ignore the service's Capabilities restrictions (`--ignore-restrictions`).
+    pub ignore_restrictions: bool,
 }
 
 /// Runs the command.
@@ -56,6 +61,8 @@ pub fn embedded_jobs(root: &Path) -> Result<Vec<Job>, String> {
         key_as_segment: false,
         check: true,
         references: Default::default(),
+        annotations: Vec::new(),
+        ignore_restrictions: false,
     };
     Ok(jobs(root, &req, &settings))
 }
@@ -121,7 +128,14 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
     if let Some(prefix) = &req.crate_prefix {
         options.crate_options.crate_prefix = prefix.clone();
     }
-    jobs.push(Job { metadata, out, options });
+    options.crate_options.ignore_restrictions = req.ignore_restrictions;
+    // The embedded metadata's annotation documents sit beside it in metadata/.
+    let annotations = if req.metadata.is_none() && req.annotations.is_empty() {
+        settings.annotation_paths(root)
+    } else {
+        req.annotations.clone()
+    };
+    jobs.push(Job { metadata, out, options, annotations });
     if embedded {
         // The per-concern fixtures are generated and compiled with the workspace too.
         jobs.extend(fixture_jobs(root));
@@ -133,7 +147,7 @@ fn jobs(root: &Path, req: &Request, settings: &Settings) -> Vec<Job> {
 fn run_jobs(root: &Path, jobs: &[Job], check_only: bool, refs: &crate::load::References) -> ExitCode {
     let mut results = Vec::new();
     for job in jobs {
-        let mut loaded = match crate::load::load_file(&job.metadata, refs) {
+        let mut loaded = match crate::load::load_with_annotations(&job.metadata, &job.annotations, refs) {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -172,6 +186,8 @@ pub struct Job {
     pub out: PathBuf,
     /// Generation options.
     pub options: codegen::Options,
+    /// Annotation documents applied to the CSDL document.
+    pub annotations: Vec<PathBuf>,
 }
 
 /// Directory of the fixture documents, one per concern.
@@ -199,6 +215,7 @@ pub fn fixture_jobs(root: &Path) -> Vec<Job> {
             let service = std::fs::read(&metadata).is_ok_and(|b| b.windows(16).any(|w| w == b"<EntityContainer"));
             Job {
                 metadata,
+                annotations: Vec::new(),
                 out: root.join("tests/generated"),
                 options: codegen::Options {
                     namespace: None,
@@ -211,6 +228,7 @@ pub fn fixture_jobs(root: &Path) -> Vec<Job> {
         })
         .chain(std::iter::once(Job {
             metadata: root.join(CAP_METADATA),
+            annotations: Vec::new(),
             out: root.join("tests/generated"),
             options: codegen::Options {
                 namespace: None,

@@ -130,6 +130,27 @@ pub fn load(name: &str, main: Vec<u8>, refs: &References, fetch: Option<Fetch<'_
     loaded
 }
 
+/// Reads a service document and what it references, then each annotation document and what it
+/// references: one set, each document once (an annotation document that references the
+/// service document finds it already loaded).
+pub fn load_with_annotations(path: &Path, annotations: &[PathBuf], refs: &References) -> Result<Loaded, String> {
+    let mut loaded = load_file(path, refs)?;
+    for a in annotations {
+        let more = load_file(a, refs).map_err(|e| format!("{e} (--annotations)"))?;
+        loaded.notes.extend(more.notes);
+        for (name, bytes) in more.documents {
+            if !loaded.documents.iter().any(|(n, _)| *n == name) {
+                loaded.documents.push((name, bytes));
+            }
+        }
+    }
+    // The main document first, the rest by name, as `load` leaves them.
+    if let Some(rest) = loaded.documents.get_mut(1..) {
+        rest.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    Ok(loaded)
+}
+
 /// Reads a file and what it references.
 pub fn load_file(path: &Path, refs: &References) -> Result<Loaded, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

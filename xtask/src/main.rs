@@ -49,6 +49,16 @@ enum Command {
         /// metadata, else off).
         #[arg(long)]
         key_as_segment: bool,
+        /// An annotation document for the service (repeatable): a CSDL document whose
+        /// `Annotations Target="..."` blocks (Capabilities restrictions, descriptions, ...) are
+        /// applied as if the service document held them (default: the `annotations` of
+        /// metadata/codegen.json for the embedded metadata).
+        #[arg(long = "annotations", value_name = "FILE")]
+        annotations: Vec<PathBuf>,
+        /// Offer every operation whatever the service's Capabilities restrictions say (for a
+        /// service whose annotations contradict what it serves).
+        #[arg(long)]
+        ignore_restrictions: bool,
     },
     /// Benchmarks that print a table.
     Bench {
@@ -175,21 +185,31 @@ fn main() -> ExitCode {
                 no_compile,
             })
         }
-        Command::Codegen { check, metadata, namespace, out, crate_prefix, all_namespaces, key_as_segment } => {
-            codegen::run(
-                &root,
-                codegen::Request {
-                    metadata,
-                    namespace,
-                    out,
-                    crate_prefix,
-                    all_namespaces,
-                    key_as_segment,
-                    check,
-                    references: refs,
-                },
-            )
-        }
+        Command::Codegen {
+            check,
+            metadata,
+            namespace,
+            out,
+            crate_prefix,
+            all_namespaces,
+            key_as_segment,
+            annotations,
+            ignore_restrictions,
+        } => codegen::run(
+            &root,
+            codegen::Request {
+                metadata,
+                namespace,
+                out,
+                crate_prefix,
+                all_namespaces,
+                key_as_segment,
+                check,
+                references: refs,
+                annotations,
+                ignore_restrictions,
+            },
+        ),
         Command::Fuzz { file, seconds, seed } => {
             fuzz::run(&file.unwrap_or_else(|| root.join("metadata/metadata.xml")), seconds, seed, &refs)
         }

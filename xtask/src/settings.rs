@@ -1,7 +1,8 @@
 //! `metadata/codegen.json`: which namespace the embedded metadata is the closure of, the
 //! name prefix and version of the crates generated from it, and their registry metadata
 //! (`license`, `repository`, `description`, `publish`; defaults when absent: MIT, none, the
-//! generator's description, not published).
+//! generator's description, not published), and the annotation documents applied to the
+//! metadata (`annotations`: file names in `metadata/`; default none).
 
 use std::path::Path;
 
@@ -21,6 +22,8 @@ pub struct Settings {
     pub key_as_segment: bool,
     /// Registry metadata of the generated crates.
     pub package: codegen::emit::Package,
+    /// Annotation documents applied to the metadata, file names in `metadata/`.
+    pub annotations: Vec<String>,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
             version: "0.1.0".into(),
             key_as_segment: true,
             package: codegen::emit::Package::default(),
+            annotations: Vec::new(),
         }
     }
 }
@@ -42,6 +46,11 @@ impl Settings {
     pub const METADATA: &'static str = "metadata/metadata.xml";
     /// The changelog of the generated crates, relative to the workspace root.
     pub const CHANGELOG: &'static str = "metadata/CHANGELOG.md";
+
+    /// The annotation documents' paths below the workspace `root`.
+    pub fn annotation_paths(&self, root: &Path) -> Vec<std::path::PathBuf> {
+        self.annotations.iter().map(|a| root.join("metadata").join(a)).collect()
+    }
 
     /// Reads the settings file.
     pub fn load(path: &Path) -> Result<Settings, String> {
@@ -74,12 +83,24 @@ impl Settings {
             publish,
         };
         let key_as_segment = v.get("key_as_segment").and_then(Value::as_bool).unwrap_or(false);
+        let annotations = match v.get("annotations") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| match i.as_str() {
+                    Some(name) if !name.contains(['/', '\\']) => Ok(name.to_string()),
+                    _ => Err(format!("{}: \"annotations\" lists file names in metadata/", path.display())),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(format!("{}: \"annotations\" must be a list of file names", path.display())),
+        };
         Ok(Settings {
             namespace: field("namespace")?,
             crate_prefix: field("crate_prefix")?,
             version,
             key_as_segment,
             package,
+            annotations,
         })
     }
 
@@ -98,6 +119,9 @@ impl Settings {
         }
         if let (Some(map), Some(d)) = (v.as_object_mut(), &self.package.description) {
             map.insert("description".into(), Value::String(d.clone()));
+        }
+        if let (Some(map), false) = (v.as_object_mut(), self.annotations.is_empty()) {
+            map.insert("annotations".into(), json!(self.annotations));
         }
         serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
     }

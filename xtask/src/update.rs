@@ -82,8 +82,17 @@ fn update(root: &Path, from: &str, namespace: Option<String>, refs: &crate::load
 
     // Generate in memory with the new metadata before anything is written.
     let options = gen::embedded_options(&settings, log.clone());
-    let generated =
-        codegen::generate("metadata/metadata.xml", text.as_bytes(), &options).map_err(|e| (1, e.to_string()))?;
+    // The annotation documents stay and apply to the new schema; one that targets what the new
+    // schema no longer has is a warning with its location.
+    let mut annotation_docs = Vec::new();
+    for a in &settings.annotations {
+        let path = root.join("metadata").join(a);
+        let bytes = std::fs::read(&path).map_err(|e| (1, format!("cannot read {}: {e}", path.display())))?;
+        annotation_docs.push((format!("metadata/{a}"), bytes));
+    }
+    let mut set = vec![codegen::Document { name: "metadata/metadata.xml".into(), bytes: text.as_bytes() }];
+    set.extend(annotation_docs.iter().map(|(name, bytes)| codegen::Document { name: name.clone(), bytes }));
+    let generated = codegen::generate_set(&set, &options).map_err(|e| (1, e.to_string()))?;
     report::print(&generated.diagnostics);
 
     let out = root.join("generated");
