@@ -77,6 +77,10 @@ pub struct CallRecordFilter;
 impl ::odata_runtime::client::filter::Structured<CallRecordProperty>
 for ::callrecords_model::call_records::CallRecord {}
 /// The path to one `microsoft.graph.callRecords.callRecord`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on navigation property `cloudCommunications/callRecords`).
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on navigation property `cloudCommunications/callRecords`).
 #[derive(Clone)]
 pub struct CallRecordPath {
     client: ::odata_runtime::client::Client,
@@ -117,49 +121,10 @@ impl CallRecordPath {
             ::std::format!("{}/{}", self.path, "sessions"),
         )
     }
-    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
-    pub fn update(
-        &self,
-        value: &::callrecords_model::call_records::CallRecord,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::CallRecord>,
-        crate::call_records::CallRecordProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PATCH,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
-    pub fn replace(
-        &self,
-        value: &::callrecords_model::call_records::CallRecord,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::CallRecord>,
-        crate::call_records::CallRecordProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PUT,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
-    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
-    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
-        ::odata_runtime::client::Request::new(
-            &self.client,
-            ::odata_runtime::client::http::Method::DELETE,
-            self.path.clone(),
-        )
-    }
 }
 /// The path to a collection of `microsoft.graph.callRecords.callRecord`.
+///
+/// Not offered: `create`: the service forbids it (`InsertRestrictions/Insertable` false on navigation property `cloudCommunications/callRecords`).
 #[derive(Clone)]
 pub struct CallRecordCollectionPath {
     client: ::odata_runtime::client::Client,
@@ -202,22 +167,6 @@ impl CallRecordCollectionPath {
                 "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
-    }
-    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
-    pub fn create(
-        &self,
-        value: &::callrecords_model::call_records::CallRecord,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::CallRecord>,
-        crate::call_records::CallRecordProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::POST,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
     }
     /// `GET .../$count`: the number of entities in the collection (with the filter and
     /// search set on the request).
@@ -347,6 +296,10 @@ pub struct SegmentFilter;
 impl ::odata_runtime::client::filter::Structured<SegmentProperty>
 for ::callrecords_model::call_records::Segment {}
 /// The path to one `microsoft.graph.callRecords.segment`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on navigation property `session/segments`).
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on navigation property `session/segments`).
 #[derive(Clone)]
 pub struct SegmentPath {
     client: ::odata_runtime::client::Client,
@@ -380,49 +333,10 @@ impl SegmentPath {
             self.path.clone(),
         )
     }
-    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
-    pub fn update(
-        &self,
-        value: &::callrecords_model::call_records::Segment,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::Segment>,
-        crate::call_records::SegmentProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PATCH,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
-    pub fn replace(
-        &self,
-        value: &::callrecords_model::call_records::Segment,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::Segment>,
-        crate::call_records::SegmentProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PUT,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
-    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
-    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
-        ::odata_runtime::client::Request::new(
-            &self.client,
-            ::odata_runtime::client::http::Method::DELETE,
-            self.path.clone(),
-        )
-    }
 }
 /// The path to a collection of `microsoft.graph.callRecords.segment`.
+///
+/// Not offered: `create`: the service forbids it (`InsertRestrictions/Insertable` false on navigation property `session/segments`).
 #[derive(Clone)]
 pub struct SegmentCollectionPath {
     client: ::odata_runtime::client::Client,
@@ -465,22 +379,6 @@ impl SegmentCollectionPath {
                 "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
-    }
-    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
-    pub fn create(
-        &self,
-        value: &::callrecords_model::call_records::Segment,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::Segment>,
-        crate::call_records::SegmentProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::POST,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
     }
     /// `GET .../$count`: the number of entities in the collection (with the filter and
     /// search set on the request).
@@ -555,6 +453,10 @@ pub struct SessionFilter;
 impl ::odata_runtime::client::filter::Structured<SessionProperty>
 for ::callrecords_model::call_records::Session {}
 /// The path to one `microsoft.graph.callRecords.session`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on navigation property `callRecord/sessions`).
+///
+/// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on navigation property `callRecord/sessions`).
 #[derive(Clone)]
 pub struct SessionPath {
     client: ::odata_runtime::client::Client,
@@ -595,49 +497,10 @@ impl SessionPath {
             ::std::format!("{}/{}", self.path, "segments"),
         )
     }
-    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
-    pub fn update(
-        &self,
-        value: &::callrecords_model::call_records::Session,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::Session>,
-        crate::call_records::SessionProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PATCH,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
-    pub fn replace(
-        &self,
-        value: &::callrecords_model::call_records::Session,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::Session>,
-        crate::call_records::SessionProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PUT,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `DELETE` the entity. When it has an ETag, send it with `if_match(tag)` (or
-    /// `if_match_any()`): a wrong tag is 412, a missing one 428 on services that require it.
-    pub fn delete(&self) -> ::odata_runtime::client::Request<()> {
-        ::odata_runtime::client::Request::new(
-            &self.client,
-            ::odata_runtime::client::http::Method::DELETE,
-            self.path.clone(),
-        )
-    }
 }
 /// The path to a collection of `microsoft.graph.callRecords.session`.
+///
+/// Not offered: `create`: the service forbids it (`InsertRestrictions/Insertable` false on navigation property `callRecord/sessions`).
 #[derive(Clone)]
 pub struct SessionCollectionPath {
     client: ::odata_runtime::client::Client,
@@ -680,22 +543,6 @@ impl SessionCollectionPath {
                 "{}/{}", self.path, ::odata_runtime::__private::encode_segment(id)
             ),
         )
-    }
-    /// `POST` a new entity to the collection; nested values of navigation properties are created with it (deep insert). The answer is the created entity as stored (`Prefer: return=representation`), or `None` when the service sends none.
-    pub fn create(
-        &self,
-        value: &::callrecords_model::call_records::Session,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::call_records::Session>,
-        crate::call_records::SessionProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::POST,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
     }
     /// `GET .../$count`: the number of entities in the collection (with the filter and
     /// search set on the request).

@@ -41,6 +41,8 @@ pub struct CloudCommunicationsFilter;
 impl ::odata_runtime::client::filter::Structured<CloudCommunicationsProperty>
 for ::callrecords_model::graph::CloudCommunications {}
 /// The path to one `microsoft.graph.cloudCommunications`.
+///
+/// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on singleton `communications`).
 #[derive(Clone)]
 pub struct CloudCommunicationsPath {
     client: ::odata_runtime::client::Client,
@@ -80,38 +82,6 @@ impl CloudCommunicationsPath {
             &self.client,
             ::std::format!("{}/{}", self.path, "callRecords"),
         )
-    }
-    /// `PATCH` the entity: only the properties of `value` that are set are sent, and those marked null (`extra.mark_null(..)`); the others keep their values. The `@odata.etag` of `value` (kept from a read) becomes `If-Match`, so the update fails with 412 (`Error::is_precondition_failed`) when the entity changed since; set another tag with `if_match`, or `if_match_any()`. The answer is the updated entity, or `None` when the service sends none (`prefer_return(ReturnPreference::Minimal)`).
-    pub fn update(
-        &self,
-        value: &::callrecords_model::graph::CloudCommunications,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::graph::CloudCommunications>,
-        crate::graph::CloudCommunicationsProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PATCH,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
-    }
-    /// `PUT` the entity: replaces it with `value` (properties left out take their defaults, on most services). ETag and answer as for [`update`](Self::update).
-    pub fn replace(
-        &self,
-        value: &::callrecords_model::graph::CloudCommunications,
-    ) -> ::odata_runtime::client::Request<
-        ::std::option::Option<::callrecords_model::graph::CloudCommunications>,
-        crate::graph::CloudCommunicationsProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-                &self.client,
-                ::odata_runtime::client::http::Method::PUT,
-                self.path.clone(),
-            )
-            .entity(value)
-            .prefer_return(::odata_runtime::client::ReturnPreference::Representation)
     }
 }
 /// The path to a collection of `microsoft.graph.cloudCommunications`.
