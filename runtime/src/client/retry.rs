@@ -6,7 +6,7 @@
 //! - An idempotent request (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, a `$batch` of only
 //!   such requests) is sent again when the answer is `429 Too Many Requests`, `503 Service
 //!   Unavailable` or `504 Gateway Timeout` (the statuses can be changed), or when the transport
-//!   failed before anything was sent ([`TransportError::is_not_sent`]).
+//!   failed before anything was sent ([`TransportError::is_not_sent`](super::TransportError::is_not_sent)).
 //! - Any other request (`POST`, `PATCH`, an action, a `$batch` holding one) is sent again only
 //!   when the service said it did not process it: `429`, or `503` with `Retry-After`; or when
 //!   nothing was sent. A `500`, `502`, `504` or a connection lost after sending is returned to
