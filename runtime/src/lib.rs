@@ -53,12 +53,12 @@ pub mod __private {
         path::{encode_segment, function_call, key_predicate},
     };
     pub use crate::enums::{deserialize_enum, serialize_enum};
-    #[cfg(feature = "client")]
-    pub use crate::filter_operands;
     pub use crate::object::{
         deserialize_polymorphic, deserialize_structure, fill_into, fill_structure, fill_structure_after_type, read,
         serialize_structure, serialize_typed, undeclared, write, write_fields,
     };
     pub use crate::{enum_members, impl_enum, impl_structure, impl_structure_serde};
+    #[cfg(feature = "client")]
+    pub use crate::{filter_operands, impl_path_debug};
 }
 pub use wire::{Edm, In, Out};

@@ -101,13 +101,13 @@ pub fn client_crate(model: &Model, plan: &Plan, opts: &CrateOptions) -> Result<F
 
         pub use ::#model_crate as model;
         pub use ::odata_runtime as runtime;
-        pub use ::odata_runtime::client::{Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream, TokenProvider, Transport};
+        pub use ::odata_runtime::client::{Body, Client, ClientBuilder, Download, Error, Media, Request, ReturnPreference, ServiceError, Stream, TokenProvider, Transport};
         pub use ::odata_runtime::Collection;
 
         #(#mods)*
 
         #[doc = #service_doc]
-        #[derive(Clone)]
+        #[derive(Clone, Debug)]
         pub struct #service {
             client: ::odata_runtime::client::Client,
         }
@@ -494,6 +494,22 @@ fn entity_paths(
     };
     let item_doc = doc(format!("The path to one `{q}`."), &writes.left_out_item);
     let coll_doc = doc(format!("The path to a collection of `{q}`."), &writes.left_out_collection);
+    let get = writes.read.then(|| {
+        quote! {
+            /// `GET` the entity.
+            pub fn get(&self) -> ::odata_runtime::client::Request<#value_ty, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, self.path.clone())
+            }
+        }
+    });
+    let list = writes.list.then(|| {
+        quote! {
+            /// `GET` the collection: one page with `send()`, every page with `pages()`, every item with `items()`.
+            pub fn list(&self) -> ::odata_runtime::client::Request<::odata_runtime::Collection<#value_ty>, #prop_path> {
+                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, self.path.clone())
+            }
+        }
+    });
     let filters = super::filters::entity_filters(model, plan, model_crate, id, &prop, &cfg, &writes.non_filterable);
     quote! {
         #property_enum
@@ -520,10 +536,7 @@ fn entity_paths(
                 &self.path
             }
 
-            /// `GET` the entity.
-            pub fn get(&self) -> ::odata_runtime::client::Request<#value_ty, #prop_path> {
-                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, self.path.clone())
-            }
+            #get
 
             #(#item_methods)*
         }
@@ -537,6 +550,9 @@ fn entity_paths(
         }
 
         #cfg
+        ::odata_runtime::__private::impl_path_debug!(#item, #coll);
+
+        #cfg
         impl #coll {
             /// A path below the service root (already percent-encoded).
             pub fn new(client: &::odata_runtime::client::Client, path: ::std::string::String) -> Self {
@@ -548,10 +564,7 @@ fn entity_paths(
                 &self.path
             }
 
-            /// `GET` the collection: one page with `send()`, every page with `pages()`, every item with `items()`.
-            pub fn list(&self) -> ::odata_runtime::client::Request<::odata_runtime::Collection<#value_ty>, #prop_path> {
-                ::odata_runtime::client::Request::new(&self.client, ::odata_runtime::client::http::Method::GET, self.path.clone())
-            }
+            #list
 
             #by_id
 

@@ -112,6 +112,11 @@ pub struct Served {
     pub delete: bool,
     /// `count()` on collections.
     pub count: bool,
+    /// `get()` on items (`ReadRestrictions/ReadByKeyRestrictions/Readable`, else
+    /// `ReadRestrictions/Readable`).
+    pub read: bool,
+    /// `list()` on collections (`ReadRestrictions/Readable`).
+    pub list: bool,
     /// What the service forbids on one entity and the client leaves out (update, delete), one
     /// sentence each, for the docs.
     pub left_out_item: Vec<String>,
@@ -172,6 +177,21 @@ impl AccessPoint<'_, '_> {
     fn allows(&self, term: &str, property: &str) -> bool {
         let Some(record) = self.sources.iter().find_map(|s| s.record(term)) else { return true };
         !record.properties.iter().any(|p| &*p.property == property && matches!(p.value, Expr::Bool(false)))
+    }
+
+    /// Whether one entity can be read here: `ReadRestrictions/ReadByKeyRestrictions/Readable`
+    /// of a collection when it says, else `ReadRestrictions/Readable`.
+    fn allows_read_by_key(&self) -> bool {
+        let by_key = self.sources.iter().find_map(|s| s.record("ReadRestrictions")).and_then(|r| {
+            match &r.properties.iter().find(|p| &*p.property == "ReadByKeyRestrictions")?.value {
+                Expr::Record(inner) => inner.properties.iter().find(|p| &*p.property == "Readable").map(|p| &p.value),
+                _ => None,
+            }
+        });
+        match by_key {
+            Some(value) if self.collection => !matches!(value, Expr::Bool(false)),
+            _ => self.allows("ReadRestrictions", "Readable"),
+        }
     }
 
     /// The properties restriction `term` excludes here: those its `list` names (property
@@ -321,6 +341,8 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
             update: true,
             delete: true,
             count: true,
+            read: true,
+            list: true,
             left_out_item: Vec::new(),
             left_out_collection: Vec::new(),
             non_filterable: Default::default(),
@@ -351,6 +373,15 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
     let update = offered("`update` and `replace`", "UpdateRestrictions", "Updatable", false, true).unwrap_or(true);
     let delete = offered("`delete`", "DeleteRestrictions", "Deletable", true, true).unwrap_or(undeclared);
     let count = offered("`count`", "CountRestrictions", "Countable", true, false).unwrap_or(true);
+    let list = offered("`list`", "ReadRestrictions", "Readable", true, false).unwrap_or(true);
+    let read = points.iter().any(AccessPoint::allows_read_by_key);
+    if !read {
+        let names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
+        left_out_item.push(format!(
+            "`get`: the service forbids reading one entity (`ReadRestrictions` on {}).",
+            names.join(", ")
+        ));
+    }
     let collections: Vec<&AccessPoint> = points.iter().filter(|p| p.collection).collect();
     let properties: Vec<String> = model.all_properties(id).into_iter().map(|(_, p)| p.name.to_string()).collect();
     let non_filterable =
@@ -371,7 +402,18 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
             quoted(&non_sortable)
         ));
     }
-    Served { insert, update, delete, count, left_out_item, left_out_collection, non_filterable, non_sortable }
+    Served {
+        insert,
+        update,
+        delete,
+        count,
+        read,
+        list,
+        left_out_item,
+        left_out_collection,
+        non_filterable,
+        non_sortable,
+    }
 }
 
 /// Whether the container says keys are path segments (`Capabilities.KeyAsSegmentSupported`).

@@ -130,6 +130,7 @@ pub struct CallRecordCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(CallRecordPath, CallRecordCollectionPath);
 impl CallRecordCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -342,6 +343,7 @@ pub struct SegmentCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(SegmentPath, SegmentCollectionPath);
 impl SegmentCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -506,6 +508,7 @@ pub struct SessionCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(SessionPath, SessionCollectionPath);
 impl SessionCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(

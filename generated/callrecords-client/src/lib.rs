@@ -14,8 +14,8 @@
 pub use ::callrecords_model as model;
 pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
-    TokenProvider, Transport,
+    Body, Client, ClientBuilder, Download, Error, Media, Request, ReturnPreference,
+    ServiceError, Stream, TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `microsoft.graph.callRecords`.
@@ -23,7 +23,7 @@ pub mod call_records;
 /// `microsoft.graph`.
 pub mod graph;
 /// Entry point of the service's container `microsoft.graph.GraphService`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct GraphService {
     client: ::odata_runtime::client::Client,
 }

@@ -102,6 +102,39 @@ pub fn key_predicate(parts: &[(&str, String)]) -> String {
     out
 }
 
+#[doc(hidden)]
+/// `Debug` for generated path structs (fields `client` and `path`): the URL they stand for.
+///
+/// ```
+/// #[derive(Clone)]
+/// pub struct OrdersPath {
+///     client: odata_runtime::client::Client,
+///     path: String,
+/// }
+/// odata_runtime::__private::impl_path_debug!(OrdersPath);
+/// # struct Offline;
+/// # impl odata_runtime::client::Transport for Offline {
+/// #     fn send(&self, _: http::Request<Vec<u8>>) -> odata_runtime::client::BoxFuture<'_, Result<http::Response<Vec<u8>>, odata_runtime::client::TransportError>> {
+/// #         Box::pin(async { Err(odata_runtime::client::TransportError::new("offline")) })
+/// #     }
+/// # }
+/// let client = odata_runtime::client::Client::builder("https://example.com/odata").transport(Offline).build().unwrap();
+/// let path = OrdersPath { client, path: "Orders(1)".into() };
+/// assert_eq!(format!("{path:?}"), r#"OrdersPath("https://example.com/odata/Orders(1)")"#);
+/// ```
+#[macro_export]
+macro_rules! impl_path_debug {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple(::core::stringify!($ty))
+                    .field(&::std::format!("{}/{}", self.client.base_url(), self.path))
+                    .finish()
+            }
+        }
+    )+};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,6 +135,7 @@ pub struct AttachmentsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(AttachmentsPath, AttachmentsCollectionPath);
 impl AttachmentsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -344,6 +345,7 @@ pub struct AuthorsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(AuthorsPath, AuthorsCollectionPath);
 impl AuthorsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -803,6 +805,7 @@ pub struct BooksCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(BooksPath, BooksCollectionPath);
 impl BooksCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1021,6 +1024,7 @@ pub struct BooksTextsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(BooksTextsPath, BooksTextsCollectionPath);
 impl BooksTextsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1298,6 +1302,7 @@ pub struct ChaptersCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(ChaptersPath, ChaptersCollectionPath);
 impl ChaptersCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1463,6 +1468,7 @@ pub struct CountriesCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(CountriesPath, CountriesCollectionPath);
 impl CountriesCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1657,6 +1663,9 @@ pub struct DraftAdministrativeDataCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(
+    DraftAdministrativeDataPath, DraftAdministrativeDataCollectionPath
+);
 impl DraftAdministrativeDataCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1841,6 +1850,9 @@ pub struct ExchangeRatesCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(
+    ExchangeRatesPath, ExchangeRatesCollectionPath
+);
 impl ExchangeRatesCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1957,6 +1969,8 @@ for ::fixture_cap_model::catalog_service::Feedback {}
 /// Not offered: `update` and `replace`: the service forbids it (`UpdateRestrictions/Updatable` false on entity set `Feedback`).
 ///
 /// Not offered: `delete`: the service forbids it (`DeleteRestrictions/Deletable` false on entity set `Feedback`).
+///
+/// Not offered: `get`: the service forbids reading one entity (`ReadRestrictions` on entity set `Feedback`).
 #[derive(Clone)]
 pub struct FeedbackPath {
     client: ::odata_runtime::client::Client,
@@ -1977,26 +1991,16 @@ impl FeedbackPath {
     pub fn path(&self) -> &str {
         &self.path
     }
-    /// `GET` the entity.
-    pub fn get(
-        &self,
-    ) -> ::odata_runtime::client::Request<
-        ::fixture_cap_model::catalog_service::Feedback,
-        crate::catalog_service::FeedbackProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-            &self.client,
-            ::odata_runtime::client::http::Method::GET,
-            self.path.clone(),
-        )
-    }
 }
 /// The path to a collection of `CatalogService.Feedback`.
+///
+/// Not offered: `list`: the service forbids it (`ReadRestrictions/Readable` false on entity set `Feedback`).
 #[derive(Clone)]
 pub struct FeedbackCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(FeedbackPath, FeedbackCollectionPath);
 impl FeedbackCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2011,19 +2015,6 @@ impl FeedbackCollectionPath {
     /// The path below the service root.
     pub fn path(&self) -> &str {
         &self.path
-    }
-    /// `GET` the collection: one page with `send()`, every page with `pages()`, every item with `items()`.
-    pub fn list(
-        &self,
-    ) -> ::odata_runtime::client::Request<
-        ::odata_runtime::Collection<::fixture_cap_model::catalog_service::Feedback>,
-        crate::catalog_service::FeedbackProperty,
-    > {
-        ::odata_runtime::client::Request::new(
-            &self.client,
-            ::odata_runtime::client::http::Method::GET,
-            self.path.clone(),
-        )
     }
     /// One entity by its key `ID`: `...(value)`, the value an OData literal, percent-encoded so it cannot change the path.
     pub fn by_id(&self, id: ::odata_runtime::edm::Guid) -> FeedbackPath {
@@ -2209,6 +2200,7 @@ pub struct OrderItemsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(OrderItemsPath, OrderItemsCollectionPath);
 impl OrderItemsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2514,6 +2506,7 @@ pub struct OrdersCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(OrdersPath, OrdersCollectionPath);
 impl OrdersCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2708,6 +2701,7 @@ pub struct SettingsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
+::odata_runtime::__private::impl_path_debug!(SettingsPath, SettingsCollectionPath);
 impl SettingsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(

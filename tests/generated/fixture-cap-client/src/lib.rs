@@ -14,14 +14,14 @@
 pub use ::fixture_cap_model as model;
 pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
-    TokenProvider, Transport,
+    Body, Client, ClientBuilder, Download, Error, Media, Request, ReturnPreference,
+    ServiceError, Stream, TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `CatalogService`.
 pub mod catalog_service;
 /// Entry point of the service's container `CatalogService.EntityContainer`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct EntityContainer {
     client: ::odata_runtime::client::Client,
 }

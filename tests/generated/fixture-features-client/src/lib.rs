@@ -26,8 +26,8 @@
 pub use ::fixture_features_model as model;
 pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
-    TokenProvider, Transport,
+    Body, Client, ClientBuilder, Download, Error, Media, Request, ReturnPreference,
+    ServiceError, Stream, TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `fx.svc.callRecords`.
@@ -35,7 +35,7 @@ pub mod call_records;
 /// `fx.svc`.
 pub mod svc;
 /// Entry point of the service's container `fx.svc.svcService`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct SvcService {
     client: ::odata_runtime::client::Client,
 }

@@ -29,14 +29,14 @@
 pub use ::fixture_hostile_model as model;
 pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
-    TokenProvider, Transport,
+    Body, Client, ClientBuilder, Download, Error, Media, Request, ReturnPreference,
+    ServiceError, Stream, TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `Model`.
 pub mod model_2;
 /// Entry point of the service's container `Svc.Client`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Client2 {
     client: ::odata_runtime::client::Client,
 }

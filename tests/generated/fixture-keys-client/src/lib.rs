@@ -40,14 +40,14 @@
 pub use ::fixture_keys_model as model;
 pub use ::odata_runtime as runtime;
 pub use ::odata_runtime::client::{
-    Client, ClientBuilder, Error, Media, Request, ReturnPreference, ServiceError, Stream,
-    TokenProvider, Transport,
+    Body, Client, ClientBuilder, Download, Error, Media, Request, ReturnPreference,
+    ServiceError, Stream, TokenProvider, Transport,
 };
 pub use ::odata_runtime::Collection;
 /// `fx.keys`.
 pub mod keys;
 /// Entry point of the service's container `fx.keys.Keys`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Keys {
     client: ::odata_runtime::client::Client,
 }
