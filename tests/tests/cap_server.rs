@@ -114,6 +114,7 @@ async fn generated_client_against_cap() {
     unbound_operations(&svc).await;
     bound_operations(&svc).await;
     writes(&svc).await;
+    restrictions_are_the_service_s(&client).await;
     etags(&svc).await;
     drafts(&svc).await;
     media_and_singleton(&svc).await;
@@ -420,6 +421,18 @@ async fn writes(svc: &Svc) {
     patch.rate = Some(parse_decimal("1.5").unwrap());
     let patched = svc.exchange_rates().by_key(2025, "EUR").update(&patch).send().await.expect("PATCH ExchangeRates");
     assert_eq!(patched.and_then(|r| r.rate), Some(parse_decimal("1.5").unwrap()));
+}
+
+/// What the client leaves out because the service's Capabilities restrictions forbid it, the
+/// live service refuses: reading the insert-only `Feedback` (no `list` or `get` is generated)
+/// and deleting a country (no `delete`).
+async fn restrictions_are_the_service_s(client: &Client) {
+    let read = Request::<serde_json::Value>::new(client, Method::GET, "Feedback".into()).send().await;
+    let e = read.expect_err("GET Feedback is refused");
+    assert_eq!(status(&e), 405, "{e}");
+    let delete = Request::<()>::new(client, Method::DELETE, "Countries('DE')".into()).send().await;
+    let e = delete.expect_err("DELETE Countries is refused");
+    assert!(matches!(status(&e), 403 | 405), "{e}");
 }
 
 async fn etags(svc: &Svc) {
