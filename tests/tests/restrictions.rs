@@ -45,6 +45,20 @@ const SERVICE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
       </EntityType>
       <EntityContainer Name="Container">
         <EntitySet Name="Orders" EntityType="Shop.Order">
+          <Annotation Term="Capabilities.ExpandRestrictions">
+            <Record>
+              <PropertyValue Property="NonExpandableProperties">
+                <Collection><NavigationPropertyPath>Notes</NavigationPropertyPath></Collection>
+              </PropertyValue>
+            </Record>
+          </Annotation>
+          <Annotation Term="Capabilities.SortRestrictions">
+            <Record>
+              <PropertyValue Property="NonSortableProperties">
+                <Collection><PropertyPath>ID</PropertyPath></Collection>
+              </PropertyValue>
+            </Record>
+          </Annotation>
           <Annotation Term="Capabilities.NavigationRestrictions">
             <Record>
               <PropertyValue Property="RestrictedProperties">
@@ -92,6 +106,12 @@ fn restrictions_on_sets_and_restricted_navigation_properties_leave_operations_ou
     let items = served_in(&docs, "Shop.Item");
     assert_eq!((items.insert, items.update, items.delete, items.count), (false, true, true, false));
     assert!(items.left_out_collection.iter().any(|l| l.contains("navigation property `Order/Items`")), "{items:?}");
+
+    // Sorting and expanding restrictions are named in the docs of the collection path.
+    let orders = served_in(&docs, "Shop.Order");
+    assert_eq!(orders.non_expandable.iter().collect::<Vec<_>>(), ["Notes"]);
+    assert_eq!(orders.non_sortable.iter().collect::<Vec<_>>(), ["ID"]);
+    assert!(orders.left_out_collection.iter().any(|l| l.starts_with("expanding `Notes`")), "{orders:?}");
 
     // Nothing restricts notes: everything is offered.
     let notes = served_in(&docs, "Shop.Note");
@@ -229,4 +249,26 @@ fn sap_services_show_their_own_restrictions() {
     assert!(files
         .values()
         .any(|v| v.contains("impl FlightConnectionTypeCollectionPath {") && v.contains("pub fn create(")));
+}
+
+#[test]
+fn an_annotation_document_given_by_file_reaches_the_service_document_once() {
+    let dir = std::env::temp_dir().join(format!("odata-annotations-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("svc")).unwrap();
+    std::fs::write(dir.join("svc/service.xml"), SERVICE).unwrap();
+    // It names the service document by another path than the one given on the command line.
+    let annotations = ANNOTATIONS.replace(r#"Uri="$metadata""#, r#"Uri="./../svc/service.xml""#);
+    std::fs::write(dir.join("svc/served.xml"), annotations).unwrap();
+    let loaded = xtask::load::load_with_annotations(
+        &dir.join("svc/service.xml"),
+        &[dir.join("svc/served.xml")],
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(loaded.documents.len(), 2, "{:?}", loaded.documents.iter().map(|d| &d.0).collect::<Vec<_>>());
+    let (model, diags) = codegen::load_set(&loaded.set());
+    assert!(!diags.has_errors(), "{diags:?}");
+    let model = model.unwrap();
+    assert!(!served(&model, type_id(&model, "Shop.Note"), true).update);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -510,6 +510,14 @@ fn entity_paths(
             }
         }
     });
+    // A path the service lets nothing be read through would not use its client: it shows it in
+    // `Debug` instead, so no field is dead.
+    let debug = match (writes.read, writes.list) {
+        (true, true) => TokenStream::new(),
+        (false, true) => quote! { #cfg ::odata_runtime::__private::impl_path_debug!(#item); },
+        (true, false) => quote! { #cfg ::odata_runtime::__private::impl_path_debug!(#coll); },
+        (false, false) => quote! { #cfg ::odata_runtime::__private::impl_path_debug!(#item, #coll); },
+    };
     let filters = super::filters::entity_filters(model, plan, model_crate, id, &prop, &cfg, &writes.non_filterable);
     quote! {
         #property_enum
@@ -549,8 +557,7 @@ fn entity_paths(
             path: ::std::string::String,
         }
 
-        #cfg
-        ::odata_runtime::__private::impl_path_debug!(#item, #coll);
+        #debug
 
         #cfg
         impl #coll {

@@ -130,6 +130,9 @@ pub struct Served {
     /// Properties no collection of the type can be sorted by
     /// (`SortRestrictions/NonSortableProperties`, or `Sortable` false).
     pub non_sortable: std::collections::BTreeSet<String>,
+    /// Navigation properties no collection of the type can expand
+    /// (`ExpandRestrictions/NonExpandableProperties`, or `Expandable` false).
+    pub non_expandable: std::collections::BTreeSet<String>,
 }
 
 /// One way the service reaches entities of a type: an entity set, a singleton, or a
@@ -330,8 +333,10 @@ fn access_points<'m, 's>(model: &'m Model<'s>, id: TypeId) -> Vec<AccessPoint<'m
 /// `NavigationRestrictions/RestrictedProperties` and path targets): an operation is offered
 /// when at least one of them allows it (`InsertRestrictions/Insertable`,
 /// `UpdateRestrictions/Updatable`, `DeleteRestrictions/Deletable`,
-/// `CountRestrictions/Countable`), and `delete` only where an entity can be removed from a
-/// collection. A type the service reaches in no declared way keeps everything. With
+/// `CountRestrictions/Countable`, `ReadRestrictions/Readable` with its
+/// `ReadByKeyRestrictions`), and `delete` only where an entity can be removed from a
+/// collection; a property is non-filterable, non-sortable or non-expandable when every
+/// collection says so. A type the service reaches in no declared way keeps everything. With
 /// `honour` false (a service whose annotations are wrong) everything is offered.
 pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
     let points = access_points(model, id);
@@ -347,6 +352,7 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
             left_out_collection: Vec::new(),
             non_filterable: Default::default(),
             non_sortable: Default::default(),
+            non_expandable: Default::default(),
         };
     }
     let (mut left_out_item, mut left_out_collection) = (Vec::new(), Vec::new());
@@ -388,6 +394,9 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
         excluded_everywhere(&collections, &properties, "FilterRestrictions", "Filterable", "NonFilterableProperties");
     let non_sortable =
         excluded_everywhere(&collections, &properties, "SortRestrictions", "Sortable", "NonSortableProperties");
+    let navigation: Vec<String> = model.all_navigation(id).into_iter().map(|(_, n)| n.name.to_string()).collect();
+    let non_expandable =
+        excluded_everywhere(&collections, &navigation, "ExpandRestrictions", "Expandable", "NonExpandableProperties");
     let quoted =
         |set: &std::collections::BTreeSet<String>| set.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     if !non_filterable.is_empty() {
@@ -402,6 +411,12 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
             quoted(&non_sortable)
         ));
     }
+    if !non_expandable.is_empty() {
+        left_out_collection.push(format!(
+            "expanding {}: the service cannot expand them (`ExpandRestrictions`); do not pass them to `expand`.",
+            quoted(&non_expandable)
+        ));
+    }
     Served {
         insert,
         update,
@@ -413,6 +428,7 @@ pub fn served(model: &Model, id: TypeId, honour: bool) -> Served {
         left_out_collection,
         non_filterable,
         non_sortable,
+        non_expandable,
     }
 }
 

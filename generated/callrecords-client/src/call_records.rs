@@ -130,7 +130,6 @@ pub struct CallRecordCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(CallRecordPath, CallRecordCollectionPath);
 impl CallRecordCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -343,7 +342,6 @@ pub struct SegmentCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(SegmentPath, SegmentCollectionPath);
 impl SegmentCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -508,7 +506,6 @@ pub struct SessionCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(SessionPath, SessionCollectionPath);
 impl SessionCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(

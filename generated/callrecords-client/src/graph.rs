@@ -90,9 +90,6 @@ pub struct CloudCommunicationsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(
-    CloudCommunicationsPath, CloudCommunicationsCollectionPath
-);
 impl CloudCommunicationsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(

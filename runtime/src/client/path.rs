@@ -104,6 +104,8 @@ pub fn key_predicate(parts: &[(&str, String)]) -> String {
 
 #[doc(hidden)]
 /// `Debug` for generated path structs (fields `client` and `path`): the URL they stand for.
+/// Generated for the paths through which the service lets nothing be read, whose client no
+/// method uses.
 ///
 /// ```
 /// #[derive(Clone)]

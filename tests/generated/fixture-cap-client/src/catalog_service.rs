@@ -135,7 +135,6 @@ pub struct AttachmentsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(AttachmentsPath, AttachmentsCollectionPath);
 impl AttachmentsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -345,7 +344,6 @@ pub struct AuthorsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(AuthorsPath, AuthorsCollectionPath);
 impl AuthorsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -805,7 +803,6 @@ pub struct BooksCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(BooksPath, BooksCollectionPath);
 impl BooksCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1024,7 +1021,6 @@ pub struct BooksTextsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(BooksTextsPath, BooksTextsCollectionPath);
 impl BooksTextsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1302,7 +1298,6 @@ pub struct ChaptersCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(ChaptersPath, ChaptersCollectionPath);
 impl ChaptersCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1468,7 +1463,6 @@ pub struct CountriesCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(CountriesPath, CountriesCollectionPath);
 impl CountriesCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1663,9 +1657,6 @@ pub struct DraftAdministrativeDataCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(
-    DraftAdministrativeDataPath, DraftAdministrativeDataCollectionPath
-);
 impl DraftAdministrativeDataCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1850,9 +1841,6 @@ pub struct ExchangeRatesCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(
-    ExchangeRatesPath, ExchangeRatesCollectionPath
-);
 impl ExchangeRatesCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2200,7 +2188,6 @@ pub struct OrderItemsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(OrderItemsPath, OrderItemsCollectionPath);
 impl OrderItemsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2506,7 +2493,6 @@ pub struct OrdersCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(OrdersPath, OrdersCollectionPath);
 impl OrdersCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2701,7 +2687,6 @@ pub struct SettingsCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-::odata_runtime::__private::impl_path_debug!(SettingsPath, SettingsCollectionPath);
 impl SettingsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(

@@ -229,16 +229,6 @@ pub struct CallRecordCollectionPath {
         feature = "users"
     )
 )]
-::odata_runtime::__private::impl_path_debug!(CallRecordPath, CallRecordCollectionPath);
-#[cfg(
-    any(
-        feature = "call-records",
-        feature = "communications",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
 impl CallRecordCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -431,8 +421,6 @@ pub struct SessionCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(any(feature = "call-records", feature = "communications"))]
-::odata_runtime::__private::impl_path_debug!(SessionPath, SessionCollectionPath);
 #[cfg(any(feature = "call-records", feature = "communications"))]
 impl SessionCollectionPath {
     /// A path below the service root (already percent-encoded).

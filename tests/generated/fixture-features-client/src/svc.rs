@@ -143,10 +143,6 @@ pub struct CloudCommunicationsCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "call-records", feature = "communications"))]
-::odata_runtime::__private::impl_path_debug!(
-    CloudCommunicationsPath, CloudCommunicationsCollectionPath
-);
-#[cfg(any(feature = "call-records", feature = "communications"))]
 impl CloudCommunicationsCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -327,8 +323,6 @@ pub struct DeviceCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(any(feature = "devices", feature = "directory-objects"))]
-::odata_runtime::__private::impl_path_debug!(DevicePath, DeviceCollectionPath);
 #[cfg(any(feature = "devices", feature = "directory-objects"))]
 impl DeviceCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -603,17 +597,6 @@ pub struct DirectoryObjectCollectionPath {
         feature = "users"
     )
 )]
-::odata_runtime::__private::impl_path_debug!(
-    DirectoryObjectPath, DirectoryObjectCollectionPath
-);
-#[cfg(
-    any(
-        feature = "devices",
-        feature = "directory-objects",
-        feature = "me",
-        feature = "users"
-    )
-)]
 impl DirectoryObjectCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -811,8 +794,6 @@ pub struct MessageCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-::odata_runtime::__private::impl_path_debug!(MessagePath, MessageCollectionPath);
-#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl MessageCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1005,8 +986,6 @@ pub struct PresenceCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "communications")]
-::odata_runtime::__private::impl_path_debug!(PresencePath, PresenceCollectionPath);
 #[cfg(feature = "communications")]
 impl PresenceCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -1381,8 +1360,6 @@ pub struct UserCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
-::odata_runtime::__private::impl_path_debug!(UserPath, UserCollectionPath);
 #[cfg(any(feature = "directory-objects", feature = "me", feature = "users"))]
 impl UserCollectionPath {
     /// A path below the service root (already percent-encoded).

@@ -127,8 +127,6 @@ pub struct BlobCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "blobs", feature = "model"))]
-::odata_runtime::__private::impl_path_debug!(BlobPath, BlobCollectionPath);
-#[cfg(any(feature = "blobs", feature = "model"))]
 impl BlobCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -336,8 +334,6 @@ pub struct ClientCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "clients", feature = "model"))]
-::odata_runtime::__private::impl_path_debug!(ClientPath, ClientCollectionPath);
-#[cfg(any(feature = "clients", feature = "model"))]
 impl ClientCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -523,8 +519,6 @@ pub struct Client2CollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(any(feature = "clients-2", feature = "model"))]
-::odata_runtime::__private::impl_path_debug!(Client2Path, Client2CollectionPath);
 #[cfg(any(feature = "clients-2", feature = "model"))]
 impl Client2CollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -712,8 +706,6 @@ pub struct ErrorCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "errors", feature = "model"))]
-::odata_runtime::__private::impl_path_debug!(ErrorPath, ErrorCollectionPath);
-#[cfg(any(feature = "errors", feature = "model"))]
 impl ErrorCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -900,8 +892,6 @@ pub struct FlagCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "flags", feature = "model"))]
-::odata_runtime::__private::impl_path_debug!(FlagPath, FlagCollectionPath);
-#[cfg(any(feature = "flags", feature = "model"))]
 impl FlagCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1087,8 +1077,6 @@ pub struct RatioCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(any(feature = "model", feature = "ratios"))]
-::odata_runtime::__private::impl_path_debug!(RatioPath, RatioCollectionPath);
 #[cfg(any(feature = "model", feature = "ratios"))]
 impl RatioCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -1280,10 +1268,6 @@ pub struct RéservationCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(any(feature = "model", feature = "réservations"))]
-::odata_runtime::__private::impl_path_debug!(
-    RéservationPath, RéservationCollectionPath
-);
-#[cfg(any(feature = "model", feature = "réservations"))]
 impl RéservationCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1469,8 +1453,6 @@ pub struct SlotCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(any(feature = "model", feature = "slots"))]
-::odata_runtime::__private::impl_path_debug!(SlotPath, SlotCollectionPath);
 #[cfg(any(feature = "model", feature = "slots"))]
 impl SlotCollectionPath {
     /// A path below the service root (already percent-encoded).

@@ -131,8 +131,6 @@ pub struct AliasedCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "aliased")]
-::odata_runtime::__private::impl_path_debug!(AliasedPath, AliasedCollectionPath);
-#[cfg(feature = "aliased")]
 impl AliasedCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -335,8 +333,6 @@ pub struct ByBinaryCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-binary")]
-::odata_runtime::__private::impl_path_debug!(ByBinaryPath, ByBinaryCollectionPath);
-#[cfg(feature = "by-binary")]
 impl ByBinaryCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -522,8 +518,6 @@ pub struct ByBooleanCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-boolean")]
-::odata_runtime::__private::impl_path_debug!(ByBooleanPath, ByBooleanCollectionPath);
 #[cfg(feature = "by-boolean")]
 impl ByBooleanCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -711,8 +705,6 @@ pub struct ByByteCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-byte")]
-::odata_runtime::__private::impl_path_debug!(ByBytePath, ByByteCollectionPath);
-#[cfg(feature = "by-byte")]
 impl ByByteCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -898,8 +890,6 @@ pub struct ByDateCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-date")]
-::odata_runtime::__private::impl_path_debug!(ByDatePath, ByDateCollectionPath);
 #[cfg(feature = "by-date")]
 impl ByDateCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -1087,10 +1077,6 @@ pub struct ByDateTimeOffsetCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-date-time-offset")]
-::odata_runtime::__private::impl_path_debug!(
-    ByDateTimeOffsetPath, ByDateTimeOffsetCollectionPath
-);
 #[cfg(feature = "by-date-time-offset")]
 impl ByDateTimeOffsetCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -1281,8 +1267,6 @@ pub struct ByDecimalCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-decimal")]
-::odata_runtime::__private::impl_path_debug!(ByDecimalPath, ByDecimalCollectionPath);
-#[cfg(feature = "by-decimal")]
 impl ByDecimalCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1470,10 +1454,6 @@ pub struct ByDefinitionCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-definition")]
-::odata_runtime::__private::impl_path_debug!(
-    ByDefinitionPath, ByDefinitionCollectionPath
-);
-#[cfg(feature = "by-definition")]
 impl ByDefinitionCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -1659,8 +1639,6 @@ pub struct ByDoubleCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-double")]
-::odata_runtime::__private::impl_path_debug!(ByDoublePath, ByDoubleCollectionPath);
 #[cfg(feature = "by-double")]
 impl ByDoubleCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -1848,8 +1826,6 @@ pub struct ByDurationCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-duration")]
-::odata_runtime::__private::impl_path_debug!(ByDurationPath, ByDurationCollectionPath);
-#[cfg(feature = "by-duration")]
 impl ByDurationCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2036,8 +2012,6 @@ pub struct ByEnumCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-enum")]
-::odata_runtime::__private::impl_path_debug!(ByEnumPath, ByEnumCollectionPath);
 #[cfg(feature = "by-enum")]
 impl ByEnumCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -2233,8 +2207,6 @@ pub struct ByGuidCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-guid")]
-::odata_runtime::__private::impl_path_debug!(ByGuidPath, ByGuidCollectionPath);
-#[cfg(feature = "by-guid")]
 impl ByGuidCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2420,8 +2392,6 @@ pub struct ByInt16CollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-int16")]
-::odata_runtime::__private::impl_path_debug!(ByInt16Path, ByInt16CollectionPath);
 #[cfg(feature = "by-int16")]
 impl ByInt16CollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -2609,8 +2579,6 @@ pub struct ByInt32CollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-int32")]
-::odata_runtime::__private::impl_path_debug!(ByInt32Path, ByInt32CollectionPath);
-#[cfg(feature = "by-int32")]
 impl ByInt32CollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -2796,8 +2764,6 @@ pub struct ByInt64CollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-int64")]
-::odata_runtime::__private::impl_path_debug!(ByInt64Path, ByInt64CollectionPath);
 #[cfg(feature = "by-int64")]
 impl ByInt64CollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -2985,8 +2951,6 @@ pub struct BySByteCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-s-byte")]
-::odata_runtime::__private::impl_path_debug!(BySBytePath, BySByteCollectionPath);
-#[cfg(feature = "by-s-byte")]
 impl BySByteCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -3172,8 +3136,6 @@ pub struct BySingleCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-single")]
-::odata_runtime::__private::impl_path_debug!(BySinglePath, BySingleCollectionPath);
 #[cfg(feature = "by-single")]
 impl BySingleCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -3361,8 +3323,6 @@ pub struct ByStringCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "by-string")]
-::odata_runtime::__private::impl_path_debug!(ByStringPath, ByStringCollectionPath);
-#[cfg(feature = "by-string")]
 impl ByStringCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -3548,8 +3508,6 @@ pub struct ByTimeOfDayCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "by-time-of-day")]
-::odata_runtime::__private::impl_path_debug!(ByTimeOfDayPath, ByTimeOfDayCollectionPath);
 #[cfg(feature = "by-time-of-day")]
 impl ByTimeOfDayCollectionPath {
     /// A path below the service root (already percent-encoded).
@@ -3744,8 +3702,6 @@ pub struct CompositeCollectionPath {
     path: ::std::string::String,
 }
 #[cfg(feature = "composites")]
-::odata_runtime::__private::impl_path_debug!(CompositePath, CompositeCollectionPath);
-#[cfg(feature = "composites")]
 impl CompositeCollectionPath {
     /// A path below the service root (already percent-encoded).
     pub fn new(
@@ -3903,8 +3859,6 @@ pub struct FixedCollectionPath {
     client: ::odata_runtime::client::Client,
     path: ::std::string::String,
 }
-#[cfg(feature = "fixed")]
-::odata_runtime::__private::impl_path_debug!(FixedPath, FixedCollectionPath);
 #[cfg(feature = "fixed")]
 impl FixedCollectionPath {
     /// A path below the service root (already percent-encoded).
