@@ -131,15 +131,17 @@ pub fn load(name: &str, main: Vec<u8>, refs: &References, fetch: Option<Fetch<'_
 }
 
 /// Reads a service document and what it references, then each annotation document and what it
-/// references: one set, each document once (an annotation document that references the
-/// service document finds it already loaded).
+/// references: one set, each document once, by name or by content (an annotation document that
+/// references the service document finds it already loaded).
 pub fn load_with_annotations(path: &Path, annotations: &[PathBuf], refs: &References) -> Result<Loaded, String> {
     let mut loaded = load_file(path, refs)?;
     for a in annotations {
         let more = load_file(a, refs).map_err(|e| format!("{e} (--annotations)"))?;
         loaded.notes.extend(more.notes);
         for (name, bytes) in more.documents {
-            if !loaded.documents.iter().any(|(n, _)| *n == name) {
+            // The same document reached by another name (`./metadata.xml`, a symlink) is the
+            // same document: by name or by content, it is read once.
+            if !loaded.documents.iter().any(|(n, b)| *n == name || *b == bytes) {
                 loaded.documents.push((name, bytes));
             }
         }
