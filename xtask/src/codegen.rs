@@ -27,7 +27,7 @@ pub struct Request {
     pub check: bool,
     /// `--reference URI=FILE` mappings for referenced documents.
     pub references: crate::load::References,
-    /// Annotation documents applied to the service document (`--annotations`); `None` given:
+    /// Annotation documents applied to the service document (`--annotations`); none given:
     /// the settings' for the embedded metadata.
     pub annotations: Vec<PathBuf>,
     /// Ignore the service's Capabilities restrictions (`--ignore-restrictions`).
