@@ -150,6 +150,12 @@ async fn successes_with_a_body_where_none_is_expected_are_successes() {
     let server = Server::start(|_, _| Reply::full(200, &[("Content-Type", "text/plain")], b"ok")).await;
     let e = get(&client(&server)).send().await.unwrap_err();
     assert!(matches!(&e, Error::Decode(d) if d.kind == DecodeErrorKind::NotJson), "{e:?}");
+    // An empty 200 where an entity is due: JSON `null`, not the expected shape.
+    let server = Server::start(|_, _| Reply::full(200, &[("Content-Type", "application/json")], b"")).await;
+    let c = client(&server);
+    let entity = Request::<std::collections::BTreeMap<String, Value>>::new(&c, Method::GET, "Things(1)".into());
+    let e = entity.send().await.unwrap_err();
+    assert!(matches!(&e, Error::Decode(d) if d.kind == DecodeErrorKind::Unexpected), "{e:?}");
 }
 
 #[tokio::test]

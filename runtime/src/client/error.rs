@@ -177,8 +177,9 @@ impl DecodeError {
     pub fn new(status: StatusCode, headers: &HeaderMap, body: &[u8], source: serde_json::Error) -> Self {
         let content_type = header_text(headers, "content-type");
         let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        // An empty body reads as JSON `null`.
         let json_start =
-            first.is_some_and(|b| matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'));
+            first.is_none_or(|b| matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'));
         let json_type = content_type.as_deref().is_none_or(|t| t.to_ascii_lowercase().contains("json"));
         let kind = match source.classify() {
             _ if !json_start || !json_type => DecodeErrorKind::NotJson,
