@@ -249,19 +249,7 @@ fn include_annotations<'s>(docs: &[Document<'s>], trees: &mut [csdl::ast::Docume
     for (j, tree) in trees.iter_mut().enumerate() {
         let Some(includes) = wanted.get(j).filter(|w| !w.is_empty() && j > 0) else { continue };
         // Term and target names are written with the document's aliases.
-        let mut aliases: Vec<(String, String)> = Vec::new();
-        for r in &tree.references {
-            for i in &r.includes {
-                if let Some(a) = &i.alias {
-                    aliases.push((a.to_string(), i.namespace.to_string()));
-                }
-            }
-        }
-        for sc in &tree.schemas {
-            if let Some(a) = &sc.alias {
-                aliases.push((a.to_string(), sc.namespace.to_string()));
-            }
-        }
+        let aliases: Vec<(String, String)> = tree.aliases().map(|(a, ns)| (a.to_string(), ns.to_string())).collect();
         let namespace_of = |qualified: &str| -> String {
             let head = qualified.rsplit_once('.').map_or("", |(ns, _)| ns);
             aliases.iter().find(|(a, _)| a == head).map_or_else(|| head.to_string(), |(_, ns)| ns.clone())

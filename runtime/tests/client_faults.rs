@@ -58,6 +58,7 @@ async fn a_body_cut_short_is_an_error_not_a_retry() {
     let e = get(&client(&server)).send().await.unwrap_err();
     let t = transport_error(&e);
     assert!(t.to_string().contains("broke off"), "{t}");
+    assert!(std::error::Error::source(t).is_some(), "the HTTP client's error is kept as the source");
     assert!(!t.is_not_sent());
     assert_eq!(server.requests(), 1);
 

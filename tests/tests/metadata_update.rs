@@ -98,3 +98,28 @@ fn a_failed_download_writes_nothing() {
     assert!(!ws.join("metadata/metadata.xml").exists());
     let _ = std::fs::remove_dir_all(&ws);
 }
+
+#[test]
+fn update_keeps_the_annotation_documents_and_applies_them_to_the_new_schema() {
+    let Some(shared) = tests::shared_dir() else { return };
+    let ws = scratch_workspace("annotations");
+    let restrictions = read(&tests::workspace_root().join("metadata/callrecords-restrictions.xml"));
+    std::fs::write(ws.join("metadata/callrecords-restrictions.xml"), &restrictions).unwrap();
+    let settings = r#"{"crate_prefix": "callrecords", "namespace": "microsoft.graph.callRecords", "version": "0.1.0",
+        "key_as_segment": true, "annotations": ["callrecords-restrictions.xml"]}"#;
+    std::fs::write(ws.join("metadata/codegen.json"), settings).unwrap();
+
+    let from = shared.join("metadata/graph-beta-2020-08-04.xml");
+    let code = xtask::update::run(&ws, &from.display().to_string(), None, &Default::default());
+    assert_eq!(code, ExitCode::SUCCESS);
+    // The annotation document stays as it was, and the settings still name it.
+    assert_eq!(read(&ws.join("metadata/callrecords-restrictions.xml")), restrictions);
+    assert!(read(&ws.join("metadata/codegen.json")).contains("callrecords-restrictions.xml"));
+    // The client regenerated from the new schema offers what Graph serves: reads, no writes.
+    let paths = read(&ws.join("generated/callrecords-client/src/call_records.rs"));
+    assert!(paths.contains("pub fn get(") && paths.contains("pub fn get_pstn_calls("));
+    for write in ["pub fn create(", "pub fn update(", "pub fn replace(", "pub fn delete("] {
+        assert!(!paths.contains(write), "{write} is generated");
+    }
+    let _ = std::fs::remove_dir_all(&ws);
+}

@@ -21,6 +21,17 @@ pub struct Document<'s> {
     pub offset: Offset,
 }
 
+impl<'s> Document<'s> {
+    /// The aliases this document declares, each with its namespace: those of its references'
+    /// `edmx:Include`s, then those of its schemas.
+    pub fn aliases(&self) -> impl Iterator<Item = (&Str<'s>, &Str<'s>)> {
+        let included =
+            self.references.iter().flat_map(|r| &r.includes).filter_map(|i| Some((i.alias.as_ref()?, &i.namespace)));
+        let own = self.schemas.iter().filter_map(|s| Some((s.alias.as_ref()?, &s.namespace)));
+        included.chain(own)
+    }
+}
+
 /// `edmx:Reference`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reference<'s> {

@@ -270,23 +270,16 @@ fn restricted<'m, 's>(
     })
 }
 
-/// Every way the service reaches entities of type `id` (or of a type it derives from).
+/// Every way the service reaches entities of type `id`.
 fn access_points<'m, 's>(model: &'m Model<'s>, id: TypeId) -> Vec<AccessPoint<'m, 's>> {
     let mut points = Vec::new();
-    let is_it = |t: TypeId| t == id;
     if let Some(c) = &model.container {
-        for s in c.entity_sets.iter().filter(|s| is_it(s.ty)) {
+        let sets = c.entity_sets.iter().map(|s| (s, "entity set", true));
+        let singletons = c.singletons.iter().map(|s| (s, "singleton", false));
+        for (s, kind, collection) in sets.chain(singletons).filter(|(s, ..)| s.ty == id) {
             points.push(AccessPoint {
-                name: format!("entity set `{}`", s.name),
-                collection: true,
-                declared: true,
-                sources: vec![Source::Annotations(&s.annotations)],
-            });
-        }
-        for s in c.singletons.iter().filter(|s| is_it(s.ty)) {
-            points.push(AccessPoint {
-                name: format!("singleton `{}`", s.name),
-                collection: false,
+                name: format!("{kind} `{}`", s.name),
+                collection,
                 declared: true,
                 sources: vec![Source::Annotations(&s.annotations)],
             });
@@ -294,7 +287,7 @@ fn access_points<'m, 's>(model: &'m Model<'s>, id: TypeId) -> Vec<AccessPoint<'m
     }
     for (i, t) in model.types.iter().enumerate() {
         let Some(st) = t.structured() else { continue };
-        for n in st.navigation.iter().filter(|n| is_it(n.target)) {
+        for n in st.navigation.iter().filter(|n| n.target == id) {
             let owner = TypeId(i as u32);
             // Restrictions of the navigation from the sets and singletons of its owner (or of
             // a type derived from it), then the property's own annotations (path targets are

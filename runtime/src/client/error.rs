@@ -257,6 +257,12 @@ impl TransportError {
         TransportError { message: source.to_string(), timeout: None, not_sent: false, source: Some(Box::new(source)) }
     }
 
+    /// The same error, its description preceded by `context` (`context: description`).
+    pub(crate) fn in_context(mut self, context: &str) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+
     /// Marks the error as a timeout, of a limit the transport does not name
     /// ([`Timeout::Unknown`]); `false` unmarks it.
     pub fn with_timeout(mut self, timeout: bool) -> Self {

@@ -178,11 +178,10 @@ impl ReqwestTransport {
             _ => Timeout::Unknown,
         });
         let body = e.is_body() || e.is_decode();
-        let mut error = if body {
-            TransportError::new(format!("the response body broke off: {e}"))
-        } else {
-            TransportError::from_source(e)
-        };
+        let mut error = TransportError::from_source(e);
+        if body {
+            error = error.in_context("the response body broke off");
+        }
         if let Some(timeout) = timeout {
             error = error.with_timeout_of(timeout);
         }

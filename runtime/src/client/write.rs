@@ -54,11 +54,7 @@ impl Media {
     /// `PUT` new content with its media type (`content_type`, e.g. `text/plain`). A media type
     /// that cannot be a header value is reported by [`Request::build`].
     pub fn put(&self, content_type: &str, bytes: Vec<u8>) -> Request<()> {
-        let request = Request::new(&self.client, Method::PUT, self.path.clone());
-        match HeaderValue::try_from(content_type) {
-            Ok(v) => request.raw_body(v, bytes),
-            Err(_) => request.with_error(format!("the media type {content_type:?} cannot be a header value")),
-        }
+        self.put_with(content_type, |request, v| request.raw_body(v, bytes))
     }
 
     /// `GET` the content as a [`Download`]: read chunk by chunk as it arrives, with its media
@@ -72,9 +68,15 @@ impl Media {
     /// length when known), with its media type. The request is sent once (a stream cannot be
     /// sent again); its answer, any 2xx, is success.
     pub fn put_stream(&self, content_type: &str, body: Body) -> Request<()> {
+        self.put_with(content_type, |request, v| request.body_stream(v, body))
+    }
+
+    /// A `PUT` whose body `set` gives with the media type as a header value; a media type
+    /// that cannot be one is reported by [`Request::build`].
+    fn put_with(&self, content_type: &str, set: impl FnOnce(Request<()>, HeaderValue) -> Request<()>) -> Request<()> {
         let request = Request::new(&self.client, Method::PUT, self.path.clone());
         match HeaderValue::try_from(content_type) {
-            Ok(v) => request.body_stream(v, body),
+            Ok(v) => set(request, v),
             Err(_) => request.with_error(format!("the media type {content_type:?} cannot be a header value")),
         }
     }
