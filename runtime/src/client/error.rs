@@ -258,6 +258,7 @@ impl TransportError {
     }
 
     /// The same error, its description preceded by `context` (`context: description`).
+    #[cfg(feature = "reqwest")]
     pub(crate) fn in_context(mut self, context: &str) -> Self {
         self.message = format!("{context}: {}", self.message);
         self
